@@ -1,0 +1,3 @@
+export * from './types.js';
+export { evaluateFlag } from './evaluate.js';
+export { rolloutBucket, rolloutHash } from './bucketing.js';
