@@ -1,0 +1,47 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { EvaluationModule } from './evaluation/evaluation.module.js';
+import { EventStoreModule } from './event-store/event-store.module.js';
+import { FlagsModule } from './flags/flags.module.js';
+import { HealthModule } from './health/health.module.js';
+import { HistoryModule } from './history/history.module.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { StrictValidationPipe } from './http/validation.pipe.js';
+import { CLOCK, systemClock, type Clock } from './shared/clock.js';
+import { LifecycleLogger } from './shared/lifecycle-logger.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Tests pass a controllable clock; production uses the system clock. */
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, clock = systemClock }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        DatabaseModule.forSqlite(config.dbPath, config.sync),
+        EventStoreModule,
+        AuthModule,
+        FlagsModule,
+        HistoryModule,
+        EvaluationModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
+        LifecycleLogger,
+      ],
+      exports: [APP_CONFIG, CLOCK],
+    };
+  }
+}

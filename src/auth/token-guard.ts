@@ -1,0 +1,56 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DomainError } from '../shared/domain-error.js';
+import { sha256Hex } from '../shared/sha256.js';
+import type { AuthenticatedRequest, Principal } from './principal.js';
+import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator.js';
+import { roleSatisfies, type Role } from './roles.js';
+
+export class UnauthenticatedError extends DomainError {
+  constructor(detail: string) {
+    super('UNAUTHENTICATED', 401, detail);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(principal: Principal, required: Role) {
+    super('FORBIDDEN', 403, `token '${principal.name}' has role ${principal.role}; this route needs ${required}`);
+  }
+}
+
+/**
+ * Bearer-token authentication and nested-role authorisation for every route. Secrets are compared by
+ * their SHA-256, so the lookup time does not depend on how much of a guessed secret is right.
+ */
+@Injectable()
+export class TokenGuard implements CanActivate {
+  private readonly bySecretHash: ReadonlyMap<string, Principal>;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.bySecretHash = new Map(config.tokens.map((t) => [sha256Hex(t.secret), { name: t.name, role: t.role }]));
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin';
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | string[] | undefined> }>();
+    const principal = this.authenticate(request.headers.authorization);
+    if (!roleSatisfies(principal.role, required)) throw new ForbiddenError(principal, required);
+    request.principal = principal;
+    return true;
+  }
+
+  private authenticate(header: string | string[] | undefined): Principal {
+    if (typeof header !== 'string' || header === '') throw new UnauthenticatedError('missing Authorization: Bearer <token>');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match === null) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
+    const principal = this.bySecretHash.get(sha256Hex(match[1]!));
+    if (principal === undefined) throw new UnauthenticatedError('unknown token');
+    return principal;
+  }
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { isRole, type Role } from '../auth/roles.js';
+
+export interface ApiToken {
+  name: string;
+  role: Role;
+  secret: string;
+}
+
+export interface AppConfig {
+  port: number;
+  dbPath: string;
+  sync: 'full' | 'normal';
+  tokens: readonly ApiToken[];
+  /** Set when FLAGLEDGER_TOKENS was absent and an admin token was generated for this run. */
+  generatedToken: ApiToken | null;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const TOKEN_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/** Reads and validates the environment once, failing fast with the variable that is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
+  const port = parsePort(env.PORT);
+  const dbPath = env.FLAGLEDGER_DB?.trim() || './data/flagledger.db';
+  const sync = parseSync(env.FLAGLEDGER_SYNC);
+  const raw = env.FLAGLEDGER_TOKENS?.trim();
+  let tokens: ApiToken[];
+  let generatedToken: ApiToken | null = null;
+  if (raw) {
+    tokens = parseTokens(raw);
+  } else {
+    generatedToken = { name: 'admin', role: 'admin', secret: randomBytes(24).toString('base64url') };
+    tokens = [generatedToken];
+  }
+  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken });
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be an integer 0–65535, got '${value}'`);
+  return port;
+}
+
+function parseSync(value: string | undefined): 'full' | 'normal' {
+  const sync = (value ?? 'full').trim().toLowerCase() || 'full';
+  if (sync !== 'full' && sync !== 'normal') throw new ConfigError('FLAGLEDGER_SYNC', `must be 'full' or 'normal', got '${value}'`);
+  return sync;
+}
+
+/** `name:role:secret,…`; the secret may itself contain ':'. */
+export function parseTokens(raw: string): ApiToken[] {
+  const tokens = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry, i) => {
+      const [name, role, ...rest] = entry.split(':');
+      const secret = rest.join(':');
+      const where = `entry ${i + 1}`;
+      if (!name || !TOKEN_NAME.test(name)) throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: name must match ${TOKEN_NAME}`);
+      if (!role || !isRole(role)) throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: role must be evaluator, viewer, editor or admin`);
+      if (secret.length < 8) throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: secret must be at least 8 characters`);
+      return { name, role, secret };
+    });
+  if (tokens.length === 0) throw new ConfigError('FLAGLEDGER_TOKENS', 'names no token');
+  const names = new Set(tokens.map((t) => t.name));
+  const secrets = new Set(tokens.map((t) => t.secret));
+  if (names.size !== tokens.length) throw new ConfigError('FLAGLEDGER_TOKENS', 'token names must be unique');
+  if (secrets.size !== tokens.length) throw new ConfigError('FLAGLEDGER_TOKENS', 'token secrets must be unique');
+  return tokens;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

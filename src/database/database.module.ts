@@ -1,0 +1,22 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { DATABASE, type Database } from './database.js';
+import { openSqliteDatabase, type SqliteSync } from './open-sqlite-database.js';
+
+@Global()
+@Module({})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+
+  static forSqlite(path: string, sync: SqliteSync): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [{ provide: DATABASE, useFactory: async () => (await openSqliteDatabase(path, sync)).db }],
+      exports: [DATABASE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialSchema } from './0001-initial-schema.js';
+
+/** Migrations are listed here, not discovered on disk, so the compiled app and the tests run the same set. */
+export const migrations: Record<string, Migration> = {
+  '0001-initial-schema': initialSchema,
+};
+
+export const staticMigrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import type { Database } from './database.js';
+import { staticMigrationProvider } from './migrations/index.js';
+
+export type SqliteSync = 'full' | 'normal';
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  /** The driver's handle, for the few things Kysely does not express (pragmas, raw checks in tests). */
+  sqlite: BetterSqlite3.Database;
+}
+
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode and migrates it to the latest schema.
+ * synchronous=FULL by default: in WAL mode NORMAL may lose the last commits on power loss, and a 2xx
+ * must mean the event survives that.
+ */
+export async function openSqliteDatabase(path: string, sync: SqliteSync): Promise<OpenedDatabase> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error, results } = await new Migrator({ db, provider: staticMigrationProvider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    await db.destroy();
+    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+  }
+  return { db, sqlite };
+}

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module.js';
+import { EvaluationController } from './evaluation.controller.js';
+
+@Module({ imports: [FlagsModule], controllers: [EvaluationController] })
+export class EvaluationModule {}

@@ -1,0 +1,10 @@
+import { canonicalJson } from '../shared/canonical-json.js';
+import { sha256Hex } from '../shared/sha256.js';
+import type { StoredEvent } from './event-store.js';
+
+/** hash = sha256(prevHash + canonicalJSON(envelope without hash)), hex (SPEC §3). */
+export function eventHash(envelope: Omit<StoredEvent, 'hash'>): string {
+  const { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash } = envelope;
+  const unhashed = { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash };
+  return sha256Hex(prevHash + canonicalJson(unhashed));
+}

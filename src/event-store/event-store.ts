@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import { DomainError } from '../shared/domain-error.js';
+import type { Database } from '../database/database.js';
+
+/** An event as a decider emits it, before the store gives it its envelope. */
+export interface NewEvent {
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+}
+
+/** The stored, immutable envelope (SPEC §3). */
+export interface StoredEvent<Data = unknown> {
+  seq: number;
+  streamId: string;
+  version: number;
+  type: string;
+  schemaVersion: number;
+  data: Data;
+  actor: string;
+  reason: string | null;
+  at: string;
+  idempotencyKey: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface RecordedResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Claims an idempotency key inside the append's transaction, so an acknowledged command and the
+ * response a retry gets back are committed together or not at all.
+ */
+export interface IdempotencyClaim {
+  /** Keys are scoped per principal: two tokens never see each other's responses. */
+  scope: string;
+  key: string;
+  /** Hash of what was asked (route + body): the same key with another request is refused. */
+  fingerprint: string;
+  render(events: StoredEvent[]): RecordedResponse;
+}
+
+export interface AppendContext {
+  actor: string;
+  reason: string | null;
+  idempotency?: IdempotencyClaim;
+}
+
+export type AppendResult =
+  | { kind: 'appended'; events: StoredEvent[]; response?: RecordedResponse }
+  | { kind: 'replayed'; response: RecordedResponse };
+
+export interface StoredIdempotentResponse {
+  fingerprint: string;
+  response: RecordedResponse;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+  at: string | null;
+}
+
+/**
+ * Changes a projection that lives in the database makes for committed events. The store runs every
+ * registered one inside the append's transaction, so projections never lag or run ahead of the log.
+ */
+export interface TransactionalProjection {
+  readonly name: string;
+  apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void>;
+}
+
+export interface EventStore {
+  /**
+   * Appends events to one stream in a single transaction: checks `expectedVersion` (0 = the stream must
+   * not exist), assigns seq and version, chains the hashes, applies the registered projections and
+   * records the idempotency claim. Either all of it is durable or none of it is written.
+   */
+  append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult>;
+  readStream(streamId: string): Promise<StoredEvent[]>;
+  /** Events with seq > afterSeq, in seq order, at most `limit` of them. */
+  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  head(): Promise<ChainHead>;
+  findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined>;
+  /** Runs the given projections over already-committed events (start-up catch-up, rebuilds). */
+  applyProjections(projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export class VersionConflictError extends DomainError {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super('VERSION_CONFLICT', 412, `stream '${streamId}' is at version ${actualVersion}, expected ${expectedVersion}`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(key: string) {
+    super('IDEMPOTENCY_KEY_REUSED', 422, `Idempotency-Key '${key}' was already used for a different request`, [
+      { field: 'Idempotency-Key', message: 'was already used with a different request' },
+    ]);
+  }
+}

@@ -1,0 +1,32 @@
+import type { Generated } from 'kysely';
+
+export interface EventTable {
+  seq: number;
+  stream_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  /** canonical JSON */
+  data: string;
+  actor: string;
+  reason: string | null;
+  at: string;
+  idempotency_key: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface IdempotencyRecordTable {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  status: number;
+  body: string;
+  created_at: string;
+}
+
+export interface ProjectionCheckpointTable {
+  name: string;
+  seq: number;
+  updated_at: Generated<string>;
+}

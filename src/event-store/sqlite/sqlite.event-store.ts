@@ -1,0 +1,162 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../database/database.js';
+import type { Clock } from '../../shared/clock.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
+import { eventHash } from '../event-hash.js';
+import {
+  GENESIS_HASH,
+  IdempotencyKeyReusedError,
+  VersionConflictError,
+  type AppendContext,
+  type AppendResult,
+  type ChainHead,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+  type StoredIdempotentResponse,
+  type TransactionalProjection,
+} from '../event-store.js';
+import type { ProjectionRegistry } from '../projection-registry.js';
+import { toEventRow, toStoredEvent } from '../stored-event.mapper.js';
+
+/**
+ * The embedded default store. Kysely's SQLite driver runs one connection and one transaction at a
+ * time, so reading the head and inserting head + 1 inside a transaction keeps seq gapless and the hash
+ * chain linear.
+ */
+export class SqliteEventStore implements EventStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly projections: ProjectionRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  async append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const claim = context.idempotency;
+      if (claim !== undefined) {
+        const previous = await this.idempotentResponse(trx, claim.scope, claim.key);
+        if (previous !== undefined) {
+          if (previous.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReusedError(claim.key);
+          return { kind: 'replayed', response: previous.response };
+        }
+      }
+      const actualVersion = await this.streamVersion(trx, streamId);
+      if (actualVersion !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actualVersion);
+
+      const stored = await this.insertEvents(trx, streamId, actualVersion, events, context);
+      await this.runProjections(trx, this.projections.all(), stored);
+      if (claim === undefined) return { kind: 'appended', events: stored };
+      const response = claim.render(stored);
+      await trx
+        .insertInto('idempotency_records')
+        .values({
+          scope: claim.scope,
+          key: claim.key,
+          fingerprint: claim.fingerprint,
+          status: response.status,
+          body: JSON.stringify(response.body),
+          created_at: this.clock.now().toISOString(),
+        })
+        .execute();
+      return { kind: 'appended', events: stored, response };
+    });
+  }
+
+  async readStream(streamId: string): Promise<StoredEvent[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('stream_id', '=', streamId).orderBy('version').execute();
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    return rows.map(toStoredEvent);
+  }
+
+  async head(): Promise<ChainHead> {
+    return this.readHead(this.db);
+  }
+
+  async findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
+    return this.idempotentResponse(this.db, scope, key);
+  }
+
+  async applyProjections(projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0 || projections.length === 0) return;
+    await this.db.transaction().execute((trx) => this.runProjections(trx, projections, events));
+  }
+
+  private async insertEvents(
+    trx: Transaction<Database>,
+    streamId: string,
+    fromVersion: number,
+    events: readonly NewEvent[],
+    context: AppendContext,
+  ): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    const head = await this.readHead(trx);
+    // Never let time run backwards along the log: asOf reads rely on `at` growing with seq.
+    const now = this.clock.now().toISOString();
+    const at = head.at !== null && head.at > now ? head.at : now;
+    const stored: StoredEvent[] = [];
+    let prevHash = head.hash;
+    events.forEach((event, i) => {
+      const unhashed = {
+        seq: head.seq + 1 + i,
+        streamId,
+        version: fromVersion + 1 + i,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        // Normalised through canonical JSON so what we hash is exactly what we store and read back.
+        data: JSON.parse(canonicalJson(event.data)) as unknown,
+        actor: context.actor,
+        reason: context.reason,
+        at,
+        idempotencyKey: context.idempotency?.key ?? null,
+        prevHash,
+      };
+      const hash = eventHash(unhashed);
+      stored.push({ ...unhashed, hash });
+      prevHash = hash;
+    });
+    await trx.insertInto('events').values(stored.map(toEventRow)).execute();
+    return stored;
+  }
+
+  private async runProjections(trx: Kysely<Database>, projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const lastSeq = events[events.length - 1]!.seq;
+    for (const projection of projections) {
+      await projection.apply(trx, events);
+      await trx
+        .insertInto('projection_checkpoints')
+        .values({ name: projection.name, seq: lastSeq })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ seq: lastSeq }))
+        .execute();
+    }
+  }
+
+  private async streamVersion(db: Kysely<Database>, streamId: string): Promise<number> {
+    const row = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .where('stream_id', '=', streamId)
+      .executeTakeFirst();
+    return Number(row?.version ?? 0);
+  }
+
+  private async readHead(db: Kysely<Database>): Promise<ChainHead> {
+    const row = await db.selectFrom('events').select(['seq', 'hash', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row === undefined ? { seq: 0, hash: GENESIS_HASH, at: null } : { seq: row.seq, hash: row.hash, at: row.at };
+  }
+
+  private async idempotentResponse(db: Kysely<Database>, scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
+    const row = await db
+      .selectFrom('idempotency_records')
+      .select(['fingerprint', 'status', 'body'])
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { fingerprint: row.fingerprint, response: { status: row.status, body: JSON.parse(row.body) as unknown } };
+  }
+}

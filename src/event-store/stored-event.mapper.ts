@@ -1,0 +1,38 @@
+import type { Selectable } from 'kysely';
+import { canonicalJson } from '../shared/canonical-json.js';
+import type { StoredEvent } from './event-store.js';
+import type { EventTable } from './event.table.js';
+
+export function toStoredEvent(row: Selectable<EventTable>): StoredEvent {
+  return {
+    seq: row.seq,
+    streamId: row.stream_id,
+    version: row.version,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as unknown,
+    actor: row.actor,
+    reason: row.reason,
+    at: row.at,
+    idempotencyKey: row.idempotency_key,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export function toEventRow(event: StoredEvent): EventTable {
+  return {
+    seq: event.seq,
+    stream_id: event.streamId,
+    version: event.version,
+    type: event.type,
+    schema_version: event.schemaVersion,
+    data: canonicalJson(event.data),
+    actor: event.actor,
+    reason: event.reason,
+    at: event.at,
+    idempotency_key: event.idempotencyKey,
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}

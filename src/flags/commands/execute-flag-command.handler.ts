@@ -1,0 +1,101 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
+import {
+  EVENT_STORE,
+  IdempotencyKeyReusedError,
+  VersionConflictError,
+  type EventStore,
+  type IdempotencyClaim,
+  type StoredEvent,
+} from '../../event-store/event-store.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { decideFlag } from '../flag.decider.js';
+import { foldFlagEvents } from '../flag-event-folding.js';
+import { FLAG_EVENT_SCHEMA_VERSION } from '../flag.events.js';
+import { ExecuteFlagCommand, type FlagCommandOutcome } from './execute-flag-command.command.js';
+
+export class PreconditionFailedError extends DomainError {
+  constructor(key: string, expected: number, actual: number) {
+    super('PRECONDITION_FAILED', 412, `flag '${key}' is at version ${actual}; If-Match asked for ${expected}`, [
+      { field: 'If-Match', message: `does not match the current version ${actual}` },
+    ]);
+  }
+}
+
+/** Without If-Match a lost race is retried against the new state; with it, the race is the client's 412. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Load the flag's stream, decide, append, then hand the committed events to the feed before answering,
+ * so the caller's next read or evaluation already sees the change.
+ */
+@CommandHandler(ExecuteFlagCommand)
+export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCommand, FlagCommandOutcome> {
+  private readonly logger = new Logger('Command');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly feed: CommittedEventFeed,
+  ) {}
+
+  async execute({ flagKey, command, metadata }: ExecuteFlagCommand): Promise<FlagCommandOutcome> {
+    const started = performance.now();
+    const log = (outcome: string, extra: Record<string, unknown> = {}) =>
+      this.logger.log({ msg: 'command', command: command.kind, flag: flagKey, actor: metadata.actor.name, outcome, durationMs: Math.round(performance.now() - started), ...extra });
+    try {
+      const outcome = await this.run(flagKey, command, metadata);
+      const event = (outcome.response.body as { event?: StoredEvent | null }).event;
+      log(outcome.replayed ? 'replayed' : event ? 'appended' : 'unchanged', event ? { seq: event.seq, version: event.version } : {});
+      return outcome;
+    } catch (error) {
+      log('rejected', { error: error instanceof DomainError ? error.code : 'INTERNAL_ERROR' });
+      throw error;
+    }
+  }
+
+  private async run(flagKey: string, command: ExecuteFlagCommand['command'], metadata: ExecuteFlagCommand['metadata']): Promise<FlagCommandOutcome> {
+    const { actor, expectedVersion, idempotency } = metadata;
+    if (idempotency !== undefined) {
+      const previous = await this.store.findIdempotentResponse(actor.name, idempotency.key);
+      if (previous !== undefined) {
+        if (previous.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError(idempotency.key);
+        return { response: previous.response, replayed: true };
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      const state = foldFlagEvents(undefined, await this.store.readStream(flagKey));
+      const currentVersion = state?.version ?? 0;
+      // A precondition is checked before the command is processed (RFC 9110 §13.2.2); an unknown flag stays a 404.
+      const exists = state !== undefined || command.kind === 'create';
+      if (expectedVersion !== undefined && exists && expectedVersion !== currentVersion) {
+        throw new PreconditionFailedError(flagKey, expectedVersion, currentVersion);
+      }
+      const events = decideFlag(flagKey, command, state, this.clock.now());
+      const successStatus = command.kind === 'create' ? 201 : 200;
+      const render = (stored: readonly StoredEvent[]) => ({
+        status: successStatus,
+        body: { flag: foldFlagEvents(state, stored), event: stored[0] ?? null },
+      });
+      const claim: IdempotencyClaim | undefined =
+        idempotency === undefined ? undefined : { scope: actor.name, key: idempotency.key, fingerprint: idempotency.fingerprint, render };
+      try {
+        const result = await this.store.append(
+          flagKey,
+          currentVersion,
+          events.map((e) => ({ type: e.type, schemaVersion: FLAG_EVENT_SCHEMA_VERSION, data: e.data })),
+          { actor: actor.name, reason: metadata.reason, idempotency: claim },
+        );
+        if (result.kind === 'replayed') return { response: result.response, replayed: true };
+        await this.feed.deliver(result.events);
+        return { response: result.response ?? render(result.events), replayed: false };
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        if (expectedVersion !== undefined) throw new PreconditionFailedError(flagKey, expectedVersion, error.actualVersion);
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}

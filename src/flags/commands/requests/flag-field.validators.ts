@@ -1,0 +1,51 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { FLAG_TYPES } from '../../flag.events.js';
+
+/** The field rules of SPEC §1, shared by every request that carries the field. */
+export const FLAG_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+
+export const IsFlagKey = () =>
+  applyDecorators(IsString(), Matches(FLAG_KEY_PATTERN, { message: `must match ${FLAG_KEY_PATTERN.source} (lower-case letters, digits, . _ -; at most 128)` }));
+
+export const IsFlagType = () => applyDecorators(IsIn(FLAG_TYPES, { message: `must be one of ${FLAG_TYPES.join(', ')}` }));
+
+export const IsOwner = () =>
+  applyDecorators(IsString(), IsNotEmpty(), Matches(/\S/, { message: 'must not be blank' }), MaxLength(200));
+
+/** Absent leaves the value alone; null clears it (where the flag type allows no expiry). */
+export const IsOptionalExpiry = () =>
+  applyDecorators(ValidateIf((_, value) => value !== undefined && value !== null), IsISO8601({ strict: true, strictSeparator: true }, { message: 'must be an ISO-8601 date-time' }));
+
+export const IsPercentage = () => applyDecorators(IsInt({ message: 'must be an integer' }), Min(0), Max(100));
+
+export const IsSegments = () =>
+  applyDecorators(
+    IsArray(),
+    ArrayMaxSize(100),
+    ArrayUnique({ message: 'must not contain duplicates' }),
+    IsString({ each: true }),
+    IsNotEmpty({ each: true, message: 'each segment must be a non-empty string' }),
+    MaxLength(200, { each: true }),
+  );
+
+export const IsOptionalText = (maxLength: number) =>
+  applyDecorators(ValidateIf((_, value) => value !== undefined && value !== null), IsString(), MaxLength(maxLength));
+
+export const IsOptionalBoolean = () => applyDecorators(IsOptional(), IsBoolean());

@@ -1,0 +1,29 @@
+import type { FlagDetails, FlagType } from './flag.events.js';
+
+export interface CreateFlagInput {
+  key: string;
+  type: FlagType;
+  owner: string;
+  expiresAt?: string | null;
+  enabled?: boolean;
+  rolloutPercentage?: number;
+  targetSegments?: string[];
+  killSwitch?: boolean;
+  description?: string | null;
+  ticket?: string | null;
+}
+
+/** Every change a user can ask of a flag; the decider turns one into zero or one event. */
+export type FlagCommand =
+  | { kind: 'create'; input: CreateFlagInput }
+  | { kind: 'enable' }
+  | { kind: 'disable' }
+  | { kind: 'engageKillSwitch' }
+  | { kind: 'releaseKillSwitch' }
+  | { kind: 'changeRollout'; percentage: number }
+  | { kind: 'changeSegments'; segments: string[] }
+  | { kind: 'changeDetails'; changes: Partial<FlagDetails> }
+  | { kind: 'archive' }
+  | { kind: 'restore' };
+
+export type FlagCommandKind = FlagCommand['kind'];

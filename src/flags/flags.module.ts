@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ExecuteFlagCommandHandler } from './commands/execute-flag-command.handler.js';
+import { FlagEventPublisher } from './flag-event-publisher.js';
+import { FlagsController } from './flags.controller.js';
+import { FlagStateTableProjection } from './projections/flag-state-table.projection.js';
+import { FlagStateReader, LiveFlagStates } from './projections/live-flag-states.js';
+
+const commandHandlers = [ExecuteFlagCommandHandler];
+const projections = [FlagStateTableProjection, LiveFlagStates, { provide: FlagStateReader, useExisting: LiveFlagStates }];
+
+/** The only write side: flag commands in, committed events out, and the current-state projection. */
+@Module({
+  imports: [CqrsModule],
+  controllers: [FlagsController],
+  providers: [...commandHandlers, ...projections, FlagEventPublisher],
+  exports: [FlagStateReader],
+})
+export class FlagsModule {}

@@ -1,0 +1,36 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { problem, PROBLEM_CONTENT_TYPE } from '../shared/problem-details.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function sendProblem(res: Response, status: number, code: string, detail: string): void {
+  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, code, detail)));
+}
+
+/** Refuses a body that is not JSON instead of silently ignoring it. */
+function requireJsonContentType(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    sendProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies must be application/json, got '${req.headers['content-type'] ?? 'none'}'`);
+    return;
+  }
+  next();
+}
+
+/** Turns body-parser failures (bad JSON, too large, bad charset) into problem+json 4xx. */
+function bodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (error === null || typeof error !== 'object') {
+    next(error);
+    return;
+  }
+  const e = error as { status?: number; type?: string; message?: string };
+  if (e.type === 'entity.too.large') return sendProblem(res, 413, 'BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`);
+  const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
+  sendProblem(res, status, 'BAD_REQUEST_BODY', e.message ?? 'request body could not be read');
+}
+
+/** The JSON body pipeline, mounted before the routes in place of Nest's default parser. */
+export function jsonBodyMiddleware() {
+  return [requireJsonContentType, express.json({ limit: MAX_BODY_BYTES, strict: true }), bodyParserErrors] as const;
+}
