@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('uses the SPEC defaults', () => {
+    const config = loadConfig({ FLAGLEDGER_TOKENS: 'ops:admin:s3cret-value' });
+    expect(config).toMatchObject({ port: 3000, dbPath: './data/flagledger.db', sync: 'full', generatedToken: null });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('parses name:role:secret tokens, secrets may contain colons', () => {
+    const config = loadConfig({ FLAGLEDGER_TOKENS: 'ci:editor:abc:def:ghi, sdk:evaluator:0123456789' });
+    expect(config.tokens).toEqual([
+      { name: 'ci', role: 'editor', secret: 'abc:def:ghi' },
+      { name: 'sdk', role: 'evaluator', secret: '0123456789' },
+    ]);
+  });
+
+  it('generates one admin token when FLAGLEDGER_TOKENS is unset', () => {
+    const config = loadConfig({});
+    expect(config.tokens).toHaveLength(1);
+    expect(config.generatedToken).toMatchObject({ name: 'admin', role: 'admin' });
+    expect(config.generatedToken!.secret.length).toBeGreaterThanOrEqual(24);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ FLAGLEDGER_SYNC: 'sometimes' }, 'FLAGLEDGER_SYNC'],
+    [{ FLAGLEDGER_TOKENS: 'ops:root:secret-123' }, 'FLAGLEDGER_TOKENS'],
+    [{ FLAGLEDGER_TOKENS: 'ops:admin:short' }, 'FLAGLEDGER_TOKENS'],
+    [{ FLAGLEDGER_TOKENS: 'a:admin:secret-123,a:viewer:secret-456' }, 'FLAGLEDGER_TOKENS'],
+  ])('fails fast on %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}:`));
+  });
+});
