@@ -1,29 +1,24 @@
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, ValidateNested } from 'class-validator';
+import { IsOptionalText, IsRequiredText } from '../shared/validators.js';
 
 export class EvaluationContextDto {
-  @ValidateIf((_, value) => value !== undefined && value !== null)
-  @IsString()
-  @MaxLength(1024)
+  @IsOptionalText(1024)
   userId?: string | null;
 
-  @ValidateIf((_, value) => value !== undefined && value !== null)
-  @IsString()
-  @MaxLength(200)
+  @IsOptionalText(200)
   segment?: string | null;
 }
 
 export class EvaluateAllRequest {
   @IsOptional()
-  @IsObject()
   @ValidateNested()
   @Type(() => EvaluationContextDto)
+  @IsObject()
   context?: EvaluationContextDto;
 }
 
 export class EvaluateRequest extends EvaluateAllRequest {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
+  @IsRequiredText(128)
   flagKey!: string;
 }

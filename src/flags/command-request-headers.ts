@@ -3,9 +3,9 @@ import { canonicalJson } from '../shared/canonical-json.js';
 import { ValidationFailedError } from '../shared/domain-error.js';
 import { sha256Hex } from '../shared/sha256.js';
 
-/** If-Match: "<version>" (also W/"<version>" or a bare number). Absent → undefined. */
+/** If-Match: "<version>" (also W/"<version>" or a bare number). Absent or * (any version) → undefined. */
 export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
+  if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
   if (match === null) throw new ValidationFailedError([{ field: 'If-Match', message: 'must be a flag version in quotes, e.g. "3"' }]);
   return Number(match[1]);

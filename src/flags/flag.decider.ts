@@ -73,7 +73,9 @@ function checkExpiry(type: FlagType, expiresAt: string | null, now: Date): void 
     }
     return;
   }
-  if (new Date(expiresAt).getTime() <= now.getTime()) {
+  const expiry = Date.parse(expiresAt);
+  if (Number.isNaN(expiry)) throw new FlagRuleViolationError('expiresAt', 'must be an ISO-8601 date-time');
+  if (expiry <= now.getTime()) {
     throw new FlagRuleViolationError('expiresAt', `must lie in the future (now is ${now.toISOString()})`);
   }
 }

@@ -116,7 +116,7 @@ export class FlagsController {
   }
 
   /** Every command: headers → metadata → CommandBus → status, ETag and the recorded body. */
-  private async run(key: string, command: FlagCommand, reason: string | undefined, ctx: CommandContext): Promise<unknown> {
+  private async run(key: string, command: FlagCommand, reason: string | null | undefined, ctx: CommandContext): Promise<unknown> {
     const { actor, expectedVersion, idempotency, response } = ctx;
     const outcome = await this.commandBus.execute(new ExecuteFlagCommand(key, command, { actor, reason: reason ?? null, expectedVersion, idempotency }));
     // The status is the route's own (201 create, 200 otherwise), which is also what a replay recorded.

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { problem, PROBLEM_CONTENT_TYPE } from '../shared/problem-details.js';
 
@@ -17,6 +18,11 @@ function requireJsonContentType(req: Request, res: Response, next: NextFunction)
   next();
 }
 
+/** The decoder would silently replace bad bytes with U+FFFD; stored text must be what the client meant. */
+function rejectInvalidUtf8(_req: Request, _res: Response, buffer: Buffer): void {
+  if (!isUtf8(buffer)) throw new Error('invalid UTF-8');
+}
+
 /** Turns body-parser failures (bad JSON, too large, bad charset) into problem+json 4xx. */
 function bodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (error === null || typeof error !== 'object') {
@@ -25,6 +31,7 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
   }
   const e = error as { status?: number; type?: string; message?: string };
   if (e.type === 'entity.too.large') return sendProblem(res, 413, 'BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (e.type === 'entity.verify.failed') return sendProblem(res, 400, 'INVALID_UTF8', 'request body is not valid UTF-8');
   if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`);
   const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
   sendProblem(res, status, 'BAD_REQUEST_BODY', e.message ?? 'request body could not be read');
@@ -32,5 +39,5 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
 
 /** The JSON body pipeline, mounted before the routes in place of Nest's default parser. */
 export function jsonBodyMiddleware() {
-  return [requireJsonContentType, express.json({ limit: MAX_BODY_BYTES, strict: true }), bodyParserErrors] as const;
+  return [requireJsonContentType, express.json({ limit: MAX_BODY_BYTES, strict: true, verify: rejectInvalidUtf8 }), bodyParserErrors] as const;
 }

@@ -15,6 +15,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="flagledger"');
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 

@@ -53,7 +53,7 @@ function flatten(errors: ValidationError[], parent: string): FieldError[] {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
       field,
-      message: rule === 'whitelistValidation' ? 'is not a known field' : stripProperty(message, error.property),
+      message: rule === 'whitelistValidation' ? 'is not a known field' : error.value === undefined ? 'is required' : stripProperty(message, error.property),
     }));
     return [...own, ...flatten(error.children ?? [], field)];
   });

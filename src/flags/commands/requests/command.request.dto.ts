@@ -1,9 +1,7 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptionalText } from '../../../shared/validators.js';
 
 /** Every command may say why; the reason is stored on the event. */
 export class CommandRequest {
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  reason?: string;
+  @IsOptionalText(500)
+  reason?: string | null;
 }

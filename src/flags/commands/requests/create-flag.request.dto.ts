@@ -1,7 +1,8 @@
 import { IsOptional } from 'class-validator';
 import type { FlagType } from '../../flag.events.js';
 import { CommandRequest } from './command.request.dto.js';
-import { IsFlagKey, IsFlagType, IsOptionalBoolean, IsOptionalExpiry, IsOptionalText, IsOwner, IsPercentage, IsSegments } from './flag-field.validators.js';
+import { IsFlagKey, IsFlagType, IsOptionalBoolean, IsOptionalExpiry, IsOwner, IsPercentage, IsSegments } from './flag-field.validators.js';
+import { IsOptionalText } from '../../../shared/validators.js';
 
 export class CreateFlagRequest extends CommandRequest {
   @IsFlagKey()
