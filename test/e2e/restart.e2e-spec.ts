@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { eventHash } from '../../src/event-store/event-hash.js';
 import type { EventTable } from '../../src/event-store/event.table.js';
+import type { FlagStateTable } from '../../src/flags/projections/flag-state.table.js';
+import type { AuditTrailTable } from '../../src/history/audit-trail.table.js';
 import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
 import { eventCount, ManualClock, openRaw, releaseFlag, startTestApp, tempDir, type TestApp } from '../support/test-app.js';
@@ -14,52 +16,21 @@ import { eventCount, ManualClock, openRaw, releaseFlag, startTestApp, tempDir, t
 const GENESIS = '0'.repeat(64);
 const MINUTE = 60_000;
 
-interface AuditRow {
-  seq: number;
-  flag_key: string;
-  version: number;
-  type: string;
-  actor: string;
-  at: string;
-  reason: string | null;
-  from_value: string;
-  to_value: string;
-}
+type AuditRow = AuditTrailTable;
+type FlagStateRow = FlagStateTable;
 
-interface FlagStateRow {
-  key: string;
-  state: string;
-  version: number;
-  archived: number;
-  last_seq: number;
-}
-
-function allEvents(dbPath: string): EventTable[] {
+function query<T>(dbPath: string, sql: string): T[] {
   const db = openRaw(dbPath);
   try {
-    return db.prepare('SELECT * FROM events ORDER BY seq').all() as EventTable[];
+    return db.prepare(sql).all() as T[];
   } finally {
     db.close();
   }
 }
 
-function auditRows(dbPath: string): AuditRow[] {
-  const db = openRaw(dbPath);
-  try {
-    return db.prepare('SELECT * FROM audit_trail ORDER BY seq').all() as AuditRow[];
-  } finally {
-    db.close();
-  }
-}
-
-function flagStateRows(dbPath: string): FlagStateRow[] {
-  const db = openRaw(dbPath);
-  try {
-    return db.prepare('SELECT * FROM flag_state ORDER BY key').all() as FlagStateRow[];
-  } finally {
-    db.close();
-  }
-}
+const allEvents = (dbPath: string) => query<EventTable>(dbPath, 'SELECT * FROM events ORDER BY seq');
+const auditRows = (dbPath: string) => query<AuditRow>(dbPath, 'SELECT * FROM audit_trail ORDER BY seq');
+const flagStateRows = (dbPath: string) => query<FlagStateRow>(dbPath, 'SELECT * FROM flag_state ORDER BY key');
 
 function checkpoints(dbPath: string): Record<string, number> {
   const db = openRaw(dbPath);
