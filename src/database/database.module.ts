@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { DATABASE, type Database } from './database.js';
+import { DATABASE, SQLITE_READER_FACTORY, type Database } from './database.js';
 import { openSqliteDatabase, type SqliteSync } from './open-sqlite-database.js';
 
 @Global()
@@ -11,8 +12,11 @@ export class DatabaseModule implements OnApplicationShutdown {
   static forSqlite(path: string, sync: SqliteSync): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: DATABASE, useFactory: async () => (await openSqliteDatabase(path, sync)).db }],
-      exports: [DATABASE],
+      providers: [
+        { provide: DATABASE, useFactory: async () => (await openSqliteDatabase(path, sync)).db },
+        { provide: SQLITE_READER_FACTORY, useValue: () => new BetterSqlite3(path, { readonly: true, fileMustExist: true }) },
+      ],
+      exports: [DATABASE, SQLITE_READER_FACTORY],
     };
   }
 

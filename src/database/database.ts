@@ -1,6 +1,8 @@
 import type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from '../event-store/event.table.js';
 import type { FlagStateTable } from '../flags/projections/flag-state.table.js';
 import type { AuditTrailTable } from '../history/audit-trail.table.js';
+import type { FlagSnapshotTable } from '../history/flag-snapshot.table.js';
+import type { SignedCheckpointTable } from '../history/checkpoints/signed-checkpoint.table.js';
 
 /** The whole schema as Kysely sees it: the union of each slice's tables. */
 export interface Database {
@@ -9,6 +11,11 @@ export interface Database {
   projection_checkpoints: ProjectionCheckpointTable;
   flag_state: FlagStateTable;
   audit_trail: AuditTrailTable;
+  flag_snapshots: FlagSnapshotTable;
+  signed_checkpoints: SignedCheckpointTable;
 }
 
 export const DATABASE = Symbol('DATABASE');
+
+/** Opens a separate read-only connection to the same file (long cursors: export, verify, rebuild). */
+export const SQLITE_READER_FACTORY = Symbol('SQLITE_READER_FACTORY');

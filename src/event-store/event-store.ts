@@ -73,6 +73,20 @@ export interface TransactionalProjection {
   apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void>;
 }
 
+/** Which events a read wants; every field narrows, all optional. Times compare with `at` (ISO, UTC). */
+export interface EventFilter {
+  streamId?: string;
+  actor?: string;
+  types?: readonly string[];
+  /** at >= from */
+  from?: string;
+  /** at <= to */
+  to?: string;
+  afterSeq?: number;
+  /** seq <= untilSeq */
+  untilSeq?: number;
+}
+
 export interface EventStore {
   /**
    * Appends events to one stream in a single transaction: checks `expectedVersion` (0 = the stream must
@@ -84,6 +98,11 @@ export interface EventStore {
   /** Events with seq > afterSeq, in seq order, at most `limit` of them. */
   readAll(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   head(): Promise<ChainHead>;
+  /**
+   * Every matching event in seq order, read through one database cursor over a consistent snapshot of the
+   * log: memory stays flat however long the history, and the consumer's pace is the read's pace.
+   */
+  iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
   findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined>;
   /** Runs the given projections over already-committed events (start-up catch-up, rebuilds). */
   applyProjections(projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void>;

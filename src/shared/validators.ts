@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 
 /*
  * class-validator runs a property's rules in the order they were registered and, with stopAtFirstError,
@@ -13,3 +13,25 @@ export const IsOptionalText = (maxLength: number) =>
 
 /** A required, non-empty string of at most maxLength. */
 export const IsRequiredText = (maxLength: number) => applyDecorators(IsString(), IsNotEmpty(), MaxLength(maxLength));
+
+/**
+ * RFC 3339 (the ISO-8601 profile every JSON API uses): a date, or a date-time with a zone. Week and
+ * ordinal forms are ISO-8601 too, but no JSON client sends them and JavaScript cannot read them.
+ */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Date.parse rolls 2027-02-30 over to March; a typo must not silently become another date. */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+export const IsDateTime = () =>
+  ValidateBy({
+    name: 'isDateTime',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) && isCalendarDate(value),
+      defaultMessage: () => 'must be an ISO-8601 date-time with a zone, e.g. 2027-03-01T00:00:00Z',
+    },
+  });

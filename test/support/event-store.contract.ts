@@ -140,6 +140,39 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       expect(checkpoint?.seq).toBe(1);
     });
 
+    it('iterates matching events in seq order, each filter narrowing', async () => {
+      await s.store.append('a', 0, [ev(1)], ctx);
+      s.clock.advance(60_000);
+      await s.store.append('b', 0, [{ type: 'Other', schemaVersion: 1, data: {} }], { actor: 'bob', reason: null });
+      s.clock.advance(60_000);
+      await s.store.append('a', 1, [ev(2)], ctx);
+      const seqs = async (filter: Parameters<EventStore['iterate']>[0]) => {
+        const out: number[] = [];
+        for await (const event of s.store.iterate(filter)) out.push(event.seq);
+        return out;
+      };
+      const [first, second] = await s.store.readAll(0, 2);
+      expect(await seqs({})).toEqual([1, 2, 3]);
+      expect(await seqs({ streamId: 'a' })).toEqual([1, 3]);
+      expect(await seqs({ actor: 'bob' })).toEqual([2]);
+      expect(await seqs({ types: ['Other', 'Nope'] })).toEqual([2]);
+      expect(await seqs({ from: second!.at })).toEqual([2, 3]);
+      expect(await seqs({ to: first!.at })).toEqual([1]);
+      expect(await seqs({ afterSeq: 1, untilSeq: 2 })).toEqual([2]);
+      expect(await seqs({ streamId: 'a', types: ['Other'] })).toEqual([]);
+    });
+
+    it('iterates a consistent snapshot: events appended during the read are not mixed in', async () => {
+      for (let i = 0; i < 3; i++) await s.store.append('a', i, [ev(i)], ctx);
+      const seen: StoredEvent[] = [];
+      for await (const event of s.store.iterate({})) {
+        if (seen.length === 0) await s.store.append('a', 3, [ev(3)], ctx);
+        seen.push(event);
+      }
+      expect(seen.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(seen[1]).toEqual((await s.store.readAll(1, 1))[0]);
+    });
+
     it('pages through the log with readAll(afterSeq, limit)', async () => {
       for (let i = 0; i < 5; i++) await s.store.append('a', i, [ev(i)], ctx);
       expect((await s.store.readAll(2, 2)).map((e) => e.seq)).toEqual([3, 4]);

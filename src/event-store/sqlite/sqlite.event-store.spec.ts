@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
 import { ProjectionRegistry } from '../projection-registry.js';
 import { SqliteEventStore } from './sqlite.event-store.js';
@@ -7,11 +8,12 @@ import { ManualClock, tempDir } from '../../../test/support/test-app.js';
 
 eventStoreContract('SQLite', async () => {
   const { dir, cleanup } = tempDir();
-  const { db } = await openSqliteDatabase(join(dir, 'events.db'), 'full');
+  const path = join(dir, 'events.db');
+  const { db } = await openSqliteDatabase(path, 'full');
   const registry = new ProjectionRegistry();
   const clock = new ManualClock();
   return {
-    store: new SqliteEventStore(db, registry, clock),
+    store: new SqliteEventStore(db, registry, clock, () => new BetterSqlite3(path, { readonly: true })),
     db,
     registry,
     clock,

@@ -1,3 +1,5 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../database/database.js';
 import type { Clock } from '../../shared/clock.js';
@@ -10,6 +12,7 @@ import {
   type AppendContext,
   type AppendResult,
   type ChainHead,
+  type EventFilter,
   type EventStore,
   type NewEvent,
   type StoredEvent,
@@ -18,6 +21,13 @@ import {
 } from '../event-store.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toEventRow, toStoredEvent } from '../stored-event.mapper.js';
+import type { EventTable } from '../event.table.js';
+
+/** Opens a separate read-only connection: a long cursor must not hold the writer's connection. */
+export type SqliteReaderFactory = () => BetterSqlite3.Database;
+
+/** How many rows a cursor hands over before letting other work (evaluations, commands) run. */
+const ROWS_PER_TURN = 500;
 
 /**
  * The embedded default store. Kysely's SQLite driver runs one connection and one transaction at a
@@ -29,6 +39,7 @@ export class SqliteEventStore implements EventStore {
     private readonly db: Kysely<Database>,
     private readonly projections: ProjectionRegistry,
     private readonly clock: Clock,
+    private readonly openReader: SqliteReaderFactory,
   ) {}
 
   async append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
@@ -75,6 +86,24 @@ export class SqliteEventStore implements EventStore {
 
   async head(): Promise<ChainHead> {
     return this.readHead(this.db);
+  }
+
+  async *iterate(filter: EventFilter): AsyncIterable<StoredEvent> {
+    const { where, params } = whereClause(filter);
+    const reader = this.openReader();
+    try {
+      const rows = reader.prepare(`SELECT * FROM events${where} ORDER BY seq`).iterate(params) as IterableIterator<EventTable>;
+      let sinceYield = 0;
+      for (const row of rows) {
+        yield toStoredEvent(row);
+        if (++sinceYield === ROWS_PER_TURN) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
+      }
+    } finally {
+      reader.close();
+    }
   }
 
   async findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
@@ -159,4 +188,39 @@ export class SqliteEventStore implements EventStore {
       .executeTakeFirst();
     return row === undefined ? undefined : { fingerprint: row.fingerprint, response: { status: row.status, body: JSON.parse(row.body) as unknown } };
   }
+}
+
+function whereClause(filter: EventFilter): { where: string; params: Record<string, unknown> } {
+  const conditions: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.streamId !== undefined) {
+    conditions.push('stream_id = @streamId');
+    params.streamId = filter.streamId;
+  }
+  if (filter.actor !== undefined) {
+    conditions.push('actor = @actor');
+    params.actor = filter.actor;
+  }
+  if (filter.types !== undefined && filter.types.length > 0) {
+    const names = filter.types.map((_, i) => `@type${i}`);
+    conditions.push(`type IN (${names.join(', ')})`);
+    filter.types.forEach((type, i) => (params[`type${i}`] = type));
+  }
+  if (filter.from !== undefined) {
+    conditions.push('at >= @from');
+    params.from = filter.from;
+  }
+  if (filter.to !== undefined) {
+    conditions.push('at <= @to');
+    params.to = filter.to;
+  }
+  if (filter.afterSeq !== undefined) {
+    conditions.push('seq > @afterSeq');
+    params.afterSeq = filter.afterSeq;
+  }
+  if (filter.untilSeq !== undefined) {
+    conditions.push('seq <= @untilSeq');
+    params.untilSeq = filter.untilSeq;
+  }
+  return { where: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`, params };
 }
