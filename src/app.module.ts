@@ -5,9 +5,12 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { ExportModule } from './export/export.module.js';
 import { FlagsModule } from './flags/flags.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
+import { IntegrityModule } from './integrity/integrity.module.js';
+import { ReplayModule } from './replay/replay.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { StrictValidationPipe } from './http/validation.pipe.js';
 import { CLOCK, systemClock, type Clock } from './shared/clock.js';
@@ -31,6 +34,9 @@ export class AppModule {
         AuthModule,
         FlagsModule,
         HistoryModule,
+        ExportModule,
+        IntegrityModule,
+        ReplayModule,
         EvaluationModule,
         HealthModule,
       ],

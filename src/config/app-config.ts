@@ -14,6 +14,8 @@ export interface AppConfig {
   tokens: readonly ApiToken[];
   /** Set when FLAGLEDGER_TOKENS was absent and an admin token was generated for this run. */
   generatedToken: ApiToken | null;
+  /** FLAGLEDGER_SIGNING_KEY (Ed25519 PKCS#8); null → a key kept in the database's directory. */
+  signingKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -39,7 +41,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     generatedToken = { name: 'admin', role: 'admin', secret: randomBytes(24).toString('base64url') };
     tokens = [generatedToken];
   }
-  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken });
+  const signingKey = env.FLAGLEDGER_SIGNING_KEY?.trim() || null;
+  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey });
 }
 
 function parsePort(value: string | undefined): number {

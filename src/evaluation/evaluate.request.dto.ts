@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, ValidateNested } from 'class-validator';
-import { IsOptionalText, IsRequiredText } from '../shared/validators.js';
+import { IsDateTime, IsOptionalText, IsRequiredText } from '../shared/validators.js';
 
 export class EvaluationContextDto {
   @IsOptionalText(1024)
@@ -16,6 +16,11 @@ export class EvaluateAllRequest {
   @Type(() => EvaluationContextDto)
   @IsObject()
   context?: EvaluationContextDto;
+
+  /** Time travel: evaluate against the flags as they were at this instant. */
+  @IsOptional()
+  @IsDateTime()
+  asOf?: string;
 }
 
 export class EvaluateRequest extends EvaluateAllRequest {

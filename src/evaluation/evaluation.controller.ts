@@ -1,30 +1,51 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RequireRole } from '../auth/require-role.decorator.js';
-import { evaluateFlag, type EvaluationResult } from '../evaluation-engine/index.js';
+import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
+import type { FlagState } from '../flags/flag-state.js';
 import { FlagStateReader } from '../flags/projections/live-flag-states.js';
+import { FlagTimeTravel } from '../flags/time-travel/flag-time-travel.js';
 import { EvaluateAllRequest, EvaluateRequest } from './evaluate.request.dto.js';
 
-/** Answers from the in-memory projection only: no database read on the evaluation path. */
+/**
+ * Answers from the in-memory projection only: no database read on the evaluation path. With `asOf` the
+ * same engine answers against the flags as they were then, read from the log.
+ */
 @Controller('v1/evaluate')
 export class EvaluationController {
-  constructor(private readonly flags: FlagStateReader) {}
+  constructor(
+    private readonly flags: FlagStateReader,
+    private readonly timeTravel: FlagTimeTravel,
+  ) {}
 
   @Post()
   @HttpCode(200)
   @RequireRole('evaluator')
-  evaluate(@Body() body: EvaluateRequest): EvaluationResult {
-    return evaluateFlag(body.flagKey, this.flags.get(body.flagKey), body.context ?? {});
+  evaluate(@Body() body: EvaluateRequest): EvaluationResult | Promise<EvaluationResult> {
+    const context = body.context ?? {};
+    if (body.asOf !== undefined) return this.timeTravel.flag(body.flagKey, { asOf: body.asOf }).then((flag) => evaluateFlag(body.flagKey, flag, context));
+    return evaluateFlag(body.flagKey, this.flags.get(body.flagKey), context);
   }
 
   @Post('all')
   @HttpCode(200)
   @RequireRole('evaluator')
-  evaluateAll(@Body() body: EvaluateAllRequest): { headSeq: number; results: EvaluationResult[] } {
+  evaluateAll(@Body() body: EvaluateAllRequest): EvaluatedAll | Promise<EvaluatedAll> {
     const context = body.context ?? {};
-    const results = [...this.flags.all()]
-      .filter((flag) => !flag.archived)
-      .sort((a, b) => (a.key < b.key ? -1 : 1))
-      .map((flag) => evaluateFlag(flag.key, flag, context));
-    return { headSeq: this.flags.appliedSeq, results };
+    if (body.asOf !== undefined) return this.timeTravel.all(body.asOf).then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
+    return evaluateEach(this.flags.all(), this.flags.appliedSeq, context);
   }
+}
+
+interface EvaluatedAll {
+  headSeq: number;
+  results: EvaluationResult[];
+}
+
+/** Every flag that is not archived, in key order. */
+function evaluateEach(flags: Iterable<FlagState>, headSeq: number, context: EvaluationContext): EvaluatedAll {
+  const results = [...flags]
+    .filter((flag) => !flag.archived)
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map((flag) => evaluateFlag(flag.key, flag, context));
+  return { headSeq, results };
 }

@@ -39,6 +39,12 @@ export class CommittedEventFeed {
     return this.queue;
   }
 
+  /** Runs work that must not interleave with deliveries (a listener reloading its state), in queue order. */
+  exclusive(work: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(work);
+    return this.queue;
+  }
+
   /** Reads and delivers whatever was committed since the last delivery. */
   catchUp(): Promise<void> {
     this.queue = this.queue.then(() => this.readFromLog());

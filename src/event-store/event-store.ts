@@ -70,6 +70,11 @@ export interface ChainHead {
  */
 export interface TransactionalProjection {
   readonly name: string;
+  /**
+   * The tables this projection owns and can rebuild from seq 1. Absent for projections that record
+   * facts rather than views (signed checkpoints), which a rebuild must leave alone.
+   */
+  readonly tables?: readonly (keyof Database)[];
   apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void>;
 }
 

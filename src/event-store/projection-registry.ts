@@ -8,6 +8,7 @@ import type { TransactionalProjection } from './event-store.js';
 @Injectable()
 export class ProjectionRegistry {
   private readonly projections: TransactionalProjection[] = [];
+  private readonly rebuiltListeners: (() => Promise<void>)[] = [];
 
   register(projection: TransactionalProjection): void {
     if (this.projections.some((p) => p.name === projection.name)) {
@@ -18,5 +19,14 @@ export class ProjectionRegistry {
 
   all(): readonly TransactionalProjection[] {
     return this.projections;
+  }
+
+  /** In-memory views derived from projection tables reload through this after a rebuild swapped them. */
+  onRebuilt(listener: () => Promise<void>): void {
+    this.rebuiltListeners.push(listener);
+  }
+
+  async notifyRebuilt(): Promise<void> {
+    for (const listener of this.rebuiltListeners) await listener();
   }
 }

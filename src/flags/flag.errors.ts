@@ -1,8 +1,9 @@
 import { DomainError } from '../shared/domain-error.js';
 
 export class FlagNotFoundError extends DomainError {
-  constructor(key: string) {
-    super('FLAG_NOT_FOUND', 404, `flag '${key}' does not exist`);
+  /** `when` names the point of a time-travel read, e.g. "as of 2026-01-01T00:00:00Z" or "at version 7". */
+  constructor(key: string, when?: string) {
+    super('FLAG_NOT_FOUND', 404, `flag '${key}' does not exist${when === undefined ? '' : ` ${when}`}`);
   }
 }
 

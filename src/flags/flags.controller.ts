@@ -13,31 +13,37 @@ import { etagOf } from './etag.js';
 import type { FlagCommand } from './flag.commands.js';
 import { FlagNotFoundError } from './flag.errors.js';
 import type { FlagState } from './flag-state.js';
+import { flagMomentOf, GetFlagQuery } from './get-flag.query.dto.js';
 import { ListFlagsQuery } from './list-flags.query.dto.js';
 import { FlagStateReader } from './projections/live-flag-states.js';
+import { describeMoment, FlagTimeTravel } from './time-travel/flag-time-travel.js';
 
 @Controller('v1/flags')
 export class FlagsController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly flags: FlagStateReader,
+    private readonly timeTravel: FlagTimeTravel,
   ) {}
 
   @Get()
   @RequireRole('viewer')
-  list(@Query() query: ListFlagsQuery): { flags: FlagState[]; headSeq: number } {
+  async list(@Query() query: ListFlagsQuery): Promise<{ flags: FlagState[]; headSeq: number }> {
     const includeArchived = query.includeArchived === 'true';
-    const flags = [...this.flags.all()]
+    const { flags: all, headSeq } = query.asOf === undefined ? { flags: [...this.flags.all()], headSeq: this.flags.appliedSeq } : await this.timeTravel.all(query.asOf);
+    const flags = all
       .filter((f) => (includeArchived || !f.archived) && (query.type === undefined || f.type === query.type))
       .sort((a, b) => (a.key < b.key ? -1 : 1));
-    return { flags, headSeq: this.flags.appliedSeq };
+    return { flags, headSeq };
   }
 
   @Get(':key')
   @RequireRole('viewer')
-  get(@Param('key') key: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): void {
-    const flag = this.flags.get(key);
-    if (flag === undefined) throw new FlagNotFoundError(key);
+  async get(@Param('key') key: string, @Query() query: GetFlagQuery, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
+    // A past state is immutable, so its version is as good an ETag as the current one.
+    const moment = flagMomentOf(query);
+    const flag = moment === undefined ? this.flags.get(key) : await this.timeTravel.flag(key, moment);
+    if (flag === undefined) throw new FlagNotFoundError(key, moment && describeMoment(moment));
     const etag = etagOf(flag.version);
     res.setHeader('ETag', etag);
     if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {

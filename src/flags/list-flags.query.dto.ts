@@ -1,4 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
+import { IsDateTime } from '../shared/validators.js';
 import type { FlagType } from './flag.events.js';
 import { IsFlagType } from './commands/requests/flag-field.validators.js';
 
@@ -10,4 +11,9 @@ export class ListFlagsQuery {
   @IsOptional()
   @IsIn(['true', 'false'], { message: "must be 'true' or 'false'" })
   includeArchived?: 'true' | 'false';
+
+  /** Time travel: the flags as they were at this instant. */
+  @IsOptional()
+  @IsDateTime()
+  asOf?: string;
 }

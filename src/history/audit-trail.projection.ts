@@ -9,6 +9,7 @@ import { isFlagEventType, type Change } from '../flags/flag.events.js';
 @Injectable()
 export class AuditTrailProjection implements TransactionalProjection {
   readonly name = 'audit_trail';
+  readonly tables = ['audit_trail'] as const;
 
   constructor(registry: ProjectionRegistry) {
     registry.register(this);

@@ -3,18 +3,7 @@ import type { Kysely } from 'kysely';
 import { RequireRole } from '../auth/require-role.decorator.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { FlagNotFoundError } from '../flags/flag.errors.js';
-
-export interface AuditEntry {
-  seq: number;
-  flag: string;
-  version: number;
-  type: string;
-  actor: string;
-  at: string;
-  reason: string | null;
-  from: unknown;
-  to: unknown;
-}
+import { toAuditEntry, type AuditEntry } from './audit-entry.mapper.js';
 
 @Controller('v1/flags')
 export class HistoryController {
@@ -26,19 +15,6 @@ export class HistoryController {
   async history(@Param('key') key: string): Promise<{ flag: string; entries: AuditEntry[] }> {
     const rows = await this.db.selectFrom('audit_trail').selectAll().where('flag_key', '=', key).orderBy('seq').execute();
     if (rows.length === 0) throw new FlagNotFoundError(key);
-    return {
-      flag: key,
-      entries: rows.map((r) => ({
-        seq: r.seq,
-        flag: r.flag_key,
-        version: r.version,
-        type: r.type,
-        actor: r.actor,
-        at: r.at,
-        reason: r.reason,
-        from: JSON.parse(r.from_value) as unknown,
-        to: JSON.parse(r.to_value) as unknown,
-      })),
-    };
+    return { flag: key, entries: rows.map(toAuditEntry) };
   }
 }

@@ -35,3 +35,17 @@ export const IsDateTime = () =>
       defaultMessage: () => 'must be an ISO-8601 date-time with a zone, e.g. 2027-03-01T00:00:00Z',
     },
   });
+
+/**
+ * A query-string integer (query values arrive as text): digits only — no sign, decimals or exponent, which
+ * Number() would quietly accept — within [min, max]. Convert with Number() once validated.
+ */
+export const IsIntegerString = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  ValidateBy({
+    name: 'isIntegerString',
+    constraints: [min, max],
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && /^\d{1,16}$/.test(value) && Number(value) >= min && Number(value) <= max,
+      defaultMessage: () => (max === Number.MAX_SAFE_INTEGER ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`),
+    },
+  });

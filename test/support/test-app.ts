@@ -57,6 +57,7 @@ export async function startTestApp(options: { dbPath?: string; clock?: ManualClo
     sync: 'full',
     tokens: Object.values(TOKENS),
     generatedToken: null,
+    signingKey: null,
   };
   const app = await createApp({ config, clock, logger: false });
   await app.listen(0, '127.0.0.1');

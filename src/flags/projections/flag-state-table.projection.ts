@@ -14,6 +14,7 @@ export const FLAG_STATE_PROJECTION = 'flag_state';
 @Injectable()
 export class FlagStateTableProjection implements TransactionalProjection {
   readonly name = FLAG_STATE_PROJECTION;
+  readonly tables = ['flag_state'] as const;
 
   constructor(registry: ProjectionRegistry) {
     registry.register(this);

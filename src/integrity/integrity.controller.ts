@@ -1,0 +1,44 @@
+import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { RequireRole } from '../auth/require-role.decorator.js';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { DomainError } from '../shared/domain-error.js';
+import type { SignedCheckpoint } from './checkpoint-signature.js';
+import { verifyChain, type VerifyResult } from './chain-verifier.js';
+import { SignedCheckpoints } from './signed-checkpoints.js';
+import { SIGNING_KEY, type SigningKey } from './signing-key.js';
+
+@Controller()
+export class IntegrityController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    private readonly checkpoints: SignedCheckpoints,
+  ) {}
+
+  /** Recomputes the whole chain and checks every signed checkpoint against it. */
+  @Get('v1/audit/verify')
+  @RequireRole('viewer')
+  async verify(): Promise<VerifyResult> {
+    return verifyChain(this.store.iterate({}), { checkpoints: await this.checkpoints.all(), publicKey: this.key.publicKey, complete: true });
+  }
+
+  /** What an auditor needs to check checkpoints (and so exports) without trusting this server later. */
+  @Get('v1/audit/public-key')
+  @RequireRole('viewer')
+  publicKey(): { algorithm: 'Ed25519'; keyId: string; publicKeyPem: string } {
+    return { algorithm: 'Ed25519', keyId: this.key.keyId, publicKeyPem: this.key.publicKeyPem };
+  }
+
+  /** Signs the current head now (201), or returns the checkpoint that already covers it (200). */
+  @Post('v1/admin/checkpoints')
+  @HttpCode(201)
+  @RequireRole('admin')
+  async signHead(@Res({ passthrough: true }) res: Response): Promise<SignedCheckpoint> {
+    const head = await this.store.head();
+    if (head.seq === 0 || head.at === null) throw new DomainError('EMPTY_LOG', 409, 'the log has no events to sign yet');
+    const { checkpoint, created } = await this.checkpoints.sign({ seq: head.seq, hash: head.hash, at: head.at });
+    if (!created) res.status(200);
+    return checkpoint;
+  }
+}

@@ -1,0 +1,30 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { dirname } from 'node:path';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { IntegrityController } from './integrity.controller.js';
+import { PeriodicCheckpointProjection } from './periodic-checkpoint.projection.js';
+import { SignedCheckpoints } from './signed-checkpoints.js';
+import { loadOrCreateSigningKey, SIGNING_KEY, type SigningKey } from './signing-key.js';
+
+/** Signed checkpoints over the hash chain, and verification of both. */
+@Module({
+  controllers: [IntegrityController],
+  providers: [
+    {
+      provide: SIGNING_KEY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => loadOrCreateSigningKey(config.signingKey, dirname(config.dbPath)),
+    },
+    SignedCheckpoints,
+    PeriodicCheckpointProjection,
+  ],
+  exports: [SIGNING_KEY, SignedCheckpoints],
+})
+export class IntegrityModule implements OnApplicationBootstrap {
+  constructor(@Inject(SIGNING_KEY) private readonly key: SigningKey) {}
+
+  onApplicationBootstrap(): void {
+    // The public half is printed at every start so operators can hand it to auditors out of band.
+    new Logger('Integrity').log({ msg: 'checkpoint signing key', keyId: this.key.keyId, source: this.key.source, publicKeyPem: this.key.publicKeyPem });
+  }
+}
