@@ -92,6 +92,11 @@ export interface EventFilter {
   untilSeq?: number;
 }
 
+export interface ProjectionWork {
+  projection: TransactionalProjection;
+  events: readonly StoredEvent[];
+}
+
 export interface EventStore {
   /**
    * Appends events to one stream in a single transaction: checks `expectedVersion` (0 = the stream must
@@ -109,8 +114,11 @@ export interface EventStore {
    */
   iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
   findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined>;
-  /** Runs the given projections over already-committed events (start-up catch-up, rebuilds). */
-  applyProjections(projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * Runs projections over already-committed events (start-up catch-up), each over its own slice, all in
+   * one transaction that also moves their checkpoints.
+   */
+  applyProjections(work: readonly ProjectionWork[]): Promise<void>;
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');

@@ -4,6 +4,7 @@ import type { Database } from '../database/database.js';
 import type { StoredEvent, TransactionalProjection } from '../event-store/event-store.js';
 import { ProjectionRegistry } from '../event-store/projection-registry.js';
 import { isFlagEventType, type Change } from '../flags/flag.events.js';
+import { chunks } from '../shared/chunks.js';
 
 /** One row per flag event: who did what, when, why, from what to what. */
 @Injectable()
@@ -32,6 +33,6 @@ export class AuditTrailProjection implements TransactionalProjection {
           to_value: JSON.stringify(to),
         };
       });
-    if (rows.length > 0) await db.insertInto('audit_trail').values(rows).execute();
+    for (const chunk of chunks(rows, 1000)) await db.insertInto('audit_trail').values(chunk).execute();
   }
 }

@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../database/database.js';
 import type { Clock } from '../../shared/clock.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
+import { chunks } from '../../shared/chunks.js';
 import { eventHash } from '../event-hash.js';
 import {
   GENESIS_HASH,
@@ -15,6 +16,7 @@ import {
   type EventFilter,
   type EventStore,
   type NewEvent,
+  type ProjectionWork,
   type StoredEvent,
   type StoredIdempotentResponse,
   type TransactionalProjection,
@@ -110,9 +112,12 @@ export class SqliteEventStore implements EventStore {
     return this.idempotentResponse(this.db, scope, key);
   }
 
-  async applyProjections(projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
-    if (events.length === 0 || projections.length === 0) return;
-    await this.db.transaction().execute((trx) => this.runProjections(trx, projections, events));
+  async applyProjections(work: readonly ProjectionWork[]): Promise<void> {
+    const pending = work.filter((w) => w.events.length > 0);
+    if (pending.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const { projection, events } of pending) await this.runProjections(trx, [projection], events);
+    });
   }
 
   private async insertEvents(
@@ -148,7 +153,7 @@ export class SqliteEventStore implements EventStore {
       stored.push({ ...unhashed, hash });
       prevHash = hash;
     });
-    await trx.insertInto('events').values(stored.map(toEventRow)).execute();
+    for (const chunk of chunks(stored, 1000)) await trx.insertInto('events').values(chunk.map(toEventRow)).execute();
     return stored;
   }
 

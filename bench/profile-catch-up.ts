@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../src/app.module.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { ProjectionRebuild } from '../src/replay/projection-rebuild.js';
+import { seedFlagEvents } from '../test/support/seed-events.js';
+
+const events = Number(process.argv[2] ?? 100_000);
+const dbPath = join(mkdtempSync(join(tmpdir(), 'fl-prof-')), 'flagledger.db');
+const config = { ...loadConfig({ FLAGLEDGER_DB: dbPath }) };
+const first = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), { logger: false });
+await first.close();
+let t = performance.now();
+seedFlagEvents(dbPath, { flags: 100, events });
+console.log(`seeded ${events} in ${Math.round(performance.now() - t)} ms`);
+t = performance.now();
+const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), { logger: false });
+console.log(`start with catch-up of ${events} events: ${Math.round(performance.now() - t)} ms`);
+t = performance.now();
+await app.get(ProjectionRebuild).rebuild();
+console.log(`rebuild of ${events} events: ${Math.round(performance.now() - t)} ms`);
+await app.close();
