@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/database.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { ProjectionRegistry } from './projection-registry.js';
+import { batches } from './batches.js';
 
 /** Large batches: each is one transaction, so one fsync, during catch-up. */
 const BATCH = 5000;
@@ -29,9 +30,8 @@ export class ProjectionCatchUp implements OnModuleInit {
     const from = Math.min(...checkpoints.values());
     // One pass over the log for all projections, one transaction (one fsync) per batch.
     let seq = from;
-    for (;;) {
-      const events = await this.store.readAll(seq, BATCH);
-      if (events.length === 0) break;
+    // One read cursor over the tail of the log; the writes go through the writer's connection meanwhile.
+    for await (const events of batches(this.store.iterate({ afterSeq: from }), BATCH)) {
       await this.store.applyProjections(
         projections.map((projection) => ({ projection, events: events.filter((e) => e.seq > checkpoints.get(projection.name)!) })),
       );

@@ -3,13 +3,12 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ExecuteFlagCommandHandler } from './commands/execute-flag-command.handler.js';
 import { FlagEventPublisher } from './flag-event-publisher.js';
 import { FlagsController } from './flags.controller.js';
-import { FlagSnapshotProjection } from './projections/flag-snapshot.projection.js';
 import { FlagStateTableProjection } from './projections/flag-state-table.projection.js';
 import { FlagStateReader, LiveFlagStates } from './projections/live-flag-states.js';
 import { FlagTimeTravel } from './time-travel/flag-time-travel.js';
 
 const commandHandlers = [ExecuteFlagCommandHandler];
-const projections = [FlagStateTableProjection, FlagSnapshotProjection, LiveFlagStates, { provide: FlagStateReader, useExisting: LiveFlagStates }];
+const projections = [FlagStateTableProjection, LiveFlagStates, { provide: FlagStateReader, useExisting: LiveFlagStates }];
 
 /** The only write side: flag commands in, committed events out, and the current-state projection. */
 @Module({

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { CommittedEventFeed } from '../event-store/committed-event-feed.js';
 import { EVENT_STORE, type EventStore, type StoredEvent, type TransactionalProjection } from '../event-store/event-store.js';
+import { batches } from '../event-store/batches.js';
 import { ProjectionRegistry } from '../event-store/projection-registry.js';
 import { toStoredEvent } from '../event-store/stored-event.mapper.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -17,7 +18,7 @@ export interface RebuildReport {
   durationMs: number;
 }
 
-const BATCH = 2000;
+const BATCH = 5000;
 const SCHEMA = 'rebuild';
 
 export class RebuildInProgressError extends DomainError {
@@ -60,9 +61,7 @@ export class ProjectionRebuild {
       for (const table of tables) await this.createScratchTable(table);
 
       let seq = 0;
-      for (;;) {
-        const events = await this.store.readAll(seq, BATCH);
-        if (events.length === 0) break;
+      for await (const events of batches(this.store.iterate({}), BATCH)) {
         await this.db.transaction().execute((trx) => this.applyAll(trx, projections, events));
         seq = events[events.length - 1]!.seq;
       }

@@ -296,7 +296,7 @@ describe('time travel', () => {
     it('comes out of a full projection rebuild byte for byte the same', async () => {
       const expected = snapshotRows();
       const report = await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('admin')).expect(200);
-      expect(report.body.projections).toContain('flag_snapshots');
+      expect(report.body.tables).toContain('flag_snapshots');
       expect(snapshotRows()).toEqual(expected);
     });
 
@@ -306,7 +306,8 @@ describe('time travel', () => {
       const db = openRaw(dbPath);
       try {
         db.prepare('DELETE FROM flag_snapshots').run();
-        db.prepare("DELETE FROM projection_checkpoints WHERE name = 'flag_snapshots'").run();
+        db.prepare('DELETE FROM flag_state').run();
+        db.prepare("DELETE FROM projection_checkpoints WHERE name = 'flag_state'").run();
       } finally {
         db.close();
       }
