@@ -1,9 +1,16 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
-import { loadConfig } from '../config/app-config.js';
+import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { ExportStreams } from '../export/export-streams.js';
+import { ExportQuery } from '../export/export.query.dto.js';
+import { writeWithBackpressure, type TextSink } from '../export/write-with-backpressure.js';
+import { StrictValidationPipe } from '../http/validation.pipe.js';
 import { parsePublicKey } from '../integrity/signing-key.js';
 import { ProjectionRebuild } from '../replay/projection-rebuild.js';
 import { resolvePublicKey, verifyDatabaseFile } from './verify-database.js';
@@ -19,10 +26,27 @@ const USAGE = `usage: npm run cli -- <command> [options]
 
   verify [--db <file>] [--public-key <pem>]        recompute the hash chain of a database file and check its signed checkpoints
   verify-export <file.ndjson> [--public-key <pem>] check an NDJSON export offline: row hashes, links, manifest, checkpoint
+  export [--db <file>] [--format ndjson|csv] [--out <file>] [--flag <key>] [--actor <name>] [--type <T>]... [--from <ISO>] [--to <ISO>]
+                                                   the same export as GET /v1/export, to a file or stdout
   rebuild [--db <file>]                            replay every event into fresh projections and swap them in (server stopped)
 
 --db defaults to FLAGLEDGER_DB (./data/flagledger.db). --public-key is the auditor's copy of GET /v1/audit/public-key;
 without it, verify uses the key file beside the database. Exit code 0 = verified / done, 1 = verification failed, 2 = usage.`;
+
+/** The same application the server runs, without HTTP, for commands that need its projections. */
+async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), { logger: false });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** stdout must stay open after the export (end() on it throws); everything else is a plain stream. */
+function unendingStdout(): TextSink {
+  return Object.assign(Object.create(process.stdout) as TextSink, { end: () => undefined });
+}
 
 /** Every operator command; returns the process exit code. Tests call it in-process. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -31,7 +55,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: { db: { type: 'string' }, 'public-key': { type: 'string' } },
+    options: {
+      db: { type: 'string' },
+      'public-key': { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      flag: { type: 'string' },
+      actor: { type: 'string' },
+      type: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
+    },
   });
   const config = loadConfig(io.env);
   const dbPath = values.db ?? config.dbPath;
@@ -55,13 +89,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       print({ file, ...result });
       return result.ok ? 0 : 1;
     }
+    case 'export': {
+      const { db: _db, 'public-key': _key, out, ...filters } = values;
+      // The same validation as the HTTP route's query string, so the CLI accepts exactly what it does.
+      const query = (await new StrictValidationPipe().transform(filters, { type: 'query', metatype: ExportQuery })) as ExportQuery;
+      const manifest = await withApp({ ...config, dbPath }, async (app) => {
+        const opened = await app.get(ExportStreams).open(query);
+        if (out === undefined) {
+          await writeWithBackpressure(unendingStdout(), opened.text);
+        } else {
+          const file = createWriteStream(out);
+          await writeWithBackpressure(file, opened.text);
+          await finished(file);
+        }
+        return opened.manifest.build();
+      });
+      io.err(`${JSON.stringify({ exported: manifest, out: out ?? 'stdout' })}\n`);
+      return 0;
+    }
     case 'rebuild': {
-      const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config: { ...config, dbPath } }), { logger: false });
-      try {
-        print(await app.get(ProjectionRebuild).rebuild());
-      } finally {
-        await app.close();
-      }
+      print(await withApp({ ...config, dbPath }, (app) => app.get(ProjectionRebuild).rebuild()));
       return 0;
     }
     default:

@@ -37,6 +37,12 @@ const ROUTES: readonly RouteCase[] = [
   { method: 'patch', path: `/v1/flags/${FLAG}`, min: 'editor', body: () => ({ description: 'changed by the auth test' }) },
   { method: 'post', path: `/v1/flags/${FLAG}/archive`, min: 'editor', body: () => ({ reason: 'auth test' }) },
   { method: 'post', path: `/v1/flags/${FLAG}/restore`, min: 'editor', body: () => ({ reason: 'auth test' }) },
+  { method: 'get', path: '/v1/audit', min: 'viewer' },
+  { method: 'get', path: '/v1/export', min: 'viewer' },
+  { method: 'get', path: '/v1/audit/verify', min: 'viewer' },
+  { method: 'get', path: '/v1/audit/public-key', min: 'viewer' },
+  { method: 'post', path: '/v1/admin/checkpoints', min: 'admin' },
+  { method: 'post', path: '/v1/admin/projections/rebuild', min: 'admin' },
   { method: 'get', path: '/health', min: 'public' },
   { method: 'get', path: '/v1/health', min: 'public' },
 ];
@@ -84,7 +90,7 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
 
   it('the route table covers every role of SPEC §4 and lists each route once', () => {
     expect(new Set(ROUTES.map(label)).size).toBe(ROUTES.length);
-    expect(new Set(ROUTES.map((r) => r.min))).toEqual(new Set(['evaluator', 'viewer', 'editor', 'public']));
+    expect(new Set(ROUTES.map((r) => r.min))).toEqual(new Set(['evaluator', 'viewer', 'editor', 'admin', 'public']));
   });
 
   describe('401 for missing or unknown credentials', () => {

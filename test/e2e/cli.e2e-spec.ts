@@ -59,6 +59,26 @@ describe('operator CLI', () => {
     expect(await cli('verify-export', truncated)).toMatchObject({ code: 1, json: { ok: false } });
   });
 
+  it('export: writes the same NDJSON as the HTTP route, and a filtered CSV, to files', async () => {
+    const ndjson = join(dir, 'cli-export.ndjson');
+    const result = await cli('export', '--db', dbPath, '--out', ndjson);
+    expect(result.code).toBe(0);
+    const fromHttp = readFileSync(exportFile, 'utf8').trimEnd().split('\n');
+    const fromCli = readFileSync(ndjson, 'utf8').trimEnd().split('\n');
+    expect(fromCli.slice(0, -1)).toEqual(fromHttp.slice(0, -1));
+    expect(await cli('verify-export', ndjson, '--public-key', keyFile)).toMatchObject({ code: 0, json: { ok: true, rows: 7 } });
+
+    const csv = join(dir, 'cli-export.csv');
+    expect((await cli('export', '--db', dbPath, '--format', 'csv', '--type', 'FlagEnabled', '--type', 'FlagRolloutChanged', '--out', csv)).code).toBe(0);
+    const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
+    expect(lines).toHaveLength(1 + 4);
+    expect(lines[0]).toBe('seq,streamId,version,type,actor,at,reason,data,prevHash,hash');
+  });
+
+  it('export: refuses a filter the HTTP route would refuse', async () => {
+    await expect(cli('export', '--db', dbPath, '--type', 'NoSuchEvent')).rejects.toThrow(/type/);
+  });
+
   it('rebuild: replays the projections into identical tables', async () => {
     const dump = () => {
       const db = openRaw(dbPath);
