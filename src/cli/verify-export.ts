@@ -2,19 +2,10 @@ import type { KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { StoredEvent } from '../event-store/event-store.js';
-import { isValidCheckpointSignature, type SignedCheckpoint } from '../integrity/checkpoint-signature.js';
+import type { ExportManifest } from '../export/export-manifest.js';
+import { isValidCheckpointSignature } from '../integrity/checkpoint-signature.js';
 import { verifyChain } from '../integrity/chain-verifier.js';
 
-export interface ExportManifestLine {
-  count: number;
-  firstSeq: number | null;
-  lastSeq: number | null;
-  headSeq: number;
-  headHash: string;
-  filters: Record<string, unknown>;
-  generatedAt: string;
-  checkpoint: SignedCheckpoint | null;
-}
 
 export type ExportVerification =
   | { ok: true; rows: number; firstSeq: number | null; lastSeq: number | null; complete: boolean; checkpoint: 'verified' | 'none' | 'not checked: no public key' }
@@ -26,11 +17,11 @@ async function* lines(path: string): AsyncGenerator<string> {
 }
 
 /** The manifest is the last line; reading it first lets the row pass check against its checkpoint. */
-async function readManifest(path: string): Promise<ExportManifestLine | undefined> {
+async function readManifest(path: string): Promise<ExportManifest | undefined> {
   let last: string | undefined;
   for await (const line of lines(path)) last = line;
   if (last === undefined) return undefined;
-  const parsed = JSON.parse(last) as { manifest?: ExportManifestLine };
+  const parsed = JSON.parse(last) as { manifest?: ExportManifest };
   return parsed.manifest;
 }
 
@@ -39,7 +30,7 @@ async function readManifest(path: string): Promise<ExportManifestLine | undefine
  * counts and head, and the signed checkpoint it carries (with the auditor's copy of the public key).
  */
 export async function verifyExportFile(path: string, publicKey: KeyObject | undefined): Promise<ExportVerification> {
-  let manifest: ExportManifestLine | undefined;
+  let manifest: ExportManifest | undefined;
   try {
     manifest = await readManifest(path);
   } catch (error) {

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../src/history/audit-entry.mapper.js';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import type { StoredEvent } from '../../src/event-store/event-store.js';
@@ -7,17 +8,7 @@ import { releaseFlag, startTestApp, tempDir, TOKENS, type RoleName, type TestApp
 
 const MINUTE = 60_000;
 
-interface Entry {
-  seq: number;
-  flag: string;
-  version: number;
-  type: string;
-  actor: string;
-  at: string;
-  reason: string | null;
-  from: unknown;
-  to: unknown;
-}
+type Entry = AuditEntry;
 
 interface Page {
   items: Entry[];

@@ -1,3 +1,4 @@
+import type { ExportManifest } from '../../src/export/export-manifest.js';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -23,16 +24,7 @@ const NASTY_REASON = 'rollback, because "prod" broke\r\nsee INC-7\nand, again';
 const FORMULA_REASONS = ['=HYPERLINK("http://evil.example","click")', '+SUM(A1:A9)', '-1+1', '@evil', '\tTabbed', '\rcarriage'];
 const SEED_ACTOR = '@evil-bot';
 
-interface Manifest {
-  count: number;
-  firstSeq: number | null;
-  lastSeq: number | null;
-  headSeq: number;
-  headHash: string;
-  filters: Record<string, unknown>;
-  generatedAt: string;
-  checkpoint: { seq: number; hash: string; at: string; signature: string; keyId: string } | null;
-}
+type Manifest = ExportManifest;
 
 /** supertest parser that keeps the body as raw text. */
 function rawText(res: IncomingMessage, callback: (error: Error | null, body: string) => void): void {
