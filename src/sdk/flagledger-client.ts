@@ -1,0 +1,255 @@
+import { EventEmitter } from 'node:events';
+import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
+import { JitteredBackoff } from './backoff.js';
+import { readBootstrapFile, writeBootstrapFile } from './bootstrap-file.js';
+import type { FlagSnapshot, FlagSource, SdkFlag } from './flag-source.js';
+import { SseParser, type ServerSentEvent } from './sse-parser.js';
+
+export interface FlagledgerClientOptions {
+  /** Base URL of the Flagledger server, e.g. `http://flagledger:3000`. */
+  url: string;
+  /** An API token with at least the `evaluator` role. */
+  token: string;
+  /**
+   * Where to keep the last known flags. The client starts from it when the server cannot be reached,
+   * and rewrites it after every change.
+   */
+  bootstrapFile?: string;
+  /** How long start() waits for the server's snapshot before falling back to the bootstrap file. Default 5 s. */
+  startTimeoutMs?: number;
+  /** First reconnect delay ceiling (doubles per failed attempt, full jitter). Default 250 ms. */
+  reconnectInitialMs?: number;
+  /** Longest reconnect delay ceiling. Default 30 s. */
+  reconnectMaxMs?: number;
+  /** A stream silent this long (the server sends a heartbeat every 15 s) is treated as dead. Default 45 s. */
+  idleTimeoutMs?: number;
+  /** For tests and custom agents; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export type FlagledgerClientEvents = {
+  /** The client has flags to answer from; `source` says whether they came from the server or the bootstrap file. */
+  ready: [{ source: 'server' | 'bootstrap'; headSeq: number }];
+  /** A flag changed (or a fresh snapshot replaced several): the new state, null when it disappeared. */
+  changed: [{ key: string; flag: SdkFlag | null; seq: number }];
+  /** The connection failed or dropped; the client keeps answering from the last state and reconnects. */
+  error: [Error];
+};
+
+interface StreamedFlagChange {
+  seq: number;
+  key: string;
+  flag: SdkFlag;
+}
+
+const BOOTSTRAP_WRITE_DELAY_MS = 200;
+
+/**
+ * The in-process Flagledger SDK. Flags are evaluated locally and synchronously with the same engine the
+ * server uses (no network call per evaluation), from a copy the server keeps current over Server-Sent
+ * Events. When the server is unreachable the client keeps answering from the last state it had, and
+ * resumes where it left off (Last-Event-ID) when the server is back.
+ *
+ * ```ts
+ * const flags = await FlagledgerClient.start({ url: 'http://localhost:3000', token: process.env.FLAGLEDGER_TOKEN! });
+ * if (flags.isEnabled('new_payment_processor', { userId: order.customerId })) { … }
+ * ```
+ */
+export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> implements FlagSource {
+  private flags = new Map<string, SdkFlag>();
+  private seq = 0;
+  private closed = false;
+  private connection: AbortController | undefined;
+  private streaming: Promise<void> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private wakeReconnect: (() => void) | undefined;
+  private bootstrapTimer: NodeJS.Timeout | undefined;
+  private isConnected = false;
+  private readonly fetchImpl: typeof fetch;
+  private readonly backoff: JitteredBackoff;
+
+  private constructor(private readonly options: FlagledgerClientOptions) {
+    super();
+    this.fetchImpl = options.fetch ?? fetch;
+    this.backoff = new JitteredBackoff(options.reconnectInitialMs ?? 250, options.reconnectMaxMs ?? 30_000);
+  }
+
+  /**
+   * Loads the flags (from the server, else from the bootstrap file) and starts following changes.
+   * Rejects only when neither the server nor a bootstrap file could provide flags.
+   */
+  static async start(options: FlagledgerClientOptions): Promise<FlagledgerClient> {
+    const client = new FlagledgerClient(options);
+    const source = await client.loadInitialFlags();
+    client.streaming = client.followStream();
+    // Listeners attach after start() resolves; 'ready' is emitted once they can hear it.
+    setImmediate(() => client.emit('ready', { source, headSeq: client.seq }));
+    return client;
+  }
+
+  /** See {@link FlagSource.isEnabled}: the default answers for an unknown flag, and whenever anything fails. */
+  isEnabled(flagKey: string, context: EvaluationContext = {}, defaultValue = false): boolean {
+    try {
+      const result = evaluateFlag(flagKey, this.flags.get(flagKey), context ?? {});
+      return result.reason === 'FLAG_NOT_FOUND' ? defaultValue : result.enabled;
+    } catch {
+      return defaultValue;
+    }
+  }
+
+  /** See {@link FlagSource.evaluate}. */
+  evaluate(flagKey: string, context: EvaluationContext = {}): EvaluationResult {
+    return evaluateFlag(flagKey, this.flags.get(flagKey), context ?? {});
+  }
+
+  /** The last seq of the server's log this client has applied. */
+  get headSeq(): number {
+    return this.seq;
+  }
+
+  /** Whether the change stream is open right now. */
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  /** The flags this client answers from, as it holds them now. */
+  allFlags(): SdkFlag[] {
+    return [...this.flags.values()];
+  }
+
+  /** Stops following the server, writes the bootstrap file one last time, releases every timer and socket. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    this.wakeReconnect?.();
+    this.connection?.abort();
+    await this.streaming?.catch(() => undefined);
+    if (this.bootstrapTimer !== undefined) {
+      clearTimeout(this.bootstrapTimer);
+      await this.saveBootstrap();
+    }
+    this.removeAllListeners();
+  }
+
+  private async loadInitialFlags(): Promise<'server' | 'bootstrap'> {
+    try {
+      const response = await this.fetchImpl(`${this.baseUrl()}/v1/snapshot`, {
+        headers: this.headers(),
+        signal: AbortSignal.timeout(this.options.startTimeoutMs ?? 5000),
+      });
+      if (!response.ok) throw new Error(`GET /v1/snapshot answered ${response.status}`);
+      this.replaceAll((await response.json()) as FlagSnapshot);
+      this.scheduleBootstrapWrite();
+      return 'server';
+    } catch (error) {
+      if (this.options.bootstrapFile === undefined) throw error;
+      try {
+        this.replaceAll(await readBootstrapFile(this.options.bootstrapFile));
+      } catch (bootstrapError) {
+        throw new AggregateError([error, bootstrapError], 'Flagledger: the server is unreachable and the bootstrap file is unusable');
+      }
+      return 'bootstrap';
+    }
+  }
+
+  /** Connect, read until the stream ends or fails, wait a jittered backoff, repeat until close(). */
+  private async followStream(): Promise<void> {
+    while (!this.closed) {
+      try {
+        await this.readStreamOnce();
+      } catch (error) {
+        if (!this.closed) this.emitError(error);
+      }
+      this.isConnected = false;
+      if (this.closed) return;
+      await new Promise<void>((resolve) => {
+        this.wakeReconnect = resolve;
+        this.reconnectTimer = setTimeout(resolve, this.backoff.next());
+      });
+    }
+  }
+
+  private async readStreamOnce(): Promise<void> {
+    const connection = new AbortController();
+    this.connection = connection;
+    const idleTimeoutMs = this.options.idleTimeoutMs ?? 45_000;
+    let idle = setTimeout(() => connection.abort(new Error(`no data from the stream for ${idleTimeoutMs} ms`)), idleTimeoutMs);
+    try {
+      const response = await this.fetchImpl(`${this.baseUrl()}/v1/stream`, {
+        headers: { ...this.headers(), accept: 'text/event-stream', 'last-event-id': String(this.seq) },
+        signal: connection.signal,
+      });
+      if (!response.ok || response.body === null) throw new Error(`GET /v1/stream answered ${response.status}`);
+      this.isConnected = true;
+      const parser = new SseParser();
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        clearTimeout(idle);
+        idle = setTimeout(() => connection.abort(new Error(`no data from the stream for ${idleTimeoutMs} ms`)), idleTimeoutMs);
+        for (const event of parser.push(decoder.decode(chunk, { stream: true }))) this.onServerEvent(event);
+        this.backoff.reset();
+      }
+      if (!this.closed) throw new Error('the server closed the stream');
+    } finally {
+      clearTimeout(idle);
+    }
+  }
+
+  private onServerEvent(event: ServerSentEvent): void {
+    if (event.event === 'snapshot') {
+      this.replaceAll(JSON.parse(event.data) as FlagSnapshot);
+    } else if (event.event === 'flag') {
+      const change = JSON.parse(event.data) as StreamedFlagChange;
+      if (change.seq <= this.seq) return;
+      this.flags.set(change.key, change.flag);
+      this.seq = change.seq;
+      this.emit('changed', { key: change.key, flag: change.flag, seq: change.seq });
+    } else {
+      return;
+    }
+    this.scheduleBootstrapWrite();
+  }
+
+  /** A snapshot replaces everything; flags that changed or vanished are announced. */
+  private replaceAll(snapshot: FlagSnapshot): void {
+    const previous = this.flags;
+    this.flags = new Map(snapshot.flags.map((flag) => [flag.key, flag]));
+    this.seq = snapshot.headSeq;
+    for (const [key, flag] of this.flags) {
+      if (previous.get(key)?.version !== flag.version) this.emit('changed', { key, flag, seq: snapshot.headSeq });
+    }
+    for (const key of previous.keys()) if (!this.flags.has(key)) this.emit('changed', { key, flag: null, seq: snapshot.headSeq });
+  }
+
+  private scheduleBootstrapWrite(): void {
+    if (this.options.bootstrapFile === undefined || this.bootstrapTimer !== undefined) return;
+    this.bootstrapTimer = setTimeout(() => {
+      this.bootstrapTimer = undefined;
+      void this.saveBootstrap();
+    }, BOOTSTRAP_WRITE_DELAY_MS);
+    this.bootstrapTimer.unref();
+  }
+
+  private async saveBootstrap(): Promise<void> {
+    if (this.options.bootstrapFile === undefined) return;
+    try {
+      await writeBootstrapFile(this.options.bootstrapFile, { headSeq: this.seq, flags: this.allFlags() });
+    } catch (error) {
+      this.emitError(error);
+    }
+  }
+
+  /** 'error' without a listener would throw from EventEmitter; the SDK must never take the service down. */
+  private emitError(error: unknown): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error instanceof Error ? error : new Error(String(error)));
+  }
+
+  private baseUrl(): string {
+    return this.options.url.replace(/\/+$/, '');
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.options.token}` };
+  }
+}
