@@ -3,6 +3,8 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import type { DeliveryOptions } from './delivery/delivery-options.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { ExportModule } from './export/export.module.js';
@@ -20,11 +22,13 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** Tests pass a controllable clock; production uses the system clock. */
   clock?: Clock;
+  /** Tests shorten the stream heartbeat; production uses the defaults. */
+  delivery?: Partial<DeliveryOptions>;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, clock = systemClock }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, clock = systemClock, delivery }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -38,6 +42,7 @@ export class AppModule {
         IntegrityModule,
         ReplayModule,
         EvaluationModule,
+        DeliveryModule.forRoot(delivery),
         HealthModule,
       ],
       providers: [

@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { AppConfig, ApiToken } from '../../src/config/app-config.js';
 import { createApp } from '../../src/create-app.js';
+import type { DeliveryOptions } from '../../src/delivery/delivery-options.js';
 import type { Clock } from '../../src/shared/clock.js';
 
 /** One token per role; the name is what the server records as the actor. */
@@ -36,6 +37,8 @@ export interface TestApp {
   clock: ManualClock;
   /** supertest agent bound to the real HTTP server. */
   http: () => ReturnType<typeof request>;
+  /** http://127.0.0.1:<port> of the real server. */
+  url: string;
   /** Authorization header value for a role. */
   auth: (role: RoleName) => string;
   close: () => Promise<void>;
@@ -48,7 +51,7 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 }
 
 /** Boots the real Nest app (real SQLite file, real HTTP server on an ephemeral loopback port). */
-export async function startTestApp(options: { dbPath?: string; clock?: ManualClock } = {}): Promise<TestApp> {
+export async function startTestApp(options: { dbPath?: string; clock?: ManualClock; port?: number; delivery?: Partial<DeliveryOptions> } = {}): Promise<TestApp> {
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'flagledger-test-')), 'flagledger.db');
   const clock = options.clock ?? new ManualClock();
   const config: AppConfig = {
@@ -59,10 +62,12 @@ export async function startTestApp(options: { dbPath?: string; clock?: ManualClo
     generatedToken: null,
     signingKey: null,
   };
-  const app = await createApp({ config, clock, logger: false });
-  await app.listen(0, '127.0.0.1');
+  const app = await createApp({ config, clock, delivery: options.delivery, logger: false });
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const server = app.getHttpServer();
+  const address = server.address() as { port: number };
   return {
+    url: `http://127.0.0.1:${address.port}`,
     app,
     dbPath,
     clock,

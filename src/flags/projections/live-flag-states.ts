@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../../database/database.js';
 import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
@@ -9,12 +9,21 @@ import { isFlagEventType } from '../flag.events.js';
 import type { FlagState } from '../flag-state.js';
 import { FLAG_STATE_PROJECTION } from './flag-state-table.projection.js';
 
+/** Told of each committed flag event once it is applied, with the flag's state right after it. */
+export type FlagChangeListener = (event: StoredEvent, state: FlagState) => void;
+
 /** Read access to the current flags; what evaluation and reads use. */
 export abstract class FlagStateReader {
   abstract get(key: string): FlagState | undefined;
   abstract all(): IterableIterator<FlagState>;
   /** The last seq reflected in the states. */
   abstract get appliedSeq(): number;
+  /**
+   * Calls `listener` synchronously after each committed flag event is applied, in seq order; when it runs,
+   * `appliedSeq` is that event's seq. A reload after a projection rebuild calls nothing (the state is the
+   * same). Returns the unsubscribe function.
+   */
+  abstract subscribe(listener: FlagChangeListener): () => void;
 }
 
 /**
@@ -23,8 +32,10 @@ export abstract class FlagStateReader {
  */
 @Injectable()
 export class LiveFlagStates extends FlagStateReader implements OnApplicationBootstrap {
+  private readonly logger = new Logger(LiveFlagStates.name);
   private states = new Map<string, FlagState>();
   private seq = 0;
+  private readonly listeners = new Set<FlagChangeListener>();
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
@@ -67,14 +78,38 @@ export class LiveFlagStates extends FlagStateReader implements OnApplicationBoot
     return this.seq;
   }
 
+  subscribe(listener: FlagChangeListener): () => void {
+    // A wrapper per call, so subscribing the same function twice gives two independent subscriptions.
+    const entry: FlagChangeListener = (event, state) => listener(event, state);
+    this.listeners.add(entry);
+    return () => {
+      this.listeners.delete(entry);
+    };
+  }
+
+  /** How many subscriptions are open (streams that did not unsubscribe would show here). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   private apply(events: readonly StoredEvent[]): void {
     for (const event of events) {
       if (event.seq <= this.seq) continue;
-      if (isFlagEventType(event.type)) {
-        const next = foldFlagEvents(this.states.get(event.streamId), [event])!;
-        this.states.set(event.streamId, next);
-      }
+      const next = isFlagEventType(event.type) ? foldFlagEvents(this.states.get(event.streamId), [event])! : undefined;
+      if (next !== undefined) this.states.set(event.streamId, next);
       this.seq = event.seq;
+      if (next !== undefined) this.notify(event, next);
+    }
+  }
+
+  /** One failing listener must neither stop the others nor leave the projection half-applied. */
+  private notify(event: StoredEvent, state: FlagState): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event, state);
+      } catch (error) {
+        this.logger.error(`flag change listener failed on seq ${event.seq}: ${String(error)}`);
+      }
     }
   }
 }

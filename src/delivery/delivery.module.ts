@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module.js';
+import { DEFAULT_DELIVERY_OPTIONS, DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
+import { DeliveryController } from './delivery.controller.js';
+import { FlagStreams } from './flag-streams.js';
+import { MissedFlagChanges } from './missed-flag-changes.js';
+
+/** GET /v1/snapshot and the GET /v1/stream change stream, fed from the committed path only. */
+@Module({})
+export class DeliveryModule {
+  static forRoot(options: Partial<DeliveryOptions> = {}): DynamicModule {
+    return {
+      module: DeliveryModule,
+      imports: [FlagsModule],
+      controllers: [DeliveryController],
+      providers: [{ provide: DELIVERY_OPTIONS, useValue: Object.freeze({ ...DEFAULT_DELIVERY_OPTIONS, ...options }) }, FlagStreams, MissedFlagChanges],
+      exports: [FlagStreams],
+    };
+  }
+}

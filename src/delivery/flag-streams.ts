@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { StoredEvent } from '../event-store/event-store.js';
+import type { FlagState } from '../flags/flag-state.js';
+import { FlagStateReader } from '../flags/projections/live-flag-states.js';
+import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
+import { flagFrame, toFlagChange, type FlagFrame } from './flag-change.js';
+import { takeFlagSnapshot } from './flag-snapshot.js';
+import { FlagStream, type EventSink, type FlagStreamEnd } from './flag-stream.js';
+import { MissedFlagChanges } from './missed-flag-changes.js';
+import { resumePoint } from './resume-point.js';
+
+/** An HTTP response the stream's headers were already sent on; 'close' fires when the client goes away. */
+export interface StreamResponse extends EventSink {
+  readonly closed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** Every open change stream: starts them, and ends them all when the app shuts down. */
+@Injectable()
+export class FlagStreams implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('Stream');
+  private readonly streams = new Set<FlagStream>();
+  private shuttingDown = false;
+  /** Every stream's listener is called in turn for the same event: frame it once for all of them. */
+  private lastFrame: FlagFrame | undefined;
+
+  constructor(
+    private readonly flags: FlagStateReader,
+    private readonly missed: MissedFlagChanges,
+    @Inject(DELIVERY_OPTIONS) private readonly options: DeliveryOptions,
+  ) {}
+
+  /** Streams open right now. */
+  get openCount(): number {
+    return this.streams.size;
+  }
+
+  /** New streams are refused once shutdown began: they would hold the HTTP server's close() open. */
+  get accepting(): boolean {
+    return !this.shuttingDown;
+  }
+
+  /**
+   * Follows the committed changes on `res`: first a snapshot, or the changes after `lastEventId` when the
+   * client can resume from it; then each change as it commits. Resolves once the start is sent.
+   */
+  async open(res: StreamResponse, lastEventId: string | undefined): Promise<void> {
+    const opened = performance.now();
+    let unsubscribe = (): void => {};
+    const stream = new FlagStream(res, this.options, (reason: FlagStreamEnd) => {
+      unsubscribe();
+      this.streams.delete(stream);
+      this.logger.log({ msg: 'stream closed', reason, open: this.streams.size, durationMs: Math.round(performance.now() - opened) });
+    });
+    this.streams.add(stream);
+    // Subscribe before reading the start, and read the head in the same tick: every later change is held
+    // by the stream, every earlier one is in the snapshot or the replay.
+    unsubscribe = this.flags.subscribe((event, state) => stream.push(this.frame(event, state)));
+    res.once('close', () => stream.end('client-gone'));
+    if (res.closed) {
+      stream.end('client-gone');
+      return;
+    }
+
+    const headSeq = this.flags.appliedSeq;
+    const start = resumePoint(lastEventId, headSeq);
+    this.logger.log({ msg: 'stream opened', lastEventId: lastEventId ?? null, headSeq, start: start.kind, open: this.streams.size });
+    if (start.kind === 'snapshot') {
+      stream.startWithSnapshot(takeFlagSnapshot(this.flags));
+      return;
+    }
+    try {
+      const changes = await this.missed.read(start.afterSeq, headSeq);
+      stream.startWithReplay(start.afterSeq, headSeq, changes.map(flagFrame));
+    } catch (error) {
+      this.logger.error({ msg: 'stream replay failed', afterSeq: start.afterSeq, headSeq, error: error instanceof Error ? error.message : String(error) });
+      stream.end('failed');
+    }
+  }
+
+  /** A seq names one committed event for good, so its frame can be reused by seq. */
+  private frame(event: StoredEvent, state: FlagState): FlagFrame {
+    if (this.lastFrame?.seq !== event.seq) this.lastFrame = flagFrame(toFlagChange(event, state));
+    return this.lastFrame;
+  }
+
+  /** Ends every stream before the HTTP server closes, which would otherwise wait for them forever. */
+  beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
+    for (const stream of [...this.streams]) stream.end('shutdown');
+  }
+}
