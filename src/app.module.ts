@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { DeliveryOptions } from './delivery/delivery-options.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
+import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { ExportModule } from './export/export.module.js';
@@ -24,11 +25,13 @@ export interface AppModuleOptions {
   clock?: Clock;
   /** Tests shorten the stream heartbeat; production uses the defaults. */
   delivery?: Partial<DeliveryOptions>;
+  /** Tests flush telemetry by hand; production every few seconds. */
+  telemetryFlushMs?: number;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, clock = systemClock, delivery }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, clock = systemClock, delivery, telemetryFlushMs }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -43,6 +46,7 @@ export class AppModule {
         ReplayModule,
         EvaluationModule,
         DeliveryModule.forRoot(delivery),
+        TelemetryModule.forRoot(telemetryFlushMs),
         HealthModule,
       ],
       providers: [

@@ -3,6 +3,7 @@ import type { FlagStateTable } from '../flags/projections/flag-state.table.js';
 import type { AuditTrailTable } from '../history/audit-trail.table.js';
 import type { FlagSnapshotTable } from '../flags/projections/flag-snapshot.table.js';
 import type { SignedCheckpointTable } from '../integrity/signed-checkpoint.table.js';
+import type { FlagEvaluationCountTable, FlagLastEvaluatedTable } from '../telemetry/telemetry.tables.js';
 
 /** The whole schema as Kysely sees it: the union of each slice's tables. */
 export interface Database {
@@ -13,6 +14,8 @@ export interface Database {
   audit_trail: AuditTrailTable;
   flag_snapshots: FlagSnapshotTable;
   signed_checkpoints: SignedCheckpointTable;
+  flag_evaluation_counts: FlagEvaluationCountTable;
+  flag_last_evaluated: FlagLastEvaluatedTable;
 }
 
 export const DATABASE = Symbol('DATABASE');

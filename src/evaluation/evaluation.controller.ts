@@ -4,6 +4,7 @@ import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../
 import type { FlagState } from '../flags/flag-state.js';
 import { FlagStateReader } from '../flags/projections/live-flag-states.js';
 import { FlagTimeTravel } from '../flags/time-travel/flag-time-travel.js';
+import { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
 import { EvaluateAllRequest, EvaluateRequest } from './evaluate.request.dto.js';
 
 /**
@@ -15,6 +16,7 @@ export class EvaluationController {
   constructor(
     private readonly flags: FlagStateReader,
     private readonly timeTravel: FlagTimeTravel,
+    private readonly telemetry: EvaluationTelemetry,
   ) {}
 
   @Post()
@@ -23,7 +25,10 @@ export class EvaluationController {
   evaluate(@Body() body: EvaluateRequest): EvaluationResult | Promise<EvaluationResult> {
     const context = body.context ?? {};
     if (body.asOf !== undefined) return this.timeTravel.flag(body.flagKey, { asOf: body.asOf }).then((flag) => evaluateFlag(body.flagKey, flag, context));
-    return evaluateFlag(body.flagKey, this.flags.get(body.flagKey), context);
+    const result = evaluateFlag(body.flagKey, this.flags.get(body.flagKey), context);
+    // Only live answers count as evaluations; a question about the past is an audit, not a use.
+    this.telemetry.record(result.flagKey, result.reason);
+    return result;
   }
 
   @Post('all')
@@ -32,7 +37,9 @@ export class EvaluationController {
   evaluateAll(@Body() body: EvaluateAllRequest): EvaluatedAll | Promise<EvaluatedAll> {
     const context = body.context ?? {};
     if (body.asOf !== undefined) return this.timeTravel.all(body.asOf).then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
-    return evaluateEach(this.flags.all(), this.flags.appliedSeq, context);
+    const answered = evaluateEach(this.flags.all(), this.flags.appliedSeq, context);
+    for (const result of answered.results) this.telemetry.record(result.flagKey, result.reason);
+    return answered;
   }
 }
 

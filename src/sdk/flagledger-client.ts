@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import { JitteredBackoff } from './backoff.js';
+import { EvaluationCounter } from './evaluation-counter.js';
 import { readBootstrapFile, writeBootstrapFile } from './bootstrap-file.js';
 import type { FlagSnapshot, FlagSource, SdkFlag } from './flag-source.js';
 import { SseParser, type ServerSentEvent } from './sse-parser.js';
@@ -23,6 +24,11 @@ export interface FlagledgerClientOptions {
   reconnectMaxMs?: number;
   /** A stream silent this long (the server sends a heartbeat every 15 s) is treated as dead. Default 45 s. */
   idleTimeoutMs?: number;
+  /**
+   * How often evaluation counts are reported to the server (they feed each flag's lastEvaluatedAt and
+   * stale-flag detection). Default 10 s; 0 turns reporting off.
+   */
+  reportIntervalMs?: number;
   /** For tests and custom agents; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -67,6 +73,8 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   private isConnected = false;
   private readonly fetchImpl: typeof fetch;
   private readonly backoff: JitteredBackoff;
+  private readonly counter = new EvaluationCounter();
+  private reportTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly options: FlagledgerClientOptions) {
     super();
@@ -82,6 +90,7 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     const client = new FlagledgerClient(options);
     const source = await client.loadInitialFlags();
     client.streaming = client.followStream();
+    client.startReporting();
     // Listeners attach after start() resolves; 'ready' is emitted once they can hear it.
     setImmediate(() => client.emit('ready', { source, headSeq: client.seq }));
     return client;
@@ -91,6 +100,7 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   isEnabled(flagKey: string, context: EvaluationContext = {}, defaultValue = false): boolean {
     try {
       const result = evaluateFlag(flagKey, this.flags.get(flagKey), context ?? {});
+      this.counter.count(flagKey, result.reason);
       return result.reason === 'FLAG_NOT_FOUND' ? defaultValue : result.enabled;
     } catch {
       return defaultValue;
@@ -99,7 +109,28 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
 
   /** See {@link FlagSource.evaluate}. */
   evaluate(flagKey: string, context: EvaluationContext = {}): EvaluationResult {
-    return evaluateFlag(flagKey, this.flags.get(flagKey), context ?? {});
+    const result = evaluateFlag(flagKey, this.flags.get(flagKey), context ?? {});
+    this.counter.count(flagKey, result.reason);
+    return result;
+  }
+
+  /** Sends the evaluation counts gathered since the last report now (also done on a timer and at close). */
+  async reportEvaluations(): Promise<void> {
+    const evaluations = this.counter.take(new Date());
+    if (evaluations.length === 0) return;
+    try {
+      const response = await this.fetchImpl(`${this.baseUrl()}/v1/telemetry/evaluations`, {
+        method: 'POST',
+        headers: { ...this.headers(), 'content-type': 'application/json' },
+        body: JSON.stringify({ evaluations }),
+        signal: AbortSignal.timeout(5000),
+      });
+      // 4xx will not get better by retrying; anything else is kept for the next report.
+      if (response.status >= 500) throw new Error(`POST /v1/telemetry/evaluations answered ${response.status}`);
+    } catch (error) {
+      this.counter.giveBack(evaluations);
+      this.emitError(error);
+    }
   }
 
   /** The last seq of the server's log this client has applied. */
@@ -121,6 +152,7 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.reportTimer);
     clearTimeout(this.reconnectTimer);
     this.wakeReconnect?.();
     this.connection?.abort();
@@ -129,7 +161,15 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
       clearTimeout(this.bootstrapTimer);
       await this.saveBootstrap();
     }
+    if (this.options.reportIntervalMs !== 0) await this.reportEvaluations();
     this.removeAllListeners();
+  }
+
+  private startReporting(): void {
+    const interval = this.options.reportIntervalMs ?? 10_000;
+    if (interval <= 0) return;
+    this.reportTimer = setInterval(() => void this.reportEvaluations(), interval);
+    this.reportTimer.unref();
   }
 
   private async loadInitialFlags(): Promise<'server' | 'bootstrap'> {

@@ -51,7 +51,9 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 }
 
 /** Boots the real Nest app (real SQLite file, real HTTP server on an ephemeral loopback port). */
-export async function startTestApp(options: { dbPath?: string; clock?: ManualClock; port?: number; delivery?: Partial<DeliveryOptions> } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { dbPath?: string; clock?: ManualClock; port?: number; delivery?: Partial<DeliveryOptions>; telemetryFlushMs?: number } = {},
+): Promise<TestApp> {
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'flagledger-test-')), 'flagledger.db');
   const clock = options.clock ?? new ManualClock();
   const config: AppConfig = {
@@ -62,7 +64,8 @@ export async function startTestApp(options: { dbPath?: string; clock?: ManualClo
     generatedToken: null,
     signingKey: null,
   };
-  const app = await createApp({ config, clock, delivery: options.delivery, logger: false });
+  // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
+  const app = await createApp({ config, clock, delivery: options.delivery, telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000, logger: false });
   await app.listen(options.port ?? 0, '127.0.0.1');
   const server = app.getHttpServer();
   const address = server.address() as { port: number };

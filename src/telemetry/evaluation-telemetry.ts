@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { DATABASE, type Database } from '../database/database.js';
+import { CLOCK, type Clock } from '../shared/clock.js';
+
+/** How often the counters go to the database (and once more at shutdown). */
+export const TELEMETRY_FLUSH_MS = 5000;
+export const TELEMETRY_FLUSH_INTERVAL = Symbol('TELEMETRY_FLUSH_INTERVAL');
+
+const HOUR_MS = 3_600_000;
+
+interface PendingFlag {
+  lastEvaluatedAt: number;
+  /** hour start (ms) → reason → count */
+  hours: Map<number, Map<string, number>>;
+}
+
+/**
+ * Counts evaluations per flag, hour and reason, and remembers when each flag was last evaluated: in
+ * memory on the evaluation path (a few map operations, no I/O), written to the database in one
+ * transaction every few seconds and at shutdown. Telemetry, never events: it says nothing about who
+ * changed what, and losing the last few seconds in a crash is acceptable.
+ */
+@Injectable()
+export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(EvaluationTelemetry.name);
+  private pending = new Map<string, PendingFlag>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TELEMETRY_FLUSH_INTERVAL) private readonly flushIntervalMs: number,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  /** One evaluation answered now (the server's own routes). */
+  record(flagKey: string, reason: string): void {
+    this.add(flagKey, reason, 1, this.clock.now().getTime());
+  }
+
+  /** Evaluations reported by an SDK: `count` of them, the last at `at` (ms). */
+  add(flagKey: string, reason: string, count: number, at: number): void {
+    let flag = this.pending.get(flagKey);
+    if (flag === undefined) {
+      flag = { lastEvaluatedAt: at, hours: new Map() };
+      this.pending.set(flagKey, flag);
+    } else if (at > flag.lastEvaluatedAt) {
+      flag.lastEvaluatedAt = at;
+    }
+    const hour = at - (at % HOUR_MS);
+    let reasons = flag.hours.get(hour);
+    if (reasons === undefined) {
+      reasons = new Map();
+      flag.hours.set(hour, reasons);
+    }
+    reasons.set(reason, (reasons.get(reason) ?? 0) + count);
+  }
+
+  /** Writes what accumulated since the last flush, in one transaction; flushes never overlap. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private restore(batch: Map<string, PendingFlag>): void {
+    for (const [flagKey, flag] of batch) {
+      for (const [hour, reasons] of flag.hours) for (const [reason, count] of reasons) this.add(flagKey, reason, count, hour);
+      const merged = this.pending.get(flagKey)!;
+      merged.lastEvaluatedAt = Math.max(merged.lastEvaluatedAt, flag.lastEvaluatedAt);
+    }
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const [flagKey, flag] of batch) {
+          const at = new Date(flag.lastEvaluatedAt).toISOString();
+          await trx
+            .insertInto('flag_last_evaluated')
+            .values({ flag_key: flagKey, at })
+            .onConflict((oc) => oc.column('flag_key').doUpdateSet((eb) => ({ at: eb.fn('max', ['flag_last_evaluated.at', eb.ref('excluded.at')]) })))
+            .execute();
+          for (const [hour, reasons] of flag.hours) {
+            for (const [reason, count] of reasons) {
+              await trx
+                .insertInto('flag_evaluation_counts')
+                .values({ flag_key: flagKey, hour: new Date(hour).toISOString(), reason, count })
+                .onConflict((oc) => oc.columns(['flag_key', 'hour', 'reason']).doUpdateSet((eb) => ({ count: eb('flag_evaluation_counts.count', '+', eb.ref('excluded.count')) })))
+                .execute();
+            }
+          }
+        }
+      });
+    } catch (error) {
+      // Put the counts back so the next flush retries them; telemetry must never fail an evaluation.
+      this.restore(batch);
+      this.logger.error({ msg: 'telemetry flush failed; will retry', error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
