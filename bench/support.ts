@@ -67,3 +67,37 @@ export const auth = { authorization: `Bearer ${BENCH_TOKEN}` };
 export function fmt(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 }
+
+function cpuJiffies(): { busy: number; steal: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return { busy: user + nice + system + irq + softirq, steal };
+}
+
+function processJiffies(pid: number | 'self'): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * How busy the rest of the machine was while a figure was measured: CPU time spent by every process but
+ * this one and `pids` (the server), in cores, and the hypervisor's steal. Call the result to read it.
+ */
+export function otherCpuLoad(pids: readonly number[] = []): () => string {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const ours = () => processJiffies('self') + pids.reduce((sum, pid) => sum + processJiffies(pid), 0);
+  const start = { cpu: cpuJiffies(), ours: ours(), at: performance.now() };
+  return () => {
+    const cpu = cpuJiffies();
+    const seconds = (performance.now() - start.at) / 1000;
+    const other = (cpu.busy - start.cpu.busy - (ours() - start.ours)) / ticksPerSecond / seconds;
+    const steal = (cpu.steal - start.cpu.steal) / ticksPerSecond / seconds;
+    return `other processes ${Math.max(0, other).toFixed(2)} cores, steal ${steal.toFixed(2)} cores over ${seconds.toFixed(1)} s`;
+  };
+}
