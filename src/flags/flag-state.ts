@@ -1,18 +1,10 @@
-import type { EvaluableFlag } from '../evaluation-engine/index.js';
-import type { FlagEvent, FlagType } from './flag.events.js';
+import type { FlagCreatedData, FlagEvent } from './flag.events.js';
 
-/** Current state of one flag, as every projection and time-travel read sees it. */
-export interface FlagState extends EvaluableFlag {
-  key: string;
-  type: FlagType;
-  enabled: boolean;
-  rolloutPercentage: number;
-  targetSegments: string[];
-  killSwitch: boolean;
-  owner: string;
-  expiresAt: string | null;
-  description: string | null;
-  ticket: string | null;
+/**
+ * Current state of one flag, as every projection and time-travel read sees it: what FlagCreated set
+ * (changed since by later events) plus what the server maintains.
+ */
+export interface FlagState extends FlagCreatedData {
   createdBy: string;
   createdAt: string;
   updatedAt: string;
