@@ -22,7 +22,14 @@ describe('loadConfig', () => {
     expect(config.generatedToken!.secret.length).toBeGreaterThanOrEqual(24);
   });
 
+  it('reads the suggested lifetimes of temporary flags, Unleash’s 40 days by default', () => {
+    expect(loadConfig({}).flagLifetimeDays).toEqual({ release: 40, experiment: 40 });
+    expect(loadConfig({ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'release:14, experiment:60' }).flagLifetimeDays).toEqual({ release: 14, experiment: 60 });
+  });
+
   it.each([
+    [{ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'release:0' }, 'FLAGLEDGER_FLAG_LIFETIME_DAYS'],
+    [{ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'feature:40' }, 'FLAGLEDGER_FLAG_LIFETIME_DAYS'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ FLAGLEDGER_SYNC: 'sometimes' }, 'FLAGLEDGER_SYNC'],
     [{ FLAGLEDGER_TOKENS: 'ops:root:secret-123' }, 'FLAGLEDGER_TOKENS'],

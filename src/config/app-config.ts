@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../auth/roles.js';
+import { FLAG_TYPES, type FlagType } from '../flags/flag.events.js';
+import { DEFAULT_FLAG_RULES } from '../flags/flag.rules.js';
 
 export interface ApiToken {
   name: string;
@@ -16,6 +18,8 @@ export interface AppConfig {
   generatedToken: ApiToken | null;
   /** FLAGLEDGER_SIGNING_KEY (Ed25519 PKCS#8); null → a key kept in the database's directory. */
   signingKey: string | null;
+  /** FLAGLEDGER_FLAG_LIFETIME_DAYS, e.g. `release:40,experiment:40`: the lifetime suggested for temporary flags. */
+  flagLifetimeDays: Readonly<Partial<Record<FlagType, number>>>;
 }
 
 export class ConfigError extends Error {
@@ -42,7 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     tokens = [generatedToken];
   }
   const signingKey = env.FLAGLEDGER_SIGNING_KEY?.trim() || null;
-  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey });
+  const flagLifetimeDays = parseLifetimes(env.FLAGLEDGER_FLAG_LIFETIME_DAYS);
+  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays });
 }
 
 function parsePort(value: string | undefined): number {
@@ -56,6 +61,20 @@ function parseSync(value: string | undefined): 'full' | 'normal' {
   const sync = (value ?? 'full').trim().toLowerCase() || 'full';
   if (sync !== 'full' && sync !== 'normal') throw new ConfigError('FLAGLEDGER_SYNC', `must be 'full' or 'normal', got '${value}'`);
   return sync;
+}
+
+/** `type:days,…`; unset → Unleash's 40 days for release and experiment flags. */
+function parseLifetimes(value: string | undefined): Readonly<Partial<Record<FlagType, number>>> {
+  if (value === undefined || value.trim() === '') return DEFAULT_FLAG_RULES.suggestedLifetimeDays;
+  const lifetimes: Partial<Record<FlagType, number>> = {};
+  for (const entry of value.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const [type, days] = entry.split(':');
+    if (!FLAG_TYPES.includes(type as FlagType)) throw new ConfigError('FLAGLEDGER_FLAG_LIFETIME_DAYS', `'${type}' is not a flag type (${FLAG_TYPES.join(', ')})`);
+    const n = Number(days);
+    if (!Number.isInteger(n) || n < 1 || n > 3650) throw new ConfigError('FLAGLEDGER_FLAG_LIFETIME_DAYS', `days for ${type} must be an integer 1–3650, got '${days}'`);
+    lifetimes[type as FlagType] = n;
+  }
+  return Object.freeze(lifetimes);
 }
 
 /** `name:role:secret,…`; the secret may itself contain ':'. */

@@ -61,6 +61,12 @@ describe('decideFlag', () => {
     given().when({ kind: 'create', input: { key: KEY, type, owner: 'x' } }).thenFails('VALIDATION_FAILED', 'expiresAt');
   });
 
+  it('suggests the configured lifetime when a temporary flag comes without expiresAt, and decides nothing for the owner', () => {
+    const attempt = (rules?: Parameters<typeof decideFlag>[4]) => () => decideFlag(KEY, { kind: 'create', input: { key: KEY, type: 'experiment', owner: 'x' } }, undefined, NOW, rules);
+    expect(attempt()).toThrow('the usual lifetime is 40 days: 2027-01-04T12:00:00.000Z');
+    expect(attempt({ suggestedLifetimeDays: { experiment: 14 } })).toThrow('the usual lifetime is 14 days: 2026-12-09T12:00:00.000Z');
+  });
+
   it.each(['operational', 'permission'] as const)('lets %s flags live without expiresAt', (type) => {
     expect(decideFlag(KEY, { kind: 'create', input: { key: KEY, type, owner: 'x' } }, undefined, NOW)).toHaveLength(1);
   });

@@ -2,16 +2,17 @@ import type { FlagCommand, CreateFlagInput } from './flag.commands.js';
 import { FlagAlreadyExistsError, FlagArchivedError, FlagNotFoundError, FlagRuleViolationError } from './flag.errors.js';
 import { TEMPORARY_FLAG_TYPES, type FlagDetails, type FlagEvent, type FlagType } from './flag.events.js';
 import type { FlagState } from './flag-state.js';
+import { DEFAULT_FLAG_RULES, type FlagRules } from './flag.rules.js';
 
 /**
  * decide(command, state) → events. Pure: the invariants of SPEC §1 that depend on the current state or
  * the time live here; shape checks (types, lengths, patterns) are the request DTOs' job. A command that
  * would change nothing yields no event.
  */
-export function decideFlag(key: string, command: FlagCommand, state: FlagState | undefined, now: Date): FlagEvent[] {
+export function decideFlag(key: string, command: FlagCommand, state: FlagState | undefined, now: Date, rules: FlagRules = DEFAULT_FLAG_RULES): FlagEvent[] {
   if (command.kind === 'create') {
     if (state !== undefined) throw new FlagAlreadyExistsError(key);
-    return [created(command.input, now)];
+    return [created(command.input, now, rules)];
   }
   if (state === undefined) throw new FlagNotFoundError(key);
   if (state.archived && command.kind !== 'archive' && command.kind !== 'restore') throw new FlagArchivedError(key);
@@ -34,7 +35,7 @@ export function decideFlag(key: string, command: FlagCommand, state: FlagState |
         ? []
         : [{ type: 'FlagSegmentsChanged', data: { from: [...state.targetSegments], to: [...command.segments] } }];
     case 'changeDetails':
-      return detailsChanged(state, command.changes, now);
+      return detailsChanged(state, command.changes, now, rules);
     case 'archive':
       return state.archived ? [] : [{ type: 'FlagArchived', data: { from: false, to: true } }];
     case 'restore':
@@ -46,9 +47,9 @@ export function decideFlag(key: string, command: FlagCommand, state: FlagState |
   }
 }
 
-function created(input: CreateFlagInput, now: Date): FlagEvent {
+function created(input: CreateFlagInput, now: Date, rules: FlagRules): FlagEvent {
   const expiresAt = input.expiresAt ?? null;
-  checkExpiry(input.type, expiresAt, now);
+  checkExpiry(input.type, expiresAt, now, rules);
   return {
     type: 'FlagCreated',
     data: {
@@ -66,10 +67,12 @@ function created(input: CreateFlagInput, now: Date): FlagEvent {
   };
 }
 
-function checkExpiry(type: FlagType, expiresAt: string | null, now: Date): void {
+function checkExpiry(type: FlagType, expiresAt: string | null, now: Date, rules: FlagRules): void {
   if (expiresAt === null) {
     if (TEMPORARY_FLAG_TYPES.includes(type)) {
-      throw new FlagRuleViolationError('expiresAt', `is required for ${type} flags: they are temporary and need a removal date`);
+      const days = rules.suggestedLifetimeDays[type];
+      const suggestion = days === undefined ? '' : ` (the usual lifetime is ${days} days: ${new Date(now.getTime() + days * 86_400_000).toISOString()})`;
+      throw new FlagRuleViolationError('expiresAt', `is required for ${type} flags: they are temporary, so their owner sets when they are removed${suggestion}`);
     }
     return;
   }
@@ -80,12 +83,12 @@ function checkExpiry(type: FlagType, expiresAt: string | null, now: Date): void 
   }
 }
 
-function detailsChanged(state: FlagState, changes: Partial<FlagDetails>, now: Date): FlagEvent[] {
+function detailsChanged(state: FlagState, changes: Partial<FlagDetails>, now: Date, rules: FlagRules): FlagEvent[] {
   const from: Partial<FlagDetails> = {};
   const to: Partial<FlagDetails> = {};
   const normalised: Partial<FlagDetails> = { ...changes };
   if (normalised.expiresAt !== undefined) {
-    checkExpiry(state.type, normalised.expiresAt, now);
+    checkExpiry(state.type, normalised.expiresAt, now, rules);
     if (normalised.expiresAt !== null) normalised.expiresAt = new Date(normalised.expiresAt).toISOString();
   }
   for (const field of ['owner', 'expiresAt', 'description', 'ticket'] as const) {

@@ -63,6 +63,7 @@ export async function startTestApp(
     tokens: Object.values(TOKENS),
     generatedToken: null,
     signingKey: null,
+    flagLifetimeDays: { release: 40, experiment: 40 },
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({ config, clock, delivery: options.delivery, telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000, logger: false });

@@ -9,7 +9,9 @@ import {
   type IdempotencyClaim,
   type StoredEvent,
 } from '../../event-store/event-store.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
+import type { FlagRules } from '../flag.rules.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { decideFlag } from '../flag.decider.js';
 import { foldFlagEvents } from '../flag-event-folding.js';
@@ -39,7 +41,12 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly feed: CommittedEventFeed,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.rules = { suggestedLifetimeDays: config.flagLifetimeDays };
+  }
+
+  private readonly rules: FlagRules;
 
   async execute({ flagKey, command, metadata }: ExecuteFlagCommand): Promise<FlagCommandOutcome> {
     const started = performance.now();
@@ -73,7 +80,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
       if (expectedVersion !== undefined && exists && expectedVersion !== currentVersion) {
         throw new PreconditionFailedError(flagKey, expectedVersion, currentVersion);
       }
-      const events = decideFlag(flagKey, command, state, this.clock.now());
+      const events = decideFlag(flagKey, command, state, this.clock.now(), this.rules);
       const successStatus = command.kind === 'create' ? 201 : 200;
       const render = (stored: readonly StoredEvent[]) => ({
         status: successStatus,
