@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { DeliveryOptions } from './delivery/delivery-options.js';
+import { DecisionLogModule } from './decision-log/decision-log.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         EvaluationModule,
         DeliveryModule.forRoot(delivery),
         TelemetryModule.forRoot(telemetryFlushMs),
+        DecisionLogModule,
         HealthModule,
       ],
       providers: [

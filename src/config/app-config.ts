@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../auth/roles.js';
 import { FLAG_TYPES, type FlagType } from '../flags/flag.events.js';
 import { DEFAULT_FLAG_RULES } from '../flags/flag.rules.js';
+import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/decision-log.js';
 
 export interface ApiToken {
   name: string;
@@ -20,6 +21,8 @@ export interface AppConfig {
   signingKey: string | null;
   /** FLAGLEDGER_FLAG_LIFETIME_DAYS, e.g. `release:40,experiment:40`: the lifetime suggested for temporary flags. */
   flagLifetimeDays: Readonly<Partial<Record<FlagType, number>>>;
+  /** FLAGLEDGER_DECISION_LOG (+ _SAMPLE); null = no decision log (the default). */
+  decisionLog: DecisionLogConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -47,7 +50,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   }
   const signingKey = env.FLAGLEDGER_SIGNING_KEY?.trim() || null;
   const flagLifetimeDays = parseLifetimes(env.FLAGLEDGER_FLAG_LIFETIME_DAYS);
-  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays });
+  let decisionLog: DecisionLogConfig | null;
+  try {
+    decisionLog = parseDecisionLogConfig(env.FLAGLEDGER_DECISION_LOG, env.FLAGLEDGER_DECISION_LOG_SAMPLE);
+  } catch (error) {
+    const [variable, ...rest] = (error as Error).message.split(': ');
+    throw new ConfigError(variable!, rest.join(': '));
+  }
+  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog });
 }
 
 function parsePort(value: string | undefined): number {

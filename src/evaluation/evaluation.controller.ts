@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Optional, Post } from '@nestjs/common';
+import { DECISION_LOG, type DecisionLog } from '../decision-log/decision-log.js';
 import { RequireRole } from '../auth/require-role.decorator.js';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import type { FlagState } from '../flags/flag-state.js';
@@ -17,6 +18,7 @@ export class EvaluationController {
     private readonly flags: FlagStateReader,
     private readonly timeTravel: FlagTimeTravel,
     private readonly telemetry: EvaluationTelemetry,
+    @Optional() @Inject(DECISION_LOG) private readonly decisions: DecisionLog | null,
   ) {}
 
   @Post()
@@ -28,6 +30,7 @@ export class EvaluationController {
     const result = evaluateFlag(body.flagKey, this.flags.get(body.flagKey), context);
     // Only live answers count as evaluations; a question about the past is an audit, not a use.
     this.telemetry.record(result.flagKey, result.reason);
+    this.decisions?.record(result, context);
     return result;
   }
 
@@ -38,7 +41,10 @@ export class EvaluationController {
     const context = body.context ?? {};
     if (body.asOf !== undefined) return this.timeTravel.all(body.asOf).then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
     const answered = evaluateEach(this.flags.all(), this.flags.appliedSeq, context);
-    for (const result of answered.results) this.telemetry.record(result.flagKey, result.reason);
+    for (const result of answered.results) {
+      this.telemetry.record(result.flagKey, result.reason);
+      this.decisions?.record(result, context);
+    }
     return answered;
   }
 }

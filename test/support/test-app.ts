@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { AppConfig, ApiToken } from '../../src/config/app-config.js';
 import { createApp } from '../../src/create-app.js';
+import type { DecisionLogConfig } from '../../src/decision-log/decision-log.js';
 import type { DeliveryOptions } from '../../src/delivery/delivery-options.js';
 import type { Clock } from '../../src/shared/clock.js';
 
@@ -52,7 +53,14 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 
 /** Boots the real Nest app (real SQLite file, real HTTP server on an ephemeral loopback port). */
 export async function startTestApp(
-  options: { dbPath?: string; clock?: ManualClock; port?: number; delivery?: Partial<DeliveryOptions>; telemetryFlushMs?: number } = {},
+  options: {
+    dbPath?: string;
+    clock?: ManualClock;
+    port?: number;
+    delivery?: Partial<DeliveryOptions>;
+    telemetryFlushMs?: number;
+    decisionLog?: DecisionLogConfig;
+  } = {},
 ): Promise<TestApp> {
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'flagledger-test-')), 'flagledger.db');
   const clock = options.clock ?? new ManualClock();
@@ -64,6 +72,7 @@ export async function startTestApp(
     generatedToken: null,
     signingKey: null,
     flagLifetimeDays: { release: 40, experiment: 40 },
+    decisionLog: options.decisionLog ?? null,
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({ config, clock, delivery: options.delivery, telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000, logger: false });

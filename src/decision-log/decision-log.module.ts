@@ -1,0 +1,24 @@
+import { Global, Inject, Module, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CLOCK, type Clock } from '../shared/clock.js';
+import { DECISION_LOG, DecisionLog } from './decision-log.js';
+
+/** The opt-in decision log; DECISION_LOG is null when FLAGLEDGER_DECISION_LOG is unset. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DECISION_LOG,
+      inject: [APP_CONFIG, CLOCK],
+      useFactory: (config: AppConfig, clock: Clock) => (config.decisionLog === null ? null : new DecisionLog(config.decisionLog, Math.random, () => clock.now())),
+    },
+  ],
+  exports: [DECISION_LOG],
+})
+export class DecisionLogModule implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(DECISION_LOG) private readonly log: DecisionLog | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.log?.close();
+  }
+}

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { EvaluationContext, EvaluationResult } from '../evaluation-engine/index.js';
+
+/** Where FLAGLEDGER_DECISION_LOG sends decisions: `stdout` or `file:<path>`; sampled by FLAGLEDGER_DECISION_LOG_SAMPLE. */
+export interface DecisionLogConfig {
+  target: { kind: 'stdout' } | { kind: 'file'; path: string };
+  /** Fraction of evaluations logged, 0 < rate ≤ 1. */
+  sampleRate: number;
+}
+
+export const DECISION_LOG = Symbol('DECISION_LOG');
+
+/**
+ * One structured line per (sampled) evaluation: which flag version decided what, why, in which bucket
+ * (brief, rule 5). The user is identified only by a hash of the id, never the id itself, so the log can
+ * be shipped to ordinary log storage.
+ */
+export class DecisionLog {
+  private readonly out: Writable;
+
+  constructor(
+    private readonly config: DecisionLogConfig,
+    private readonly random: () => number = Math.random,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    if (config.target.kind === 'file') {
+      mkdirSync(dirname(config.target.path), { recursive: true });
+      this.out = createWriteStream(config.target.path, { flags: 'a' });
+    } else {
+      this.out = process.stdout;
+    }
+  }
+
+  record(result: EvaluationResult, context: EvaluationContext): void {
+    if (this.config.sampleRate < 1 && this.random() >= this.config.sampleRate) return;
+    const userId = context.userId;
+    const line = {
+      time: this.now().toISOString(),
+      msg: 'decision',
+      flag: result.flagKey,
+      flagVersion: result.flagVersion,
+      enabled: result.enabled,
+      reason: result.reason,
+      ...(result.bucket !== undefined ? { bucket: result.bucket } : {}),
+      userHash: userId === undefined || userId === null || userId === '' ? null : hashUserId(userId),
+      ...(context.segment ? { segment: context.segment } : {}),
+    };
+    // A full buffer drops nothing: the stream queues it; logging must never block an evaluation.
+    this.out.write(`${JSON.stringify(line)}\n`);
+  }
+
+  close(): Promise<void> {
+    if (this.out === process.stdout) return Promise.resolve();
+    return new Promise((resolve) => this.out.end(resolve));
+  }
+}
+
+/** First 16 hex characters of sha256: stable across restarts (decisions about one user correlate), not the id. */
+export function hashUserId(userId: string): string {
+  return createHash('sha256').update(userId, 'utf8').digest('hex').slice(0, 16);
+}
+
+/** FLAGLEDGER_DECISION_LOG(_SAMPLE) → config; null when the log is off (the default). */
+export function parseDecisionLogConfig(target: string | undefined, sample: string | undefined): DecisionLogConfig | null {
+  const value = target?.trim();
+  if (!value) return null;
+  const rate = sample === undefined || sample.trim() === '' ? 1 : Number(sample);
+  if (!(rate > 0 && rate <= 1)) throw new Error(`FLAGLEDGER_DECISION_LOG_SAMPLE: must be a number in (0, 1], got '${sample}'`);
+  if (value === 'stdout') return { target: { kind: 'stdout' }, sampleRate: rate };
+  if (value.startsWith('file:') && value.length > 'file:'.length) return { target: { kind: 'file', path: value.slice('file:'.length) }, sampleRate: rate };
+  throw new Error(`FLAGLEDGER_DECISION_LOG: must be 'stdout' or 'file:<path>', got '${value}'`);
+}
