@@ -14,6 +14,7 @@ import { FlagsModule } from './flags/flags.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { ReplayModule } from './replay/replay.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { StrictValidationPipe } from './http/validation.pipe.js';
@@ -40,6 +41,7 @@ export class AppModule {
         DatabaseModule.forSqlite(config.dbPath, config.sync),
         EventStoreModule,
         AuthModule,
+        LifecycleModule,
         FlagsModule,
         HistoryModule,
         ExportModule,

@@ -3,6 +3,7 @@ import { isRole, type Role } from '../auth/roles.js';
 import { FLAG_TYPES, type FlagType } from '../flags/flag.events.js';
 import { DEFAULT_FLAG_RULES } from '../flags/flag.rules.js';
 import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/decision-log.js';
+import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/stale-rules.js';
 
 export interface ApiToken {
   name: string;
@@ -23,6 +24,8 @@ export interface AppConfig {
   flagLifetimeDays: Readonly<Partial<Record<FlagType, number>>>;
   /** FLAGLEDGER_DECISION_LOG (+ _SAMPLE); null = no decision log (the default). */
   decisionLog: DecisionLogConfig | null;
+  /** FLAGLEDGER_STALE_RELEASE_DAYS (30) and FLAGLEDGER_STALE_UNUSED_DAYS (90): SPEC §5's thresholds. */
+  staleThresholds: StaleThresholds;
 }
 
 export class ConfigError extends Error {
@@ -57,7 +60,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     const [variable, ...rest] = (error as Error).message.split(': ');
     throw new ConfigError(variable!, rest.join(': '));
   }
-  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog });
+  const staleThresholds = Object.freeze({
+    releaseFullyRolledOutDays: parseDays('FLAGLEDGER_STALE_RELEASE_DAYS', env.FLAGLEDGER_STALE_RELEASE_DAYS, DEFAULT_STALE_THRESHOLDS.releaseFullyRolledOutDays),
+    unusedDays: parseDays('FLAGLEDGER_STALE_UNUSED_DAYS', env.FLAGLEDGER_STALE_UNUSED_DAYS, DEFAULT_STALE_THRESHOLDS.unusedDays),
+  });
+  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog, staleThresholds });
 }
 
 function parsePort(value: string | undefined): number {
@@ -71,6 +78,13 @@ function parseSync(value: string | undefined): 'full' | 'normal' {
   const sync = (value ?? 'full').trim().toLowerCase() || 'full';
   if (sync !== 'full' && sync !== 'normal') throw new ConfigError('FLAGLEDGER_SYNC', `must be 'full' or 'normal', got '${value}'`);
   return sync;
+}
+
+function parseDays(variable: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new ConfigError(variable, `must be an integer 1–3650, got '${value}'`);
+  return days;
 }
 
 /** `type:days,…`; unset → Unleash's 40 days for release and experiment flags. */

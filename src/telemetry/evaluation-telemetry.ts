@@ -67,6 +67,11 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
     reasons.set(reason, (reasons.get(reason) ?? 0) + count);
   }
 
+  /** The newest evaluation not flushed yet (ms), so reads need not wait for the next flush. */
+  pendingLastEvaluatedAt(flagKey: string): number | undefined {
+    return this.pending.get(flagKey)?.lastEvaluatedAt;
+  }
+
   /** Writes what accumulated since the last flush, in one transaction; flushes never overlap. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() => this.write());

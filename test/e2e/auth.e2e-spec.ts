@@ -40,6 +40,7 @@ const ROUTES: readonly RouteCase[] = [
   { method: 'post', path: '/v1/telemetry/evaluations', min: 'evaluator', body: () => ({ evaluations: [{ flagKey: FLAG, reason: 'ROLLOUT_FULL', count: 3, lastEvaluatedAt: '2026-11-25T12:00:00Z' }] }) },
   { method: 'get', path: '/v1/snapshot', min: 'evaluator' },
   // GET /v1/stream never ends, so it is not in this table: test/e2e/delivery.e2e-spec.ts checks its 401/403.
+  { method: 'get', path: '/v1/flags/stale', min: 'viewer' },
   { method: 'get', path: '/v1/audit', min: 'viewer' },
   { method: 'get', path: '/v1/export', min: 'viewer' },
   { method: 'get', path: '/v1/audit/verify', min: 'viewer' },

@@ -73,6 +73,7 @@ export async function startTestApp(
     signingKey: null,
     flagLifetimeDays: { release: 40, experiment: 40 },
     decisionLog: options.decisionLog ?? null,
+    staleThresholds: { releaseFullyRolledOutDays: 30, unusedDays: 90 },
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({ config, clock, delivery: options.delivery, telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000, logger: false });

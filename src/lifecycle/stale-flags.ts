@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DATABASE, type Database } from '../database/database.js';
+import { FLAG_EVENT_TYPES, type FlagEvent } from '../flags/flag.events.js';
+import type { FlagState } from '../flags/flag-state.js';
+import { FlagStateReader } from '../flags/projections/live-flag-states.js';
+import { CLOCK, type Clock } from '../shared/clock.js';
+import { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import { fullyRolledOutSince } from './fully-rolled-out-since.js';
+import { staleRules, type StaleRule, type StaleThresholds } from './stale-rules.js';
+
+export interface StaleFlag {
+  key: string;
+  type: string;
+  /** The first rule that made it stale; `rules` lists them all. */
+  rule: StaleRule;
+  rules: StaleRule[];
+  owner: string;
+  ticket: string | null;
+  createdAt: string;
+  ageDays: number;
+  expiresAt: string | null;
+  fullyRolledOutSince: string | null;
+  lastEvaluatedAt: string | null;
+}
+
+export interface StaleReport {
+  generatedAt: string;
+  thresholds: StaleThresholds;
+  flags: StaleFlag[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** SPEC §5 over the live flags, their telemetry and (for release flags) their event history. */
+@Injectable()
+export class StaleFlags {
+  constructor(
+    private readonly flags: FlagStateReader,
+    private readonly telemetry: EvaluationTelemetry,
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async report(): Promise<StaleReport> {
+    const now = this.clock.now();
+    const thresholds = this.config.staleThresholds;
+    const stored = new Map((await this.db.selectFrom('flag_last_evaluated').selectAll().execute()).map((r) => [r.flag_key, r.at]));
+    const found: StaleFlag[] = [];
+    for (const flag of [...this.flags.all()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+      if (flag.archived) continue;
+      const lastEvaluatedAt = this.lastEvaluatedAt(flag.key, stored.get(flag.key));
+      const since = flag.type === 'release' ? await this.fullyRolledOutSince(flag) : null;
+      const rules = staleRules(flag, { fullyRolledOutSince: since, lastEvaluatedAt }, now, thresholds);
+      if (rules.length === 0) continue;
+      found.push({
+        key: flag.key,
+        type: flag.type,
+        rule: rules[0]!,
+        rules,
+        owner: flag.owner,
+        ticket: flag.ticket,
+        createdAt: flag.createdAt,
+        ageDays: Math.floor((now.getTime() - Date.parse(flag.createdAt)) / DAY_MS),
+        expiresAt: flag.expiresAt,
+        fullyRolledOutSince: since,
+        lastEvaluatedAt,
+      });
+    }
+    return { generatedAt: now.toISOString(), thresholds, flags: found };
+  }
+
+  private lastEvaluatedAt(key: string, stored: string | undefined): string | null {
+    const pending = this.telemetry.pendingLastEvaluatedAt(key);
+    const pendingIso = pending === undefined ? undefined : new Date(pending).toISOString();
+    if (stored === undefined) return pendingIso ?? null;
+    return pendingIso !== undefined && pendingIso > stored ? pendingIso : stored;
+  }
+
+  /** Only a flag that is fully rolled out now has a "since"; then its history says since when. */
+  private async fullyRolledOutSince(flag: FlagState): Promise<string | null> {
+    if (!(flag.enabled && flag.rolloutPercentage === 100 && !flag.killSwitch)) return null;
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['type', 'data', 'version', 'actor', 'at'])
+      .where('stream_id', '=', flag.key)
+      .where('type', 'in', FLAG_EVENT_TYPES)
+      .orderBy('version')
+      .execute();
+    return fullyRolledOutSince(rows.map((r) => ({ event: { type: r.type, data: JSON.parse(r.data) } as FlagEvent, envelope: r })));
+  }
+}
