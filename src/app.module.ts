@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ReplayModule } from './replay/replay.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { StrictValidationPipe } from './http/validation.pipe.js';
@@ -51,6 +52,7 @@ export class AppModule {
         DeliveryModule.forRoot(delivery),
         TelemetryModule.forRoot(telemetryFlushMs),
         DecisionLogModule,
+        MetricsModule,
         HealthModule,
       ],
       providers: [

@@ -25,6 +25,8 @@ interface PendingFlag {
 export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(EvaluationTelemetry.name);
   private pending = new Map<string, PendingFlag>();
+  /** Since start, never reset: what GET /metrics reports as counters. flag → reason → count */
+  private readonly totals = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -51,6 +53,21 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
 
   /** Evaluations reported by an SDK: `count` of them, the last at `at` (ms). */
   add(flagKey: string, reason: string, count: number, at: number): void {
+    let total = this.totals.get(flagKey);
+    if (total === undefined) {
+      total = new Map();
+      this.totals.set(flagKey, total);
+    }
+    total.set(reason, (total.get(reason) ?? 0) + count);
+    this.accumulate(flagKey, reason, count, at);
+  }
+
+  /** Evaluations per flag and reason since this process started. */
+  totalsSinceStart(): ReadonlyMap<string, ReadonlyMap<string, number>> {
+    return this.totals;
+  }
+
+  private accumulate(flagKey: string, reason: string, count: number, at: number): void {
     let flag = this.pending.get(flagKey);
     if (flag === undefined) {
       flag = { lastEvaluatedAt: at, hours: new Map() };
@@ -80,7 +97,7 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
 
   private restore(batch: Map<string, PendingFlag>): void {
     for (const [flagKey, flag] of batch) {
-      for (const [hour, reasons] of flag.hours) for (const [reason, count] of reasons) this.add(flagKey, reason, count, hour);
+      for (const [hour, reasons] of flag.hours) for (const [reason, count] of reasons) this.accumulate(flagKey, reason, count, hour);
       const merged = this.pending.get(flagKey)!;
       merged.lastEvaluatedAt = Math.max(merged.lastEvaluatedAt, flag.lastEvaluatedAt);
     }

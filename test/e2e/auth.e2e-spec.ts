@@ -49,6 +49,7 @@ const ROUTES: readonly RouteCase[] = [
   { method: 'post', path: '/v1/admin/projections/rebuild', min: 'admin' },
   { method: 'get', path: '/health', min: 'public' },
   { method: 'get', path: '/v1/health', min: 'public' },
+  { method: 'get', path: '/metrics', min: 'public' },
 ];
 
 const PROTECTED = ROUTES.filter((r) => r.min !== 'public');
@@ -163,7 +164,8 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
       for (const [, authorization] of BAD_CREDENTIALS) {
         const res = await send(route, authorization);
         expect(res.status).toBe(200);
-        expect(res.body).toMatchObject({ status: 'ok' });
+        if (route.path.endsWith('health')) expect(res.body).toMatchObject({ status: 'ok' });
+        else expect(res.text).toContain('flagledger_');
       }
       for (const role of ROLE_ORDER) {
         const res = await send(route, t.auth(role), role);

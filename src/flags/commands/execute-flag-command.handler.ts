@@ -1,4 +1,5 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, Optional } from '@nestjs/common';
+import { FlagledgerMetrics } from '../../metrics/flagledger-metrics.js';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
 import {
@@ -42,6 +43,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly feed: CommittedEventFeed,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() private readonly metrics?: FlagledgerMetrics,
   ) {
     this.rules = { suggestedLifetimeDays: config.flagLifetimeDays };
   }
@@ -50,8 +52,10 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
 
   async execute({ flagKey, command, metadata }: ExecuteFlagCommand): Promise<FlagCommandOutcome> {
     const started = performance.now();
-    const log = (outcome: string, extra: Record<string, unknown> = {}) =>
+    const log = (outcome: string, extra: Record<string, unknown> = {}) => {
+      this.metrics?.commandFinished(command.kind, outcome);
       this.logger.log({ msg: 'command', command: command.kind, flag: flagKey, actor: metadata.actor.name, outcome, durationMs: Math.round(performance.now() - started), ...extra });
+    };
     try {
       const outcome = await this.run(flagKey, command, metadata);
       const event = (outcome.response.body as { event?: StoredEvent | null }).event;
@@ -89,12 +93,14 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
       const claim: IdempotencyClaim | undefined =
         idempotency === undefined ? undefined : { scope: actor.name, key: idempotency.key, fingerprint: idempotency.fingerprint, render };
       try {
+        const appendStarted = performance.now();
         const result = await this.store.append(
           flagKey,
           currentVersion,
           events.map((e) => ({ type: e.type, schemaVersion: FLAG_EVENT_SCHEMA_VERSION, data: e.data })),
           { actor: actor.name, reason: metadata.reason, idempotency: claim },
         );
+        this.metrics?.appendTook((performance.now() - appendStarted) / 1000);
         if (result.kind === 'replayed') return { response: result.response, replayed: true };
         await this.feed.deliver(result.events);
         return { response: result.response ?? render(result.events), replayed: false };

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
+import { FlagStateReader } from '../flags/projections/live-flag-states.js';
+import { StaleFlags } from '../lifecycle/stale-flags.js';
+import { STALE_RULES } from '../lifecycle/stale-rules.js';
+import { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+
+/** Engine reasons that answer true; every other reason answers false. */
+const TRUE_REASONS = new Set(['ROLLOUT_FULL', 'ROLLOUT_IN']);
+
+/**
+ * GET /metrics in Prometheus text. Evaluation counts, staleness and lag are read when Prometheus scrapes
+ * (collect callbacks), so the evaluation path pays nothing for them; commands and appends are observed
+ * where they happen, once per command.
+ */
+@Injectable()
+export class FlagledgerMetrics {
+  readonly registry = new Registry();
+  private readonly commands = new Counter({ name: 'flagledger_commands_total', help: 'Flag commands by command and outcome', labelNames: ['command', 'outcome'], registers: [this.registry] });
+  private readonly appendSeconds = new Histogram({
+    name: 'flagledger_event_append_seconds',
+    help: 'Event store append latency (one transaction, fsync included)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  constructor(
+    telemetry: EvaluationTelemetry,
+    stale: StaleFlags,
+    flags: FlagStateReader,
+    @Inject(EVENT_STORE) store: EventStore,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'flagledger_process_' });
+    new Counter({
+      name: 'flagledger_evaluations_total',
+      help: 'Evaluations (server routes and SDK reports) by flag, result and reason, since start',
+      labelNames: ['flag', 'result', 'reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [flag, reasons] of telemetry.totalsSinceStart()) {
+          for (const [reason, count] of reasons) this.inc({ flag, reason, result: String(TRUE_REASONS.has(reason)) }, count);
+        }
+      },
+    });
+    new Gauge({
+      name: 'flagledger_stale_flags',
+      help: 'Stale flags by rule (a flag matching several rules counts under each)',
+      labelNames: ['rule'],
+      registers: [this.registry],
+      async collect() {
+        const report = await stale.report();
+        for (const rule of STALE_RULES) this.set({ rule }, report.flags.filter((f) => f.rules.includes(rule)).length);
+      },
+    });
+    new Gauge({
+      name: 'flagledger_projection_lag_events',
+      help: 'Head seq of the log minus the seq the in-memory projection has applied',
+      registers: [this.registry],
+      async collect() {
+        this.set((await store.head()).seq - flags.appliedSeq);
+      },
+    });
+  }
+
+  commandFinished(command: string, outcome: string): void {
+    this.commands.inc({ command, outcome });
+  }
+
+  appendTook(seconds: number): void {
+    this.appendSeconds.observe(seconds);
+  }
+}

@@ -1,0 +1,38 @@
+import { releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('GET /metrics (Prometheus text)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const scrape = async () => {
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    return res.text;
+  };
+
+  it('counts evaluations by flag, result and reason, commands by type and outcome, and append latency', async () => {
+    await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('checkout', { enabled: true })).expect(201);
+    await t.http().post('/v1/flags/checkout/enable').set('Authorization', t.auth('editor')).expect(200);
+    await t.http().post('/v1/flags/checkout/disable').set('Authorization', t.auth('editor')).set('If-Match', '"9"').expect(412);
+    for (let i = 0; i < 3; i++) await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'checkout', context: { userId: `u${i}` } }).expect(200);
+    await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'ghost', context: {} }).expect(200);
+
+    const text = await scrape();
+    expect(text).toContain('flagledger_evaluations_total{flag="checkout",reason="ROLLOUT_FULL",result="true"} 3');
+    expect(text).toContain('flagledger_evaluations_total{flag="ghost",reason="FLAG_NOT_FOUND",result="false"} 1');
+    expect(text).toContain('flagledger_commands_total{command="create",outcome="appended"} 1');
+    expect(text).toContain('flagledger_commands_total{command="enable",outcome="unchanged"} 1');
+    expect(text).toContain('flagledger_commands_total{command="disable",outcome="rejected"} 1');
+    expect(text).toMatch(/flagledger_event_append_seconds_count 2\n/);
+    expect(text).toContain('flagledger_projection_lag_events 0');
+    expect(text).toContain('flagledger_stale_flags{rule="RELEASE_FULLY_ROLLED_OUT"} 0');
+  });
+
+  it('counts stale flags by rule once they go stale', async () => {
+    t.clock.advance(31 * 86_400_000);
+    expect(await scrape()).toContain('flagledger_stale_flags{rule="RELEASE_FULLY_ROLLED_OUT"} 1');
+  });
+});
