@@ -12,7 +12,11 @@ import { ExportQuery } from '../export/export.query.dto.js';
 import { writeWithBackpressure, type TextSink } from '../export/write-with-backpressure.js';
 import { StrictValidationPipe } from '../http/validation.pipe.js';
 import { parsePublicKey } from '../integrity/signing-key.js';
+import { cleanupReport, cleanupReportMarkdown } from '../lifecycle/cleanup-report.js';
+import { findFlagReferences } from '../lifecycle/source-references.js';
+import { StaleFlags } from '../lifecycle/stale-flags.js';
 import { ProjectionRebuild } from '../replay/projection-rebuild.js';
+import type { Clock } from '../shared/clock.js';
 import { resolvePublicKey, verifyDatabaseFile } from './verify-database.js';
 import { verifyExportFile } from './verify-export.js';
 
@@ -20,6 +24,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Tests pass the clock their server ran with; the CLI otherwise uses the system clock. */
+  clock?: Clock;
 }
 
 const USAGE = `usage: npm run cli -- <command> [options]
@@ -29,13 +35,15 @@ const USAGE = `usage: npm run cli -- <command> [options]
   export [--db <file>] [--format ndjson|csv] [--out <file>] [--flag <key>] [--actor <name>] [--type <T>]... [--from <ISO>] [--to <ISO>]
                                                    the same export as GET /v1/export, to a file or stdout
   rebuild [--db <file>]                            replay every event into fresh projections and swap them in (server stopped)
+  cleanup-report [--db <file>] [--source <dir>] [--format md|json]
+                                                   the stale flags by owner; with --source, every file:line still referencing each
 
 --db defaults to FLAGLEDGER_DB (./data/flagledger.db). --public-key is the auditor's copy of GET /v1/audit/public-key;
 without it, verify uses the key file beside the database. Exit code 0 = verified / done, 1 = verification failed, 2 = usage.`;
 
 /** The same application the server runs, without HTTP, for commands that need its projections. */
-async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config }), { logger: false });
+async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>, clock?: Clock): Promise<T> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, ...(clock ? { clock } : {}) }), { logger: false });
   try {
     return await work(app);
   } finally {
@@ -65,6 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       type: { type: 'string', multiple: true },
       from: { type: 'string' },
       to: { type: 'string' },
+      source: { type: 'string' },
     },
   });
   const config = loadConfig(io.env);
@@ -90,7 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return result.ok ? 0 : 1;
     }
     case 'export': {
-      const { db: _db, 'public-key': _key, out, ...filters } = values;
+      const { db: _db, 'public-key': _key, out, source: _source, ...filters } = values;
       // The same validation as the HTTP route's query string, so the CLI accepts exactly what it does.
       const query = (await new StrictValidationPipe().transform(filters, { type: 'query', metatype: ExportQuery })) as ExportQuery;
       const manifest = await withApp({ ...config, dbPath }, async (app) => {
@@ -109,6 +118,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     case 'rebuild': {
       print(await withApp({ ...config, dbPath }, (app) => app.get(ProjectionRebuild).rebuild()));
+      return 0;
+    }
+    case 'cleanup-report': {
+      const format = values.format ?? 'md';
+      if (format !== 'md' && format !== 'json') {
+        io.err(`--format must be md or json\n${USAGE}\n`);
+        return 2;
+      }
+      const stale = await withApp({ ...config, dbPath }, (app) => app.get(StaleFlags).report(), io.clock);
+      const references = values.source === undefined ? undefined : await findFlagReferences(values.source, stale.flags.map((f) => f.key));
+      const report = cleanupReport(stale, references);
+      if (format === 'json') print(report);
+      else io.out(cleanupReportMarkdown(report));
       return 0;
     }
     default:
