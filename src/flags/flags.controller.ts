@@ -15,6 +15,9 @@ import { FlagNotFoundError } from './flag.errors.js';
 import type { FlagState } from './flag-state.js';
 import { flagMomentOf, GetFlagQuery } from './get-flag.query.dto.js';
 import { ListFlagsQuery } from './list-flags.query.dto.js';
+import { FlagUsageReader, type FlagUsage } from '../telemetry/flag-usage.js';
+
+type FlagWithUsage = FlagState & FlagUsage;
 import { FlagStateReader } from './projections/live-flag-states.js';
 import { describeMoment, FlagTimeTravel } from './time-travel/flag-time-travel.js';
 
@@ -24,17 +27,19 @@ export class FlagsController {
     private readonly commandBus: CommandBus,
     private readonly flags: FlagStateReader,
     private readonly timeTravel: FlagTimeTravel,
+    private readonly usage: FlagUsageReader,
   ) {}
 
   @Get()
   @RequireRole('viewer')
-  async list(@Query() query: ListFlagsQuery): Promise<{ flags: FlagState[]; headSeq: number }> {
+  async list(@Query() query: ListFlagsQuery): Promise<{ flags: (FlagState | FlagWithUsage)[]; headSeq: number }> {
     const includeArchived = query.includeArchived === 'true';
     const { flags: all, headSeq } = query.asOf === undefined ? { flags: [...this.flags.all()], headSeq: this.flags.appliedSeq } : await this.timeTravel.all(query.asOf);
     const flags = all
       .filter((f) => (includeArchived || !f.archived) && (query.type === undefined || f.type === query.type))
       .sort((a, b) => (a.key < b.key ? -1 : 1));
-    return { flags, headSeq };
+    // Usage is today's telemetry: it belongs to live reads, not to a picture of the past.
+    return { flags: query.asOf === undefined ? await this.withUsage(flags) : flags, headSeq };
   }
 
   @Get(':key')
@@ -50,7 +55,16 @@ export class FlagsController {
       res.status(304).end();
       return;
     }
-    res.json(flag);
+    res.json(moment === undefined ? (await this.withUsage([flag]))[0] : flag);
+  }
+
+  /**
+   * lastEvaluatedAt and evaluation counts beside the flag. The ETag still names the flag's version:
+   * it guards the definition (If-Match), and usage is advisory and changes without a new version.
+   */
+  private async withUsage(flags: FlagState[]): Promise<FlagWithUsage[]> {
+    const usage = await this.usage.usageOf(flags.map((f) => f.key));
+    return flags.map((flag) => ({ ...flag, ...usage.get(flag.key)! }));
   }
 
   @Post()

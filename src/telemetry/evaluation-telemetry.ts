@@ -9,7 +9,7 @@ export const TELEMETRY_FLUSH_INTERVAL = Symbol('TELEMETRY_FLUSH_INTERVAL');
 
 const HOUR_MS = 3_600_000;
 
-interface PendingFlag {
+export interface PendingFlag {
   lastEvaluatedAt: number;
   /** hour start (ms) → reason → count */
   hours: Map<number, Map<string, number>>;
@@ -87,6 +87,11 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
   /** The newest evaluation not flushed yet (ms), so reads need not wait for the next flush. */
   pendingLastEvaluatedAt(flagKey: string): number | undefined {
     return this.pending.get(flagKey)?.lastEvaluatedAt;
+  }
+
+  /** What is counted for the flag but not flushed yet (read-only view). */
+  pendingOf(flagKey: string): Readonly<PendingFlag> | undefined {
+    return this.pending.get(flagKey);
   }
 
   /** Writes what accumulated since the last flush, in one transaction; flushes never overlap. */

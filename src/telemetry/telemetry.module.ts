@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EvaluationTelemetry, TELEMETRY_FLUSH_INTERVAL, TELEMETRY_FLUSH_MS } from './evaluation-telemetry.js';
+import { FlagUsageReader } from './flag-usage.js';
 import { TelemetryController } from './telemetry.controller.js';
 
 /** Evaluation counts and last-evaluated times: recorded in memory, flushed in batches. */
@@ -10,8 +11,8 @@ export class TelemetryModule {
       module: TelemetryModule,
       global: true,
       controllers: [TelemetryController],
-      providers: [EvaluationTelemetry, { provide: TELEMETRY_FLUSH_INTERVAL, useValue: flushIntervalMs }],
-      exports: [EvaluationTelemetry],
+      providers: [EvaluationTelemetry, FlagUsageReader, { provide: TELEMETRY_FLUSH_INTERVAL, useValue: flushIntervalMs }],
+      exports: [EvaluationTelemetry, FlagUsageReader],
     };
   }
 }

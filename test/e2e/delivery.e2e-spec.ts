@@ -6,7 +6,7 @@ import { FlagStreams } from '../../src/delivery/flag-streams.js';
 import type { FlagState } from '../../src/flags/flag-state.js';
 import { LiveFlagStates } from '../../src/flags/projections/live-flag-states.js';
 import { seedFlagEvents } from '../support/seed-events.js';
-import { releaseFlag, startTestApp, tempDir, TOKENS, type TestApp } from '../support/test-app.js';
+import { releaseFlag, startTestApp, tempDir, TOKENS, type TestApp, stateOf } from '../support/test-app.js';
 
 /**
  * GET /v1/snapshot and the GET /v1/stream change stream, against the real server. The stream is read with
@@ -225,7 +225,7 @@ describe('delivery: snapshot and stream', () => {
       expect(keys).toEqual(expect.arrayContaining(['snap-a', 'snap-b']));
       expect(keys).not.toContain('snap-c');
       const listed = await t.http().get('/v1/flags').set('Authorization', t.auth('viewer'));
-      expect(body.flags).toEqual(listed.body.flags);
+      expect(body.flags).toEqual(listed.body.flags.map(stateOf));
       expect(body.flags.find((f) => f.key === 'snap-a')).toMatchObject({ enabled: true, rolloutPercentage: 30, version: 1, archived: false });
     });
 

@@ -6,7 +6,7 @@ import type { FlagStateTable } from '../../src/flags/projections/flag-state.tabl
 import type { AuditTrailTable } from '../../src/history/audit-trail.table.js';
 import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
-import { eventCount, ManualClock, openRaw, releaseFlag, startTestApp, tempDir, type TestApp } from '../support/test-app.js';
+import { eventCount, ManualClock, openRaw, releaseFlag, startTestApp, tempDir, type TestApp, stateOf } from '../support/test-app.js';
 
 /**
  * SPEC §3: the log is durable, hash-chained and append-only; projections record their checkpoint and catch up
@@ -88,7 +88,8 @@ async function observe(t: TestApp): Promise<unknown> {
     const history = await t.http().get(`/v1/flags/${key}/history`).set('Authorization', viewer);
     expect(res.status).toBe(200);
     expect(history.status).toBe(200);
-    flags[key] = { etag: res.headers.etag, body: res.body, history: history.body };
+    // Usage telemetry moves with every evaluation this observation makes; the flag's state must not.
+    flags[key] = { etag: res.headers.etag, body: stateOf(res.body), history: history.body };
   }
   const evaluations = await Promise.all(
     CONTEXTS.flatMap((context) => [
@@ -101,7 +102,8 @@ async function observe(t: TestApp): Promise<unknown> {
       return res.body as unknown;
     }),
   );
-  return { list: list.body, listAll: listAll.body, flags, evaluations };
+  const states = (body: { flags: object[] }) => ({ ...body, flags: body.flags.map(stateOf) });
+  return { list: states(list.body), listAll: states(listAll.body), flags, evaluations };
 }
 
 describe('restart on the same database file', () => {
@@ -353,7 +355,7 @@ async function observeCatchUp(t: TestApp): Promise<unknown> {
     const res = await t.http().get(`/v1/flags/${key}`).set('Authorization', t.auth('viewer'));
     const history = await t.http().get(`/v1/flags/${key}/history`).set('Authorization', t.auth('viewer'));
     const evaluation = await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: key, context: { userId: 'u-7' } });
-    flags[key] = { etag: res.headers.etag, body: res.body, history: history.body, evaluation: evaluation.body };
+    flags[key] = { etag: res.headers.etag, body: stateOf(res.body), history: history.body, evaluation: evaluation.body };
   }
   return { flags };
 }

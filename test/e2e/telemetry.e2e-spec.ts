@@ -88,3 +88,29 @@ describe('evaluation telemetry', () => {
     t = await startTestApp({ dbPath, clock });
   });
 });
+
+describe('usage on flag reads', () => {
+  it('shows lastEvaluatedAt and the evaluations of the last 24 h / 7 d / 30 d, flushed or not, on live reads only', async () => {
+    const t = await startTestApp();
+    try {
+      await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('search', { enabled: true })).expect(201);
+      const evaluate = () => t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'search', context: {} }).expect(200);
+      const read = async () => (await t.http().get('/v1/flags/search').set('Authorization', t.auth('viewer')).expect(200)).body;
+      expect(await read()).toMatchObject({ lastEvaluatedAt: null, evaluations: { last24h: 0, last7d: 0, last30d: 0 } });
+
+      for (let i = 0; i < 3; i++) await evaluate();
+      await t.app.get(EvaluationTelemetry).flush();
+      t.clock.advance(2 * 86_400_000);
+      for (let i = 0; i < 2; i++) await evaluate(); // still in memory
+      expect(await read()).toMatchObject({ lastEvaluatedAt: '2026-11-27T12:00:00.000Z', evaluations: { last24h: 2, last7d: 5, last30d: 5 } });
+
+      t.clock.advance(6 * 86_400_000);
+      const listed = (await t.http().get('/v1/flags').set('Authorization', t.auth('viewer')).expect(200)).body.flags[0];
+      expect(listed).toMatchObject({ key: 'search', evaluations: { last24h: 0, last7d: 2, last30d: 5 } });
+      const past = (await t.http().get('/v1/flags/search?version=1').set('Authorization', t.auth('viewer')).expect(200)).body;
+      expect(past).not.toHaveProperty('evaluations');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql, type Kysely } from 'kysely';
+import { DATABASE, type Database } from '../database/database.js';
+import { CLOCK, type Clock } from '../shared/clock.js';
+import { EvaluationTelemetry } from './evaluation-telemetry.js';
+
+/** How much a flag is used: shown on flag reads so owners see dead flags before the stale report does. */
+export interface FlagUsage {
+  lastEvaluatedAt: string | null;
+  /** Evaluations in the last 24 hours, 7 days and 30 days (whole hours, flushed and pending). */
+  evaluations: { last24h: number; last7d: number; last30d: number };
+}
+
+const HOUR = 3_600_000;
+const WINDOWS = { last24h: 24 * HOUR, last7d: 7 * 24 * HOUR, last30d: 30 * 24 * HOUR } as const;
+
+/** Reads telemetry for flag views: the flushed tables plus what is still in memory. */
+@Injectable()
+export class FlagUsageReader {
+  constructor(
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    private readonly telemetry: EvaluationTelemetry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async usageOf(keys: readonly string[]): Promise<Map<string, FlagUsage>> {
+    const now = this.clock.now().getTime();
+    const currentHour = now - (now % HOUR);
+    const since = (window: number) => new Date(currentHour - window + HOUR).toISOString();
+    const usage = new Map<string, FlagUsage>(keys.map((k) => [k, { lastEvaluatedAt: null, evaluations: { last24h: 0, last7d: 0, last30d: 0 } }]));
+    if (keys.length === 0) return usage;
+    const last = await this.db.selectFrom('flag_last_evaluated').selectAll().where('flag_key', 'in', keys).execute();
+    for (const row of last) usage.get(row.flag_key)!.lastEvaluatedAt = row.at;
+    const counts = await this.db
+      .selectFrom('flag_evaluation_counts')
+      .select((eb) => [
+        'flag_key',
+        eb.fn.sum<number>(sql`case when hour >= ${since(WINDOWS.last24h)} then count else 0 end`).as('d1'),
+        eb.fn.sum<number>(sql`case when hour >= ${since(WINDOWS.last7d)} then count else 0 end`).as('d7'),
+        eb.fn.sum<number>('count').as('d30'),
+      ])
+      .where('flag_key', 'in', keys)
+      .where('hour', '>=', since(WINDOWS.last30d))
+      .groupBy('flag_key')
+      .execute();
+    for (const row of counts) {
+      const e = usage.get(row.flag_key)!.evaluations;
+      e.last24h += Number(row.d1);
+      e.last7d += Number(row.d7);
+      e.last30d += Number(row.d30);
+    }
+    for (const key of keys) this.addPending(key, usage.get(key)!, currentHour);
+    return usage;
+  }
+
+  private addPending(key: string, usage: FlagUsage, currentHour: number): void {
+    const pending = this.telemetry.pendingOf(key);
+    if (pending === undefined) return;
+    const at = new Date(pending.lastEvaluatedAt).toISOString();
+    if (usage.lastEvaluatedAt === null || at > usage.lastEvaluatedAt) usage.lastEvaluatedAt = at;
+    for (const [hour, reasons] of pending.hours) {
+      let count = 0;
+      for (const n of reasons.values()) count += n;
+      const age = currentHour - hour;
+      if (age < WINDOWS.last24h) usage.evaluations.last24h += count;
+      if (age < WINDOWS.last7d) usage.evaluations.last7d += count;
+      if (age < WINDOWS.last30d) usage.evaluations.last30d += count;
+    }
+  }
+}
