@@ -30,6 +30,7 @@ describe('loadConfig', () => {
   it.each([
     [{ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'release:0' }, 'FLAGLEDGER_FLAG_LIFETIME_DAYS'],
     [{ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'feature:40' }, 'FLAGLEDGER_FLAG_LIFETIME_DAYS'],
+    [{ FLAGLEDGER_TELEMETRY: 'maybe' }, 'FLAGLEDGER_TELEMETRY'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ FLAGLEDGER_SYNC: 'sometimes' }, 'FLAGLEDGER_SYNC'],
     [{ FLAGLEDGER_TOKENS: 'ops:root:secret-123' }, 'FLAGLEDGER_TOKENS'],

@@ -26,6 +26,8 @@ export interface AppConfig {
   decisionLog: DecisionLogConfig | null;
   /** FLAGLEDGER_STALE_RELEASE_DAYS (30) and FLAGLEDGER_STALE_UNUSED_DAYS (90): SPEC §5's thresholds. */
   staleThresholds: StaleThresholds;
+  /** FLAGLEDGER_TELEMETRY=off stops counting evaluations (stale detection then sees no usage). Default on. */
+  telemetry: boolean;
 }
 
 export class ConfigError extends Error {
@@ -64,7 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     releaseFullyRolledOutDays: parseDays('FLAGLEDGER_STALE_RELEASE_DAYS', env.FLAGLEDGER_STALE_RELEASE_DAYS, DEFAULT_STALE_THRESHOLDS.releaseFullyRolledOutDays),
     unusedDays: parseDays('FLAGLEDGER_STALE_UNUSED_DAYS', env.FLAGLEDGER_STALE_UNUSED_DAYS, DEFAULT_STALE_THRESHOLDS.unusedDays),
   });
-  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog, staleThresholds });
+  const telemetryValue = (env.FLAGLEDGER_TELEMETRY ?? 'on').trim().toLowerCase() || 'on';
+  if (telemetryValue !== 'on' && telemetryValue !== 'off') throw new ConfigError('FLAGLEDGER_TELEMETRY', `must be 'on' or 'off', got '${env.FLAGLEDGER_TELEMETRY}'`);
+  const telemetry = telemetryValue === 'on';
+  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog, staleThresholds, telemetry });
 }
 
 function parsePort(value: string | undefined): number {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/database.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 
 /** How often the counters go to the database (and once more at shutdown). */
@@ -34,7 +35,12 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TELEMETRY_FLUSH_INTERVAL) private readonly flushIntervalMs: number,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.enabled = config.telemetry;
+  }
+
+  private readonly enabled: boolean;
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
@@ -48,11 +54,13 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
 
   /** One evaluation answered now (the server's own routes). */
   record(flagKey: string, reason: string): void {
+    if (!this.enabled) return;
     this.add(flagKey, reason, 1, this.clock.now().getTime());
   }
 
   /** Evaluations reported by an SDK: `count` of them, the last at `at` (ms). */
   add(flagKey: string, reason: string, count: number, at: number): void {
+    if (!this.enabled) return;
     let total = this.totals.get(flagKey);
     if (total === undefined) {
       total = new Map();

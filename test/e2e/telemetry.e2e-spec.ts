@@ -114,3 +114,20 @@ describe('usage on flag reads', () => {
     }
   });
 });
+
+describe('FLAGLEDGER_TELEMETRY=off', () => {
+  it('counts nothing and leaves lastEvaluatedAt empty', async () => {
+    const t = await startTestApp({ telemetry: false });
+    try {
+      await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('quiet', { enabled: true })).expect(201);
+      await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'quiet', context: {} }).expect(200);
+      await t.http().post('/v1/telemetry/evaluations').set('Authorization', t.auth('evaluator'))
+        .send({ evaluations: [{ flagKey: 'quiet', reason: 'ROLLOUT_FULL', count: 4, lastEvaluatedAt: '2026-11-25T12:00:00Z' }] }).expect(202);
+      await t.app.get(EvaluationTelemetry).flush();
+      expect(telemetryRows(t.dbPath)).toEqual({ counts: [], last: [] });
+      expect((await t.http().get('/v1/flags/quiet').set('Authorization', t.auth('viewer'))).body).toMatchObject({ lastEvaluatedAt: null });
+    } finally {
+      await t.close();
+    }
+  });
+});

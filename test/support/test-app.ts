@@ -60,6 +60,7 @@ export async function startTestApp(
     delivery?: Partial<DeliveryOptions>;
     telemetryFlushMs?: number;
     decisionLog?: DecisionLogConfig;
+    telemetry?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'flagledger-test-')), 'flagledger.db');
@@ -74,6 +75,7 @@ export async function startTestApp(
     flagLifetimeDays: { release: 40, experiment: 40 },
     decisionLog: options.decisionLog ?? null,
     staleThresholds: { releaseFullyRolledOutDays: 30, unusedDays: 90 },
+    telemetry: options.telemetry ?? true,
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({ config, clock, delivery: options.delivery, telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000, logger: false });
