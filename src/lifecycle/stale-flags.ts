@@ -8,7 +8,7 @@ import { FlagStateReader } from '../flags/projections/live-flag-states.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 import { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
 import { fullyRolledOutSince } from './fully-rolled-out-since.js';
-import { staleRules, type StaleRule, type StaleThresholds } from './stale-rules.js';
+import { isFullyRolledOut, staleRules, type StaleRule, type StaleThresholds } from './stale-rules.js';
 
 export interface StaleFlag {
   key: string;
@@ -81,7 +81,7 @@ export class StaleFlags {
 
   /** Only a flag that is fully rolled out now has a "since"; then its history says since when. */
   private async fullyRolledOutSince(flag: FlagState): Promise<string | null> {
-    if (!(flag.enabled && flag.rolloutPercentage === 100 && !flag.killSwitch)) return null;
+    if (!isFullyRolledOut(flag)) return null;
     const rows = await this.db
       .selectFrom('events')
       .select(['type', 'data', 'version', 'actor', 'at'])

@@ -195,37 +195,27 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/** The single-value filters and the condition each adds; `types` (a list) is handled on its own. */
+const SCALAR_CONDITIONS: readonly [keyof EventFilter, string][] = [
+  ['streamId', 'stream_id = @streamId'],
+  ['actor', 'actor = @actor'],
+  ['from', 'at >= @from'],
+  ['to', 'at <= @to'],
+  ['afterSeq', 'seq > @afterSeq'],
+  ['untilSeq', 'seq <= @untilSeq'],
+];
+
 function whereClause(filter: EventFilter): { where: string; params: Record<string, unknown> } {
   const conditions: string[] = [];
   const params: Record<string, unknown> = {};
-  if (filter.streamId !== undefined) {
-    conditions.push('stream_id = @streamId');
-    params.streamId = filter.streamId;
-  }
-  if (filter.actor !== undefined) {
-    conditions.push('actor = @actor');
-    params.actor = filter.actor;
+  for (const [field, condition] of SCALAR_CONDITIONS) {
+    if (filter[field] === undefined) continue;
+    conditions.push(condition);
+    params[field] = filter[field];
   }
   if (filter.types !== undefined && filter.types.length > 0) {
-    const names = filter.types.map((_, i) => `@type${i}`);
-    conditions.push(`type IN (${names.join(', ')})`);
+    conditions.push(`type IN (${filter.types.map((_, i) => `@type${i}`).join(', ')})`);
     filter.types.forEach((type, i) => (params[`type${i}`] = type));
-  }
-  if (filter.from !== undefined) {
-    conditions.push('at >= @from');
-    params.from = filter.from;
-  }
-  if (filter.to !== undefined) {
-    conditions.push('at <= @to');
-    params.to = filter.to;
-  }
-  if (filter.afterSeq !== undefined) {
-    conditions.push('seq > @afterSeq');
-    params.afterSeq = filter.afterSeq;
-  }
-  if (filter.untilSeq !== undefined) {
-    conditions.push('seq <= @untilSeq');
-    params.untilSeq = filter.untilSeq;
   }
   return { where: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`, params };
 }
