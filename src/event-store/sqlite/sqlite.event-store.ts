@@ -28,6 +28,21 @@ import type { EventTable } from '../event.table.js';
 /** Opens a separate read-only connection: a long cursor must not hold the writer's connection. */
 export type SqliteReaderFactory = () => BetterSqlite3.Database;
 
+/** At most this many appends share one transaction: bounds the time one commit holds the writer. */
+const MAX_GROUP = 256;
+
+interface PendingAppend {
+  streamId: string;
+  expectedVersion: number;
+  events: readonly NewEvent[];
+  context: AppendContext;
+  resolve: (result: AppendResult) => void;
+  reject: (reason: unknown) => void;
+}
+
+/** How one append of a group ended: a result to hand back, or the refusal to throw. */
+type Outcome = { result: AppendResult; refusal?: undefined } | { result?: undefined; refusal: Error };
+
 /** How many rows a cursor hands over before letting other work (evaluations, commands) run. */
 const ROWS_PER_TURN = 500;
 
@@ -44,36 +59,96 @@ export class SqliteEventStore implements EventStore {
     private readonly openReader: SqliteReaderFactory,
   ) {}
 
-  async append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
-    return this.db.transaction().execute(async (trx) => {
-      const claim = context.idempotency;
-      if (claim !== undefined) {
-        const previous = await this.idempotentResponse(trx, claim.scope, claim.key);
-        if (previous !== undefined) {
-          if (previous.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReusedError(claim.key);
-          return { kind: 'replayed', response: previous.response };
-        }
-      }
-      const actualVersion = await this.streamVersion(trx, streamId);
-      if (actualVersion !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actualVersion);
-
-      const stored = await this.insertEvents(trx, streamId, actualVersion, events, context);
-      await this.runProjections(trx, this.projections.all(), stored);
-      if (claim === undefined) return { kind: 'appended', events: stored };
-      const response = claim.render(stored);
-      await trx
-        .insertInto('idempotency_records')
-        .values({
-          scope: claim.scope,
-          key: claim.key,
-          fingerprint: claim.fingerprint,
-          status: response.status,
-          body: JSON.stringify(response.body),
-          created_at: this.clock.now().toISOString(),
-        })
-        .execute();
-      return { kind: 'appended', events: stored, response };
+  /**
+   * Group commit: appends that arrive while a transaction is committing wait and then commit together,
+   * so one fsync (synchronous=FULL) acknowledges many commands. Each append is still checked on its own
+   * (version, idempotency) against the log as the earlier appends of its group left it, and every caller
+   * hears its outcome only after the group's commit.
+   */
+  append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ streamId, expectedVersion, events, context, resolve, reject });
+      if (this.committing) return;
+      this.committing = true;
+      void this.commitPending();
     });
+  }
+
+  private readonly pending: PendingAppend[] = [];
+  private committing = false;
+
+  private async commitPending(): Promise<void> {
+    try {
+      do {
+        // The driver is synchronous, so a command runs from request to append without yielding. One
+        // turn of the event loop lets every request that has already arrived reach its append and
+        // join this group, instead of each waiting for its own fsync.
+        await yieldToEventLoop();
+        await this.commitGroup();
+      } while (this.pending.length > 0);
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  /**
+   * The group is taken once the transaction holds the connection, not before: appends whose callers
+   * were still waiting for the connection (reading state) when the previous group ended join this one.
+   */
+  private async commitGroup(only?: PendingAppend): Promise<void> {
+    let group: readonly PendingAppend[] = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.db.transaction().execute(async (trx) => {
+        group = only !== undefined ? [only] : this.pending.splice(0, MAX_GROUP);
+        const staged: Outcome[] = [];
+        for (const append of group) staged.push(await this.stage(trx, append));
+        const appended = staged.flatMap((o) => (o.result?.kind === 'appended' ? o.result.events : []));
+        await this.runProjections(trx, this.projections.all(), appended);
+        return staged;
+      });
+    } catch (error) {
+      // Something other than a refused append broke the transaction: commit each alone, so only the
+      // append that causes it fails.
+      if (group.length === 1) return group[0]!.reject(error);
+      for (const append of group) await this.commitGroup(append);
+      return;
+    }
+    group.forEach((append, i) => {
+      const { result, refusal } = outcomes[i]!;
+      if (result !== undefined) append.resolve(result);
+      else append.reject(refusal);
+    });
+  }
+
+  /** One append inside its group's transaction; a refusal (conflict, reused key) writes nothing. */
+  private async stage(trx: Transaction<Database>, { streamId, expectedVersion, events, context }: PendingAppend): Promise<Outcome> {
+    const claim = context.idempotency;
+    if (claim !== undefined) {
+      const previous = await this.idempotentResponse(trx, claim.scope, claim.key);
+      if (previous !== undefined) {
+        if (previous.fingerprint !== claim.fingerprint) return { refusal: new IdempotencyKeyReusedError(claim.key) };
+        return { result: { kind: 'replayed', response: previous.response } };
+      }
+    }
+    const actualVersion = await this.streamVersion(trx, streamId);
+    if (actualVersion !== expectedVersion) return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
+
+    const stored = await this.insertEvents(trx, streamId, actualVersion, events, context);
+    if (claim === undefined) return { result: { kind: 'appended', events: stored } };
+    const response = claim.render(stored);
+    await trx
+      .insertInto('idempotency_records')
+      .values({
+        scope: claim.scope,
+        key: claim.key,
+        fingerprint: claim.fingerprint,
+        status: response.status,
+        body: JSON.stringify(response.body),
+        created_at: this.clock.now().toISOString(),
+      })
+      .execute();
+    return { result: { kind: 'appended', events: stored, response } };
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {
@@ -160,14 +235,13 @@ export class SqliteEventStore implements EventStore {
   private async runProjections(trx: Kysely<Database>, projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
     const lastSeq = events[events.length - 1]!.seq;
-    for (const projection of projections) {
-      await projection.apply(trx, events);
-      await trx
-        .insertInto('projection_checkpoints')
-        .values({ name: projection.name, seq: lastSeq })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ seq: lastSeq }))
-        .execute();
-    }
+    for (const projection of projections) await projection.apply(trx, events);
+    if (projections.length === 0) return;
+    await trx
+      .insertInto('projection_checkpoints')
+      .values(projections.map((p) => ({ name: p.name, seq: lastSeq })))
+      .onConflict((oc) => oc.column('name').doUpdateSet({ seq: lastSeq }))
+      .execute();
   }
 
   private async streamVersion(db: Kysely<Database>, streamId: string): Promise<number> {

@@ -11,6 +11,9 @@ import {
   type StoredEvent,
 } from '../../event-store/event-store.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { DATABASE, type Database } from '../../database/database.js';
+import type { Kysely } from 'kysely';
+import { readCurrentFlagState } from '../projections/current-flag-state.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import type { FlagRules } from '../flag.rules.js';
 import { DomainError } from '../../shared/domain-error.js';
@@ -31,7 +34,7 @@ export class PreconditionFailedError extends DomainError {
 const MAX_ATTEMPTS = 5;
 
 /**
- * Load the flag's stream, decide, append, then hand the committed events to the feed before answering,
+ * Load the flag's current state, decide, append, then hand the committed events to the feed before answering,
  * so the caller's next read or evaluation already sees the change.
  */
 @CommandHandler(ExecuteFlagCommand)
@@ -40,6 +43,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly feed: CommittedEventFeed,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -77,7 +81,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const state = foldFlagEvents(undefined, await this.store.readStream(flagKey));
+      const state = await readCurrentFlagState(this.db, flagKey);
       const currentVersion = state?.version ?? 0;
       // A precondition is checked before the command is processed (RFC 9110 §13.2.2); an unknown flag stays a 404.
       const exists = state !== undefined || command.kind === 'create';

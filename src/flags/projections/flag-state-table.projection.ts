@@ -6,6 +6,7 @@ import { ProjectionRegistry } from '../../event-store/projection-registry.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { isFlagEventType, type FlagEvent } from '../flag.events.js';
 import { evolveFlagState, type FlagState } from '../flag-state.js';
+import { readCurrentFlagState } from './current-flag-state.js';
 
 export const FLAG_STATE_PROJECTION = 'flag_state';
 
@@ -35,8 +36,7 @@ export class FlagStateTableProjection implements TransactionalProjection {
       byFlag.set(event.streamId, list);
     }
     for (const [key, flagEvents] of byFlag) {
-      const row = await db.selectFrom('flag_state').select('state').where('key', '=', key).executeTakeFirst();
-      let state = row === undefined ? undefined : (JSON.parse(row.state) as FlagState);
+      let state = await readCurrentFlagState(db, key);
       for (const event of flagEvents) {
         state = evolveFlagState(state, event as unknown as FlagEvent, event);
         if (event.version % SNAPSHOT_EVERY === 0) await this.snapshot(db, state, event);

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
+import { ProjectionRegistry } from '../projection-registry.js';
+import { SqliteEventStore } from './sqlite.event-store.js';
+import { VersionConflictError, type StoredEvent, type TransactionalProjection } from '../event-store.js';
+import { ManualClock, tempDir } from '../../../test/support/test-app.js';
+
+const ctx = { actor: 'alice', reason: null };
+const thing = (data: unknown) => [{ type: 'Thing', schemaVersion: 1, data }];
+
+/** Records each call's events; throws on an event whose data says so (a projection bug for one command). */
+class RecordingProjection implements TransactionalProjection {
+  readonly name = 'recording';
+  readonly calls: number[][] = [];
+  async apply(_db: unknown, events: readonly StoredEvent[]): Promise<void> {
+    if (events.some((e) => (e.data as { poison?: boolean }).poison === true)) throw new Error('projection bug');
+    this.calls.push(events.map((e) => e.seq));
+  }
+}
+
+describe('SqliteEventStore group commit', () => {
+  let store: SqliteEventStore;
+  let projection: RecordingProjection;
+  let close: () => Promise<void>;
+
+  beforeEach(async () => {
+    const { dir, cleanup } = tempDir();
+    const path = join(dir, 'events.db');
+    const { db } = await openSqliteDatabase(path, 'full');
+    const registry = new ProjectionRegistry();
+    projection = new RecordingProjection();
+    registry.register(projection);
+    store = new SqliteEventStore(db, registry, new ManualClock(), () => new BetterSqlite3(path, { readonly: true }));
+    close = async () => {
+      await db.destroy();
+      cleanup();
+    };
+  });
+  afterEach(() => close());
+
+  it('commits appends that arrive together in one transaction, each still checked on its own', async () => {
+    await store.append('contended', 0, thing({ n: 0 }), ctx);
+    projection.calls.length = 0;
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 20 }, (_, i) => store.append(`s${i}`, 0, thing({ n: i }), ctx)),
+      store.append('contended', 1, thing({ n: 'winner' }), ctx),
+      store.append('contended', 1, thing({ n: 'loser' }), ctx),
+    ]);
+    expect(results.slice(0, 21).every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(results[21]).toEqual({ status: 'rejected', reason: new VersionConflictError('contended', 1, 2) });
+    // One group: the projection saw all 21 appended events in a single call, in seq order.
+    expect(projection.calls).toEqual([Array.from({ length: 21 }, (_, i) => i + 2)]);
+    const log = await store.readAll(0, 100);
+    expect(log.map((e) => e.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
+    expect((await store.readStream('contended')).map((e) => (e.data as { n: unknown }).n)).toEqual([0, 'winner']);
+  });
+
+  it('when one append breaks the group transaction, the others still commit and only that one fails', async () => {
+    const results = await Promise.allSettled([
+      store.append('a', 0, thing({ n: 1 }), ctx),
+      store.append('b', 0, thing({ poison: true }), ctx),
+      store.append('c', 0, thing({ n: 3 }), ctx),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('projection bug'));
+    const log = await store.readAll(0, 100);
+    expect(log.map((e) => [e.seq, e.streamId])).toEqual([
+      [1, 'a'],
+      [2, 'c'],
+    ]);
+    expect(log[1]!.prevHash).toBe(log[0]!.hash);
+  });
+
+  it('an append arriving alone commits at once, without waiting for company', async () => {
+    const result = await store.append('alone', 0, thing({ n: 1 }), ctx);
+    expect(result.kind).toBe('appended');
+    expect(projection.calls).toEqual([[1]]);
+  });
+});
