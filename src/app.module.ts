@@ -49,7 +49,7 @@ export class AppModule {
         IntegrityModule,
         ReplayModule,
         EvaluationModule,
-        DeliveryModule.forRoot(delivery),
+        DeliveryModule.forRoot({ maxStreamsPerPrincipal: config.maxStreamsPerToken, ...delivery }),
         TelemetryModule.forRoot(telemetryFlushMs),
         DecisionLogModule,
         MetricsModule,

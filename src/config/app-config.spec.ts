@@ -27,10 +27,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'release:14, experiment:60' }).flagLifetimeDays).toEqual({ release: 14, experiment: 60 });
   });
 
+  it('bounds change streams per token, 100 by default', () => {
+    expect(loadConfig({}).maxStreamsPerToken).toBe(100);
+    expect(loadConfig({ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '5' }).maxStreamsPerToken).toBe(5);
+  });
+
   it.each([
     [{ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'release:0' }, 'FLAGLEDGER_FLAG_LIFETIME_DAYS'],
     [{ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'feature:40' }, 'FLAGLEDGER_FLAG_LIFETIME_DAYS'],
     [{ FLAGLEDGER_TELEMETRY: 'maybe' }, 'FLAGLEDGER_TELEMETRY'],
+    [{ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '0' }, 'FLAGLEDGER_MAX_STREAMS_PER_TOKEN'],
+    [{ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '2.5' }, 'FLAGLEDGER_MAX_STREAMS_PER_TOKEN'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ FLAGLEDGER_SYNC: 'sometimes' }, 'FLAGLEDGER_SYNC'],
     [{ FLAGLEDGER_TOKENS: 'ops:root:secret-123' }, 'FLAGLEDGER_TOKENS'],

@@ -28,6 +28,8 @@ export interface AppConfig {
   staleThresholds: StaleThresholds;
   /** FLAGLEDGER_TELEMETRY=off stops counting evaluations (stale detection then sees no usage). Default on. */
   telemetry: boolean;
+  /** FLAGLEDGER_MAX_STREAMS_PER_TOKEN (100): change streams one token may hold open at once. */
+  maxStreamsPerToken: number;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   const telemetryValue = (env.FLAGLEDGER_TELEMETRY ?? 'on').trim().toLowerCase() || 'on';
   if (telemetryValue !== 'on' && telemetryValue !== 'off') throw new ConfigError('FLAGLEDGER_TELEMETRY', `must be 'on' or 'off', got '${env.FLAGLEDGER_TELEMETRY}'`);
   const telemetry = telemetryValue === 'on';
-  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog, staleThresholds, telemetry });
+  const maxStreamsPerToken = parseIntegerIn('FLAGLEDGER_MAX_STREAMS_PER_TOKEN', env.FLAGLEDGER_MAX_STREAMS_PER_TOKEN, 100, 1, 100_000);
+  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog, staleThresholds, telemetry, maxStreamsPerToken });
 }
 
 function parsePort(value: string | undefined): number {
@@ -86,10 +89,7 @@ function parseSync(value: string | undefined): 'full' | 'normal' {
 }
 
 function parseDays(variable: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new ConfigError(variable, `must be an integer 1–3650, got '${value}'`);
-  return days;
+  return parseIntegerIn(variable, value, fallback, 1, 3650);
 }
 
 /** `type:days,…`; unset → Unleash's 40 days for release and experiment flags. */
@@ -130,3 +130,10 @@ export function parseTokens(raw: string): ApiToken[] {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+function parseIntegerIn(variable: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(variable, `must be an integer ${min}–${max}, got '${value}'`);
+  return n;
+}

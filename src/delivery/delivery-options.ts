@@ -10,6 +10,11 @@ export interface DeliveryOptions {
    * than buffered without bound, and resumes with Last-Event-ID.
    */
   maxBufferedBytes: number;
+  /**
+   * Streams one principal (token) may hold open at once. An SDK client holds one; the bound stops a buggy
+   * or hostile client from exhausting sockets and memory. Size it for the instances that share a token.
+   */
+  maxStreamsPerPrincipal: number;
 }
 
 export const DELIVERY_OPTIONS = Symbol('DELIVERY_OPTIONS');
@@ -17,6 +22,7 @@ export const DELIVERY_OPTIONS = Symbol('DELIVERY_OPTIONS');
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = Object.freeze({
   heartbeatMs: 15_000,
   maxBufferedBytes: 1024 * 1024,
+  maxStreamsPerPrincipal: 100,
 });
 
 /**

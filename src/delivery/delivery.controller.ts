@@ -1,5 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Actor } from '../auth/actor.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { RequireRole } from '../auth/require-role.decorator.js';
 import { FlagStateReader } from '../flags/projections/live-flag-states.js';
 import { takeFlagSnapshot, type FlagSnapshot } from './flag-snapshot.js';
@@ -26,11 +28,17 @@ export class DeliveryController {
   /** Server-sent events: a snapshot (or the missed changes after Last-Event-ID), then every change. */
   @Get('stream')
   @RequireRole('evaluator')
-  async stream(@Query() query: StreamQuery, @Headers('last-event-id') lastEventIdHeader: string | undefined, @Res() res: Response): Promise<void> {
+  async stream(
+    @Query() query: StreamQuery,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Actor() actor: Principal,
+    @Res() res: Response,
+  ): Promise<void> {
     if (!this.streams.accepting) throw new ShuttingDownError();
+    this.streams.admit(actor.name);
     res.writeHead(200, SSE_HEADERS);
     // The client knows the stream is open before the first event, which may be a while (resume at head).
     res.flushHeaders();
-    await this.streams.open(res, lastEventIdHeader ?? query.lastEventId);
+    await this.streams.open(res, lastEventIdHeader ?? query.lastEventId, actor.name);
   }
 }

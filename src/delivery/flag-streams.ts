@@ -7,6 +7,7 @@ import { flagFrame, toFlagChange, type FlagFrame } from './flag-change.js';
 import { takeFlagSnapshot } from './flag-snapshot.js';
 import { FlagStream, type EventSink, type FlagStreamEnd } from './flag-stream.js';
 import { MissedFlagChanges } from './missed-flag-changes.js';
+import { TooManyStreamsError } from './too-many-streams.error.js';
 import { resumePoint } from './resume-point.js';
 
 /** An HTTP response the stream's headers were already sent on; 'close' fires when the client goes away. */
@@ -20,6 +21,7 @@ export interface StreamResponse extends EventSink {
 export class FlagStreams implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Stream');
   private readonly streams = new Set<FlagStream>();
+  private readonly openPerPrincipal = new Map<string, number>();
   private shuttingDown = false;
   /** Every stream's listener is called in turn for the same event: frame it once for all of them. */
   private lastFrame: FlagFrame | undefined;
@@ -40,19 +42,27 @@ export class FlagStreams implements BeforeApplicationShutdown {
     return !this.shuttingDown;
   }
 
+  /** Throws when `principal` may not open another stream; call in the same tick as open(). */
+  admit(principal: string): void {
+    const open = this.openPerPrincipal.get(principal) ?? 0;
+    if (open >= this.options.maxStreamsPerPrincipal) throw new TooManyStreamsError(principal, this.options.maxStreamsPerPrincipal);
+  }
+
   /**
    * Follows the committed changes on `res`: first a snapshot, or the changes after `lastEventId` when the
    * client can resume from it; then each change as it commits. Resolves once the start is sent.
    */
-  async open(res: StreamResponse, lastEventId: string | undefined): Promise<void> {
+  async open(res: StreamResponse, lastEventId: string | undefined, principal: string): Promise<void> {
     const opened = performance.now();
     let unsubscribe = (): void => {};
     const stream = new FlagStream(res, this.options, (reason: FlagStreamEnd) => {
       unsubscribe();
       this.streams.delete(stream);
+      this.countStream(principal, -1);
       this.logger.log({ msg: 'stream closed', reason, open: this.streams.size, durationMs: Math.round(performance.now() - opened) });
     });
     this.streams.add(stream);
+    this.countStream(principal, +1);
     // Subscribe before reading the start, and read the head in the same tick: every later change is held
     // by the stream, every earlier one is in the snapshot or the replay.
     unsubscribe = this.flags.subscribe((event, state) => stream.push(this.frame(event, state)));
@@ -76,6 +86,12 @@ export class FlagStreams implements BeforeApplicationShutdown {
       this.logger.error({ msg: 'stream replay failed', afterSeq: start.afterSeq, headSeq, error: error instanceof Error ? error.message : String(error) });
       stream.end('failed');
     }
+  }
+
+  private countStream(principal: string, delta: 1 | -1): void {
+    const open = (this.openPerPrincipal.get(principal) ?? 0) + delta;
+    if (open === 0) this.openPerPrincipal.delete(principal);
+    else this.openPerPrincipal.set(principal, open);
   }
 
   /** A seq names one committed event for good, so its frame can be reused by seq. */

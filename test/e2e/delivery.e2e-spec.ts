@@ -467,3 +467,47 @@ describe('delivery: shutdown', () => {
     }
   });
 });
+
+describe('delivery: streams per token', () => {
+  const LIMIT = 3;
+  const tmp = tempDir();
+  let t: TestApp;
+  const clients: SseClient[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ dbPath: join(tmp.dir, 'bounded.db'), delivery: { maxStreamsPerPrincipal: LIMIT } });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await t.close();
+    tmp.cleanup();
+  });
+
+  async function open(token: string): Promise<SseClient> {
+    const client = await SseClient.connect(baseUrl(t), { token });
+    clients.push(client);
+    return client;
+  }
+
+  it(`refuses a token's stream beyond ${LIMIT} open ones with 429 problem+json, leaves other tokens alone, and admits again once one closes`, async () => {
+    const held = [];
+    for (let i = 0; i < LIMIT; i++) held.push(await open(TOKENS.evaluator.secret));
+    expect(held.map((c) => c.status)).toEqual([200, 200, 200]);
+
+    const refused = await t.http().get('/v1/stream').set('Authorization', t.auth('evaluator'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ status: 429, code: 'TOO_MANY_STREAMS' });
+    expect(refused.body.errors[0]).toMatchObject({ field: 'Authorization' });
+    expect(t.app.get(FlagStreams).openCount).toBe(LIMIT);
+
+    const otherToken = await open(TOKENS.admin.secret);
+    expect(otherToken.status).toBe(200);
+
+    held[0]!.close();
+    await eventually(() => t.app.get(FlagStreams).openCount === LIMIT, 'the closed stream to be forgotten');
+    const again = await open(TOKENS.evaluator.secret);
+    expect(again.status).toBe(200);
+    await again.until(() => again.events.length >= 1, 'the snapshot');
+  });
+});
