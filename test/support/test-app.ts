@@ -76,6 +76,7 @@ export async function startTestApp(
     decisionLog: options.decisionLog ?? null,
     staleThresholds: { releaseFullyRolledOutDays: 30, unusedDays: 90 },
     telemetry: options.telemetry ?? true,
+    maxStreamsPerToken: 100,
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({ config, clock, delivery: options.delivery, telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000, logger: false });

@@ -1,10 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../database/database.js';
 import type { Clock } from '../../shared/clock.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { chunks } from '../../shared/chunks.js';
 import { eventHash } from '../event-hash.js';
 import {
   GENESIS_HASH,
@@ -27,6 +26,10 @@ import type { EventTable } from '../event.table.js';
 
 /** Opens a separate read-only connection: a long cursor must not hold the writer's connection. */
 export type SqliteReaderFactory = () => BetterSqlite3.Database;
+
+const EVENT_COLUMNS = ['seq', 'stream_id', 'version', 'type', 'schema_version', 'data', 'actor', 'reason', 'at', 'idempotency_key', 'prev_hash', 'hash'] as const satisfies readonly (keyof EventTable)[];
+const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+const STREAM_VERSION = 'SELECT max(version) AS version FROM events WHERE stream_id = ?';
 
 /** At most this many appends share one transaction: bounds the time one commit holds the writer. */
 const MAX_GROUP = 256;
@@ -101,8 +104,10 @@ export class SqliteEventStore implements EventStore {
     try {
       outcomes = await this.db.transaction().execute(async (trx) => {
         group = only !== undefined ? [only] : this.pending.splice(0, MAX_GROUP);
+        // The head is read once per group and carried along: this connection is the only writer.
+        const head = { current: await this.readHead(trx) };
         const staged: Outcome[] = [];
-        for (const append of group) staged.push(await this.stage(trx, append));
+        for (const append of group) staged.push(await this.stage(trx, append, head));
         const appended = staged.flatMap((o) => (o.result?.kind === 'appended' ? o.result.events : []));
         await this.runProjections(trx, this.projections.all(), appended);
         return staged;
@@ -122,7 +127,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** One append inside its group's transaction; a refusal (conflict, reused key) writes nothing. */
-  private async stage(trx: Transaction<Database>, { streamId, expectedVersion, events, context }: PendingAppend): Promise<Outcome> {
+  private async stage(trx: Transaction<Database>, { streamId, expectedVersion, events, context }: PendingAppend, head: { current: ChainHead }): Promise<Outcome> {
     const claim = context.idempotency;
     if (claim !== undefined) {
       const previous = await this.idempotentResponse(trx, claim.scope, claim.key);
@@ -134,7 +139,7 @@ export class SqliteEventStore implements EventStore {
     const actualVersion = await this.streamVersion(trx, streamId);
     if (actualVersion !== expectedVersion) return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
 
-    const stored = await this.insertEvents(trx, streamId, actualVersion, events, context);
+    const stored = await this.insertEvents(trx, head, streamId, actualVersion, events, context);
     if (claim === undefined) return { result: { kind: 'appended', events: stored } };
     const response = claim.render(stored);
     await trx
@@ -197,13 +202,14 @@ export class SqliteEventStore implements EventStore {
 
   private async insertEvents(
     trx: Transaction<Database>,
+    chainHead: { current: ChainHead },
     streamId: string,
     fromVersion: number,
     events: readonly NewEvent[],
     context: AppendContext,
   ): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
-    const head = await this.readHead(trx);
+    const head = chainHead.current;
     // Never let time run backwards along the log: asOf reads rely on `at` growing with seq.
     const now = this.clock.now().toISOString();
     const at = head.at !== null && head.at > now ? head.at : now;
@@ -228,7 +234,14 @@ export class SqliteEventStore implements EventStore {
       stored.push({ ...unhashed, hash });
       prevHash = hash;
     });
-    for (const chunk of chunks(stored, 1000)) await trx.insertInto('events').values(chunk.map(toEventRow)).execute();
+    // Hand-written rather than built by Kysely: this statement runs for every event, and its prepared
+    // form is reused (statement cache), so it costs no query compilation.
+    for (const event of stored) {
+      const row = toEventRow(event);
+      await trx.executeQuery(CompiledQuery.raw(INSERT_EVENT, EVENT_COLUMNS.map((c) => row[c])));
+    }
+    const last = stored[stored.length - 1]!;
+    chainHead.current = { seq: last.seq, hash: last.hash, at: last.at };
     return stored;
   }
 
@@ -245,12 +258,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   private async streamVersion(db: Kysely<Database>, streamId: string): Promise<number> {
-    const row = await db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('version').as('version'))
-      .where('stream_id', '=', streamId)
-      .executeTakeFirst();
-    return Number(row?.version ?? 0);
+    const { rows } = await db.executeQuery<{ version: number | null }>(CompiledQuery.raw(STREAM_VERSION, [streamId]));
+    return Number(rows[0]?.version ?? 0);
   }
 
   private async readHead(db: Kysely<Database>): Promise<ChainHead> {
