@@ -14,6 +14,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { DATABASE, type Database } from '../../database/database.js';
 import type { Kysely } from 'kysely';
 import { readCurrentFlagState } from '../projections/current-flag-state.js';
+import { FlagStateReader } from '../projections/live-flag-states.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
 import type { FlagRules } from '../flag.rules.js';
 import { DomainError } from '../../shared/domain-error.js';
@@ -46,6 +47,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly feed: CommittedEventFeed,
+    private readonly flags: FlagStateReader,
     @Inject(APP_CONFIG) config: AppConfig,
     @Optional() private readonly metrics?: FlagledgerMetrics,
   ) {
@@ -80,15 +82,28 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
         return { response: previous.response, replayed: true };
       }
     }
+    // The in-memory projection answers first, with no database read. It may trail the log by a commit
+    // still being delivered, so it only ever leads to an append the store re-checks by version: a
+    // refusal or a lost race is judged again against flag_state, which commits with the log.
+    let source: 'memory' | 'database' = 'memory';
     for (let attempt = 1; ; attempt++) {
-      const state = await readCurrentFlagState(this.db, flagKey);
+      const state = source === 'memory' ? this.flags.get(flagKey) : await readCurrentFlagState(this.db, flagKey);
       const currentVersion = state?.version ?? 0;
-      // A precondition is checked before the command is processed (RFC 9110 §13.2.2); an unknown flag stays a 404.
-      const exists = state !== undefined || command.kind === 'create';
-      if (expectedVersion !== undefined && exists && expectedVersion !== currentVersion) {
-        throw new PreconditionFailedError(flagKey, expectedVersion, currentVersion);
+      let events: ReturnType<typeof decideFlag>;
+      try {
+        // A precondition is checked before the command is processed (RFC 9110 §13.2.2); an unknown flag stays a 404.
+        const exists = state !== undefined || command.kind === 'create';
+        if (expectedVersion !== undefined && exists && expectedVersion !== currentVersion) {
+          throw new PreconditionFailedError(flagKey, expectedVersion, currentVersion);
+        }
+        events = decideFlag(flagKey, command, state, this.clock.now(), this.rules);
+      } catch (error) {
+        if (source === 'memory' && error instanceof DomainError) {
+          source = 'database';
+          continue;
+        }
+        throw error;
       }
-      const events = decideFlag(flagKey, command, state, this.clock.now(), this.rules);
       const successStatus = command.kind === 'create' ? 201 : 200;
       const render = (stored: readonly StoredEvent[]) => ({
         status: successStatus,
@@ -112,6 +127,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
         if (!(error instanceof VersionConflictError)) throw error;
         if (expectedVersion !== undefined) throw new PreconditionFailedError(flagKey, expectedVersion, error.actualVersion);
         if (attempt >= MAX_ATTEMPTS) throw error;
+        source = 'database';
       }
     }
   }

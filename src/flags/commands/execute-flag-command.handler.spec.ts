@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { loadConfig } from '../../config/app-config.js';
+import type { Database } from '../../database/database.js';
+import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
+import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
+import { ProjectionRegistry } from '../../event-store/projection-registry.js';
+import { SqliteEventStore } from '../../event-store/sqlite/sqlite.event-store.js';
+import { ManualClock, tempDir } from '../../../test/support/test-app.js';
+import type { FlagCommand } from '../flag.commands.js';
+import type { FlagState } from '../flag-state.js';
+import { FlagStateTableProjection } from '../projections/flag-state-table.projection.js';
+import { FlagStateReader } from '../projections/live-flag-states.js';
+import { readCurrentFlagState } from '../projections/current-flag-state.js';
+import { ExecuteFlagCommand, type CommandMetadata } from './execute-flag-command.command.js';
+import { ExecuteFlagCommandHandler } from './execute-flag-command.handler.js';
+
+/** An in-memory projection frozen at whatever state the test sets: one that trails the log. */
+class TrailingReader extends FlagStateReader {
+  states = new Map<string, FlagState>();
+  get(key: string): FlagState | undefined {
+    return this.states.get(key);
+  }
+  all(): IterableIterator<FlagState> {
+    return this.states.values();
+  }
+  get appliedSeq(): number {
+    return 0;
+  }
+  subscribe(): () => void {
+    return () => {};
+  }
+}
+
+const actor = { name: 'alice', role: 'editor' as const };
+
+describe('ExecuteFlagCommandHandler with an in-memory projection that trails the log', () => {
+  let handler: ExecuteFlagCommandHandler;
+  let reader: TrailingReader;
+  let db: Kysely<Database>;
+  let close: () => Promise<void>;
+
+  const run = (command: FlagCommand, metadata: Partial<CommandMetadata> = {}) =>
+    handler.execute(new ExecuteFlagCommand('checkout', command, { actor, reason: null, ...metadata }));
+
+  beforeEach(async () => {
+    const { dir, cleanup } = tempDir();
+    const path = join(dir, 'handler.db');
+    ({ db } = await openSqliteDatabase(path, 'full'));
+    const registry = new ProjectionRegistry();
+    new FlagStateTableProjection(registry);
+    const store = new SqliteEventStore(db, registry, new ManualClock(), () => new BetterSqlite3(path, { readonly: true }));
+    reader = new TrailingReader();
+    handler = new ExecuteFlagCommandHandler(store, db, new ManualClock(), new CommittedEventFeed(store), reader, loadConfig({}));
+    await run({ kind: 'create', input: { key: 'checkout', type: 'operational', owner: 'team' } });
+    close = async () => {
+      await db.destroy();
+      cleanup();
+    };
+  });
+  afterEach(() => close());
+
+  it('does not answer 404 when memory has not seen the flag yet but the log has', async () => {
+    expect(reader.get('checkout')).toBeUndefined();
+    const outcome = await run({ kind: 'enable' });
+    expect(outcome.response.status).toBe(200);
+    expect((await readCurrentFlagState(db, 'checkout'))!).toMatchObject({ enabled: true, version: 2 });
+  });
+
+  it('does not answer 412 when memory is a version behind but If-Match names the version in the log', async () => {
+    reader.states.set('checkout', (await readCurrentFlagState(db, 'checkout'))!); // version 1
+    await run({ kind: 'enable' }); // log at version 2; memory still says 1
+    const outcome = await run({ kind: 'disable' }, { expectedVersion: 2 });
+    expect(outcome.response.status).toBe(200);
+    expect((await readCurrentFlagState(db, 'checkout'))!).toMatchObject({ enabled: false, version: 3 });
+  });
+
+  it('retries a decision made on stale memory against the log instead of losing or misreporting it', async () => {
+    const v1 = (await readCurrentFlagState(db, 'checkout'))!;
+    reader.states.set('checkout', v1);
+    await run({ kind: 'changeRollout', percentage: 30 }); // log at version 2, memory at 1
+    const outcome = await run({ kind: 'changeRollout', percentage: 60 });
+    expect((outcome.response.body as { event: { version: number } }).event.version).toBe(3);
+    expect((await readCurrentFlagState(db, 'checkout'))!).toMatchObject({ rolloutPercentage: 60, version: 3 });
+  });
+
+  it('still refuses what the log refuses: an unknown flag is 404, a stale If-Match is 412', async () => {
+    await expect(handler.execute(new ExecuteFlagCommand('nope', { kind: 'enable' }, { actor, reason: null }))).rejects.toMatchObject({ status: 404 });
+    await expect(run({ kind: 'enable' }, { expectedVersion: 7 })).rejects.toMatchObject({ status: 412 });
+  });
+});
