@@ -11,6 +11,7 @@ import {
   type TransactionalProjection,
 } from '../../src/event-store/event-store.js';
 import { ProjectionRegistry } from '../../src/event-store/projection-registry.js';
+import { verifyChain } from '../../src/integrity/chain-verifier.js';
 import type { ManualClock } from './test-app.js';
 
 export interface EventStoreUnderTest {
@@ -23,6 +24,18 @@ export interface EventStoreUnderTest {
 
 const ev = (n: number): NewEvent => ({ type: 'Thing', schemaVersion: 1, data: { n, nested: { b: 2, a: 1 } } });
 const ctx = { actor: 'alice', reason: 'because' };
+const oneTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+/** A projection that records the seqs it was given, and fails when told to. */
+function probe(name: string, seen: number[] = [], fails = false): TransactionalProjection {
+  return {
+    name,
+    apply: async (_db, events) => {
+      if (fails) throw new Error(`${name} broke`);
+      seen.push(...events.map((e) => e.seq));
+    },
+  };
+}
 
 /** The behaviour every EventStore implementation must have; each implementation's spec runs this. */
 export function eventStoreContract(name: string, open: () => Promise<EventStoreUnderTest>): void {
@@ -118,6 +131,93 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => s.store.append('a', 1, [ev(i)], ctx)));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof VersionConflictError)).toHaveLength(9);
+    });
+
+    it('keeps one gapless seq and one verifiable chain under concurrent appends to shared streams', async () => {
+      // 50 writers over 10 streams, each deciding against the version it just read: some lose the race.
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, async (_, i) => {
+          const streamId = `s${i % 10}`;
+          const version = (await s.store.readStream(streamId)).length;
+          return s.store.append(streamId, version, i % 3 === 0 ? [ev(i), ev(i + 100)] : [ev(i)], ctx);
+        }),
+      );
+      const committed: StoredEvent[][] = [];
+      for (const result of results) {
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(VersionConflictError);
+        else if (result.value.kind === 'appended') committed.push(result.value.events);
+        else throw new Error('an append without an idempotency key was replayed');
+      }
+      // The first writer to each stream cannot lose.
+      expect(committed.length).toBeGreaterThanOrEqual(10);
+      const all = await s.store.readAll(0, 1000);
+      expect(all.map((e) => e.seq)).toEqual(oneTo(all.length));
+      // The log holds exactly what was acknowledged, and each append's events got consecutive seqs.
+      expect(all).toEqual(committed.flat().sort((a, b) => a.seq - b.seq));
+      for (const events of committed) expect(events.map((e) => e.seq)).toEqual(oneTo(events.length).map((n) => events[0]!.seq + n - 1));
+      for (let stream = 0; stream < 10; stream++) {
+        const versions = all.filter((e) => e.streamId === `s${stream}`).map((e) => e.version);
+        expect(versions).toEqual(oneTo(versions.length));
+      }
+      expect(all.every((e, i) => i === 0 || e.at >= all[i - 1]!.at)).toBe(true);
+      expect(await verifyChain(s.store.iterate({}), { checkpoints: [], complete: true })).toEqual({
+        ok: true,
+        events: all.length,
+        headSeq: all.length,
+        headHash: all[all.length - 1]!.hash,
+        checkpoints: 0,
+      });
+    });
+
+    it('gives every concurrent retry of one idempotency key the first response, and appends once', async () => {
+      const claim = { scope: 'alice', key: 'retry-1', fingerprint: 'f', render: (stored: StoredEvent[]) => ({ status: 201, body: { seqs: stored.map((e) => e.seq) } }) };
+      const results = await Promise.all(Array.from({ length: 10 }, () => s.store.append('a', 0, [ev(1)], { ...ctx, idempotency: claim })));
+      expect(results.filter((r) => r.kind === 'appended')).toHaveLength(1);
+      expect(results.filter((r) => r.kind === 'replayed')).toHaveLength(9);
+      for (const result of results) expect(result.response).toEqual({ status: 201, body: { seqs: [1] } });
+      expect(await s.store.readAll(0, 100)).toHaveLength(1);
+    });
+
+    it('appends nothing for zero events on an existing stream: no seq, no projection run, the head where it was', async () => {
+      const seen: number[] = [];
+      s.registry.register(probe('probe', seen));
+      await s.store.append('a', 0, [ev(1)], ctx);
+      const head = await s.store.head();
+      s.clock.advance(60_000);
+      const claim = { scope: 'alice', key: 'noop-2', fingerprint: 'f', render: (stored: StoredEvent[]) => ({ status: 200, body: { events: stored.length } }) };
+      expect(await s.store.append('a', 1, [], { ...ctx, idempotency: claim })).toEqual({ kind: 'appended', events: [], response: { status: 200, body: { events: 0 } } });
+      expect(await s.store.append('a', 1, [], { ...ctx, idempotency: claim })).toEqual({ kind: 'replayed', response: { status: 200, body: { events: 0 } } });
+      expect(await s.store.head()).toEqual(head);
+      expect(seen).toEqual([1]);
+      const checkpoint = await s.db.selectFrom('projection_checkpoints').select('seq').where('name', '=', 'probe').executeTakeFirst();
+      expect(checkpoint?.seq).toBe(1);
+    });
+
+    it('reads an empty log as empty', async () => {
+      expect(await s.store.head()).toEqual({ seq: 0, hash: GENESIS_HASH, at: null });
+      expect(await s.store.readAll(0, 10)).toEqual([]);
+      const iterated: StoredEvent[] = [];
+      for await (const event of s.store.iterate({})) iterated.push(event);
+      expect(iterated).toEqual([]);
+      expect(await s.store.findIdempotentResponse('alice', 'never')).toBeUndefined();
+      await expect(s.store.applyProjections([])).resolves.toBeUndefined();
+    });
+
+    it('applies catch-up work to each projection in one transaction that moves their checkpoints', async () => {
+      await s.store.append('a', 0, [ev(1), ev(2), ev(3)], ctx);
+      const events = await s.store.readAll(0, 10);
+      const one: number[] = [];
+      const two: number[] = [];
+      await s.store.applyProjections([
+        { projection: probe('one', one), events: events.slice(1) },
+        { projection: probe('two', two), events },
+        { projection: probe('idle'), events: [] },
+      ]);
+      expect([one, two]).toEqual([[2, 3], [1, 2, 3]]);
+      const checkpoints = async () => Object.fromEntries((await s.db.selectFrom('projection_checkpoints').select(['name', 'seq']).execute()).map((c) => [c.name, c.seq]));
+      expect(await checkpoints()).toEqual({ one: 3, two: 3 });
+      await expect(s.store.applyProjections([{ projection: probe('three'), events }, { projection: probe('broken', [], true), events }])).rejects.toThrow('broken broke');
+      expect(await checkpoints()).toEqual({ one: 3, two: 3 });
     });
 
     it('runs registered projections inside the append, and writes nothing if one fails', async () => {

@@ -1,0 +1,69 @@
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../database.js';
+import { postgresMigrationProvider } from './migrations/index.js';
+
+export interface OpenedPostgresDatabase {
+  db: Kysely<Database>;
+  /** The driver's pool, for what Kysely does not express (raw checks in tests). `db.destroy()` ends it. */
+  pool: pg.Pool;
+}
+
+export interface PostgresDatabaseOptions {
+  /** Pool size. Appends hold a connection while they wait for the append lock. Default 10. */
+  maxConnections?: number;
+  /** Told about a pooled idle connection that broke (server restart, network); the pool drops it. */
+  onIdleConnectionError?: (error: Error) => void;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** BIGINT columns (seq, counts) hold values far below 2^53; refuse rather than round one that is not. */
+function parseBigint(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`BIGINT ${text} does not fit a JavaScript number`);
+  return value;
+}
+
+/**
+ * This pool's type parsers: BIGINT and NUMERIC (what max(), sum() and count() return) as numbers, as the
+ * `Database` types say and SQLite answers; every other type as pg parses it. Handed to the pool rather
+ * than set with pg.types.setTypeParser, which would change every other pg user in the process.
+ */
+const numberTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format !== 'binary' && oid === INT8_OID) return parseBigint;
+    if (format !== 'binary' && oid === NUMERIC_OID) return Number;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Connects to `postgres://…` (or `postgresql://…`) and migrates it to the latest schema. Instances
+ * starting together may all call this: Kysely's Migrator takes a PostgreSQL advisory lock around the
+ * migrations, so exactly one applies each and the others find it applied.
+ */
+export async function openPostgresDatabase(url: string, options: PostgresDatabaseOptions = {}): Promise<OpenedPostgresDatabase> {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`a PostgreSQL database URL starts with postgres:// or postgresql://, got '${redact(url)}'`);
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types: numberTypes, application_name: 'flagledger' });
+  // Without a listener, an idle connection's error is an unhandled 'error' event: the process would exit.
+  pool.on('error', options.onIdleConnectionError ?? ((error) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'postgres idle connection lost', error: error.message })}\n`)));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const { error, results } = await new Migrator({ db, provider: postgresMigrationProvider }).migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error !== undefined || failed !== undefined) {
+      throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { db, pool };
+}
+
+/** The URL without its password, for error messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^/]*@/i, '$1:***@');
+}

@@ -1,0 +1,60 @@
+import { canonicalJson } from '../shared/canonical-json.js';
+import { eventHash } from './event-hash.js';
+import type { AppendContext, ChainHead, IdempotencyClaim, NewEvent, RecordedResponse, StoredEvent, StoredIdempotentResponse } from './event-store.js';
+import type { IdempotencyRecordTable } from './event.table.js';
+
+/**
+ * The envelopes of `events` appended to `streamId` after `head`: seq head + 1 onwards, versions after
+ * `fromVersion`, each hash chained to the one before (SPEC §3). Pure: every store computes the same
+ * chain from the same head, so the log verifies whichever database wrote it.
+ */
+export function chainEvents(
+  head: ChainHead,
+  streamId: string,
+  fromVersion: number,
+  events: readonly NewEvent[],
+  context: AppendContext,
+  now: Date,
+): StoredEvent[] {
+  // Never let time run backwards along the log: asOf reads rely on `at` growing with seq.
+  const clockAt = now.toISOString();
+  const at = head.at !== null && head.at > clockAt ? head.at : clockAt;
+  const stored: StoredEvent[] = [];
+  let prevHash = head.hash;
+  events.forEach((event, i) => {
+    const unhashed = {
+      seq: head.seq + 1 + i,
+      streamId,
+      version: fromVersion + 1 + i,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      // Normalised through canonical JSON so what we hash is exactly what we store and read back.
+      data: JSON.parse(canonicalJson(event.data)) as unknown,
+      actor: context.actor,
+      reason: context.reason,
+      at,
+      idempotencyKey: context.idempotency?.key ?? null,
+      prevHash,
+    };
+    const hash = eventHash(unhashed);
+    stored.push({ ...unhashed, hash });
+    prevHash = hash;
+  });
+  return stored;
+}
+
+/** The row that records a claimed idempotency key with the response its retries get back. */
+export function idempotencyRecord(claim: IdempotencyClaim, response: RecordedResponse, now: Date): IdempotencyRecordTable {
+  return {
+    scope: claim.scope,
+    key: claim.key,
+    fingerprint: claim.fingerprint,
+    status: response.status,
+    body: JSON.stringify(response.body),
+    created_at: now.toISOString(),
+  };
+}
+
+export function toStoredIdempotentResponse(row: Pick<IdempotencyRecordTable, 'fingerprint' | 'status' | 'body'>): StoredIdempotentResponse {
+  return { fingerprint: row.fingerprint, response: { status: row.status, body: JSON.parse(row.body) as unknown } };
+}

@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../database/database.js';
+import type { Clock } from '../shared/clock.js';
+import { chunks } from '../shared/chunks.js';
+import { chainEvents, idempotencyRecord, toStoredIdempotentResponse } from './append-plan.js';
+import {
+  GENESIS_HASH,
+  IdempotencyKeyReusedError,
+  VersionConflictError,
+  type AppendContext,
+  type AppendResult,
+  type ChainHead,
+  type NewEvent,
+  type StoredEvent,
+  type StoredIdempotentResponse,
+  type TransactionalProjection,
+} from './event-store.js';
+import { toEventRow, toStoredEvent } from './stored-event.mapper.js';
+
+/*
+ * The event log's statements in plain Kysely, which SQLite and PostgreSQL run alike. A store wraps them
+ * in its own transactions and supplies what differs: how appends are serialized (SQLite's single
+ * connection, PostgreSQL's advisory lock), how they are grouped into commits, and how a long read is
+ * streamed.
+ */
+
+export interface AppendRequest {
+  streamId: string;
+  expectedVersion: number;
+  events: readonly NewEvent[];
+  context: AppendContext;
+}
+
+/** How one append ended inside its transaction: a result to hand back, or the refusal to throw. */
+export type AppendOutcome = { result: AppendResult; refusal?: undefined } | { result?: undefined; refusal: VersionConflictError | IdempotencyKeyReusedError };
+
+/**
+ * One append inside the caller's transaction, projections aside: the idempotency claim (a replay
+ * answers the first response), the expected-version check, the chained events and the claim's record.
+ * A refusal writes nothing. The caller must have serialized appends: the head read here becomes the
+ * seq before the first new event.
+ */
+export async function stageAppend(trx: Kysely<Database>, { streamId, expectedVersion, events, context }: AppendRequest, clock: Clock): Promise<AppendOutcome> {
+  const claim = context.idempotency;
+  if (claim !== undefined) {
+    const previous = await findIdempotentResponse(trx, claim.scope, claim.key);
+    if (previous !== undefined) {
+      if (previous.fingerprint !== claim.fingerprint) return { refusal: new IdempotencyKeyReusedError(claim.key) };
+      return { result: { kind: 'replayed', response: previous.response } };
+    }
+  }
+  const actualVersion = await streamVersion(trx, streamId);
+  if (actualVersion !== expectedVersion) return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
+
+  const stored = events.length === 0 ? [] : chainEvents(await readHead(trx), streamId, actualVersion, events, context, clock.now());
+  for (const chunk of chunks(stored, 1000)) await trx.insertInto('events').values(chunk.map(toEventRow)).execute();
+  if (claim === undefined) return { result: { kind: 'appended', events: stored } };
+  const response = claim.render(stored);
+  await trx.insertInto('idempotency_records').values(idempotencyRecord(claim, response, clock.now())).execute();
+  return { result: { kind: 'appended', events: stored, response } };
+}
+
+/** Applies each projection to `events`, then moves their checkpoints to the last of them, in the caller's transaction. */
+export async function runProjections(trx: Kysely<Database>, projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
+  if (events.length === 0 || projections.length === 0) return;
+  const lastSeq = events[events.length - 1]!.seq;
+  for (const projection of projections) await projection.apply(trx, events);
+  await trx
+    .insertInto('projection_checkpoints')
+    .values(projections.map((p) => ({ name: p.name, seq: lastSeq })))
+    .onConflict((oc) => oc.column('name').doUpdateSet({ seq: lastSeq }))
+    .execute();
+}
+
+export async function readHead(db: Kysely<Database>): Promise<ChainHead> {
+  const row = await db.selectFrom('events').select(['seq', 'hash', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row === undefined ? { seq: 0, hash: GENESIS_HASH, at: null } : { seq: row.seq, hash: row.hash, at: row.at };
+}
+
+export async function streamVersion(db: Kysely<Database>, streamId: string): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('stream_id', '=', streamId)
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+export async function findIdempotentResponse(db: Kysely<Database>, scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
+  const row = await db
+    .selectFrom('idempotency_records')
+    .select(['fingerprint', 'status', 'body'])
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toStoredIdempotentResponse(row);
+}
+
+export async function readStream(db: Kysely<Database>, streamId: string): Promise<StoredEvent[]> {
+  const rows = await db.selectFrom('events').selectAll().where('stream_id', '=', streamId).orderBy('version').execute();
+  return rows.map(toStoredEvent);
+}
+
+export async function readAll(db: Kysely<Database>, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  return rows.map(toStoredEvent);
+}

@@ -1,0 +1,125 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../database/database.js';
+import type { Clock } from '../../shared/clock.js';
+import type {
+  AppendContext,
+  AppendResult,
+  ChainHead,
+  EventFilter,
+  EventStore,
+  NewEvent,
+  ProjectionWork,
+  StoredEvent,
+  StoredIdempotentResponse,
+} from '../event-store.js';
+import { findIdempotentResponse, readAll, readHead, readStream, runProjections, stageAppend } from '../kysely-event-log.js';
+import type { ProjectionRegistry } from '../projection-registry.js';
+import { toStoredEvent } from '../stored-event.mapper.js';
+
+/**
+ * The transaction-scoped advisory lock every append takes first: the bytes of "Flagledg" as a signed
+ * 64-bit integer. Advisory locks are per database, so two Flagledger databases on one server never
+ * contend. In pg_locks it shows as locktype 'advisory', classid 1181507943, objid 1818584167.
+ */
+export const APPEND_LOCK_ID = 5074537976967816295n;
+
+export interface PostgresEventStoreOptions {
+  /** Rows per query when `iterate` pages through the log. Default 1,000. */
+  pageSize?: number;
+}
+
+/**
+ * The event store on PostgreSQL, for several Flagledger instances over one database. Every append (and
+ * every projection catch-up) first takes one advisory lock in its transaction, so appends run one at a
+ * time across all instances: head + 1 is free when it is read, seq stays gapless, the chain stays linear,
+ * and transactions commit in seq order. A reader that follows `seq > checkpoint` therefore never skips
+ * an event that commits late with a lower seq: there is none.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly projections: ProjectionRegistry,
+    private readonly clock: Clock,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? 1000;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${options.pageSize}`);
+  }
+
+  append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
+    return this.serialized(async (trx) => {
+      const { result, refusal } = await stageAppend(trx, { streamId, expectedVersion, events, context }, this.clock);
+      if (refusal !== undefined) throw refusal;
+      if (result.kind === 'appended') await runProjections(trx, this.projections.all(), result.events);
+      return result;
+    });
+  }
+
+  readStream(streamId: string): Promise<StoredEvent[]> {
+    return readStream(this.db, streamId);
+  }
+
+  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return readAll(this.db, afterSeq, limit);
+  }
+
+  head(): Promise<ChainHead> {
+    return readHead(this.db);
+  }
+
+  /**
+   * Keyset pages (`seq > last … LIMIT pageSize`) bounded by the head seq read when the iteration starts,
+   * rather than one cursor held open in a REPEATABLE READ transaction. Both read the same events: the log
+   * is append-only and every seq up to a committed head is committed (appends commit in seq order), so
+   * seq ≤ head is a snapshot. Pages hold no connection and no transaction while the consumer works, so a
+   * slow export neither pins a pooled connection nor holds back vacuum; memory stays one page.
+   */
+  async *iterate(filter: EventFilter): AsyncIterable<StoredEvent> {
+    const { seq: headSeq } = await readHead(this.db);
+    const lastSeq = Math.min(headSeq, filter.untilSeq ?? headSeq);
+    let afterSeq = filter.afterSeq ?? 0;
+    while (afterSeq < lastSeq) {
+      let query = this.db.selectFrom('events').selectAll().where('seq', '>', afterSeq).where('seq', '<=', lastSeq);
+      if (filter.streamId !== undefined) query = query.where('stream_id', '=', filter.streamId);
+      if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+      if (filter.types !== undefined && filter.types.length > 0) query = query.where('type', 'in', filter.types);
+      if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+      if (filter.to !== undefined) query = query.where('at', '<=', filter.to);
+      const rows = await query.orderBy('seq').limit(this.pageSize).execute();
+      for (const row of rows) yield toStoredEvent(row);
+      if (rows.length < this.pageSize) return;
+      afterSeq = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
+    return findIdempotentResponse(this.db, scope, key);
+  }
+
+  async applyProjections(work: readonly ProjectionWork[]): Promise<void> {
+    const pending = work.filter((w) => w.events.length > 0);
+    if (pending.length === 0) return;
+    // Under the append lock too: another instance's append must not move a checkpoint mid catch-up.
+    await this.serialized(async (trx) => {
+      for (const { projection, events } of pending) await runProjections(trx, [projection], events);
+    });
+  }
+
+  /**
+   * Runs `work` in a READ COMMITTED transaction that first waits for the append lock. READ COMMITTED
+   * (set explicitly, whatever the server's default) takes a new snapshot per statement, so everything
+   * after the lock sees every append committed before it; a REPEATABLE READ snapshot would date from the
+   * lock statement's start, before the wait, and miss them.
+   */
+  private serialized<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('read committed')
+      .execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(${sql.lit(APPEND_LOCK_ID)})`.execute(trx);
+        return work(trx);
+      });
+  }
+}
