@@ -35,12 +35,35 @@ export interface AppendRequest {
 export type AppendOutcome = { result: AppendResult; refusal?: undefined } | { result?: undefined; refusal: VersionConflictError | IdempotencyKeyReusedError };
 
 /**
+ * The statements an append runs that a store may do its own way (SQLite carries the head through a
+ * commit group and inserts through prepared statements); the portable Kysely ones by default.
+ */
+export interface AppendStatements {
+  head(trx: Kysely<Database>): Promise<ChainHead>;
+  streamVersion(trx: Kysely<Database>, streamId: string): Promise<number>;
+  insertEvents(trx: Kysely<Database>, events: readonly StoredEvent[]): Promise<void>;
+}
+
+export const PORTABLE_APPEND_STATEMENTS: AppendStatements = {
+  head: (trx) => readHead(trx),
+  streamVersion: (trx, streamId) => streamVersion(trx, streamId),
+  insertEvents: async (trx, events) => {
+    for (const chunk of chunks(events, 1000)) await trx.insertInto('events').values(chunk.map(toEventRow)).execute();
+  },
+};
+
+/**
  * One append inside the caller's transaction, projections aside: the idempotency claim (a replay
  * answers the first response), the expected-version check, the chained events and the claim's record.
  * A refusal writes nothing. The caller must have serialized appends: the head read here becomes the
  * seq before the first new event.
  */
-export async function stageAppend(trx: Kysely<Database>, { streamId, expectedVersion, events, context }: AppendRequest, clock: Clock): Promise<AppendOutcome> {
+export async function stageAppend(
+  trx: Kysely<Database>,
+  { streamId, expectedVersion, events, context }: AppendRequest,
+  clock: Clock,
+  statements: AppendStatements = PORTABLE_APPEND_STATEMENTS,
+): Promise<AppendOutcome> {
   const claim = context.idempotency;
   if (claim !== undefined) {
     const previous = await findIdempotentResponse(trx, claim.scope, claim.key);
@@ -49,11 +72,11 @@ export async function stageAppend(trx: Kysely<Database>, { streamId, expectedVer
       return { result: { kind: 'replayed', response: previous.response } };
     }
   }
-  const actualVersion = await streamVersion(trx, streamId);
+  const actualVersion = await statements.streamVersion(trx, streamId);
   if (actualVersion !== expectedVersion) return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
 
-  const stored = events.length === 0 ? [] : chainEvents(await readHead(trx), streamId, actualVersion, events, context, clock.now());
-  for (const chunk of chunks(stored, 1000)) await trx.insertInto('events').values(chunk.map(toEventRow)).execute();
+  const stored = events.length === 0 ? [] : chainEvents(await statements.head(trx), streamId, actualVersion, events, context, clock.now());
+  if (stored.length > 0) await statements.insertEvents(trx, stored);
   if (claim === undefined) return { result: { kind: 'appended', events: stored } };
   const response = claim.render(stored);
   await trx.insertInto('idempotency_records').values(idempotencyRecord(claim, response, clock.now())).execute();

@@ -1,25 +1,20 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../database/database.js';
 import type { Clock } from '../../shared/clock.js';
-import { canonicalJson } from '../../shared/canonical-json.js';
-import { eventHash } from '../event-hash.js';
-import {
-  GENESIS_HASH,
-  IdempotencyKeyReusedError,
-  VersionConflictError,
-  type AppendContext,
-  type AppendResult,
-  type ChainHead,
-  type EventFilter,
-  type EventStore,
-  type NewEvent,
-  type ProjectionWork,
-  type StoredEvent,
-  type StoredIdempotentResponse,
-  type TransactionalProjection,
+import type {
+  AppendContext,
+  AppendResult,
+  ChainHead,
+  EventFilter,
+  EventStore,
+  NewEvent,
+  ProjectionWork,
+  StoredEvent,
+  StoredIdempotentResponse,
 } from '../event-store.js';
+import { findIdempotentResponse, readAll, readHead, readStream, runProjections, stageAppend, type AppendOutcome, type AppendRequest, type AppendStatements } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toEventRow, toStoredEvent } from '../stored-event.mapper.js';
 import type { EventTable } from '../event.table.js';
@@ -34,17 +29,10 @@ const STREAM_VERSION = 'SELECT max(version) AS version FROM events WHERE stream_
 /** At most this many appends share one transaction: bounds the time one commit holds the writer. */
 const MAX_GROUP = 256;
 
-interface PendingAppend {
-  streamId: string;
-  expectedVersion: number;
-  events: readonly NewEvent[];
-  context: AppendContext;
+interface PendingAppend extends AppendRequest {
   resolve: (result: AppendResult) => void;
   reject: (reason: unknown) => void;
 }
-
-/** How one append of a group ended: a result to hand back, or the refusal to throw. */
-type Outcome = { result: AppendResult; refusal?: undefined } | { result?: undefined; refusal: Error };
 
 /** How many rows a cursor hands over before letting other work (evaluations, commands) run. */
 const ROWS_PER_TURN = 500;
@@ -100,16 +88,15 @@ export class SqliteEventStore implements EventStore {
    */
   private async commitGroup(only?: PendingAppend): Promise<void> {
     let group: readonly PendingAppend[] = [];
-    let outcomes: Outcome[];
+    let outcomes: AppendOutcome[];
     try {
       outcomes = await this.db.transaction().execute(async (trx) => {
         group = only !== undefined ? [only] : this.pending.splice(0, MAX_GROUP);
-        // The head is read once per group and carried along: this connection is the only writer.
-        const head = { current: await this.readHead(trx) };
-        const staged: Outcome[] = [];
-        for (const append of group) staged.push(await this.stage(trx, append, head));
+        const statements = groupStatements(await readHead(trx));
+        const staged: AppendOutcome[] = [];
+        for (const append of group) staged.push(await stageAppend(trx, append, this.clock, statements));
         const appended = staged.flatMap((o) => (o.result?.kind === 'appended' ? o.result.events : []));
-        await this.runProjections(trx, this.projections.all(), appended);
+        await runProjections(trx, this.projections.all(), appended);
         return staged;
       });
     } catch (error) {
@@ -126,48 +113,16 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** One append inside its group's transaction; a refusal (conflict, reused key) writes nothing. */
-  private async stage(trx: Transaction<Database>, { streamId, expectedVersion, events, context }: PendingAppend, head: { current: ChainHead }): Promise<Outcome> {
-    const claim = context.idempotency;
-    if (claim !== undefined) {
-      const previous = await this.idempotentResponse(trx, claim.scope, claim.key);
-      if (previous !== undefined) {
-        if (previous.fingerprint !== claim.fingerprint) return { refusal: new IdempotencyKeyReusedError(claim.key) };
-        return { result: { kind: 'replayed', response: previous.response } };
-      }
-    }
-    const actualVersion = await this.streamVersion(trx, streamId);
-    if (actualVersion !== expectedVersion) return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
-
-    const stored = await this.insertEvents(trx, head, streamId, actualVersion, events, context);
-    if (claim === undefined) return { result: { kind: 'appended', events: stored } };
-    const response = claim.render(stored);
-    await trx
-      .insertInto('idempotency_records')
-      .values({
-        scope: claim.scope,
-        key: claim.key,
-        fingerprint: claim.fingerprint,
-        status: response.status,
-        body: JSON.stringify(response.body),
-        created_at: this.clock.now().toISOString(),
-      })
-      .execute();
-    return { result: { kind: 'appended', events: stored, response } };
+  readStream(streamId: string): Promise<StoredEvent[]> {
+    return readStream(this.db, streamId);
   }
 
-  async readStream(streamId: string): Promise<StoredEvent[]> {
-    const rows = await this.db.selectFrom('events').selectAll().where('stream_id', '=', streamId).orderBy('version').execute();
-    return rows.map(toStoredEvent);
+  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return readAll(this.db, afterSeq, limit);
   }
 
-  async readAll(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
-    return rows.map(toStoredEvent);
-  }
-
-  async head(): Promise<ChainHead> {
-    return this.readHead(this.db);
+  head(): Promise<ChainHead> {
+    return readHead(this.db);
   }
 
   async *iterate(filter: EventFilter): AsyncIterable<StoredEvent> {
@@ -188,94 +143,41 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
-    return this.idempotentResponse(this.db, scope, key);
+  findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
+    return findIdempotentResponse(this.db, scope, key);
   }
 
   async applyProjections(work: readonly ProjectionWork[]): Promise<void> {
     const pending = work.filter((w) => w.events.length > 0);
     if (pending.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      for (const { projection, events } of pending) await this.runProjections(trx, [projection], events);
+      for (const { projection, events } of pending) await runProjections(trx, [projection], events);
     });
   }
+}
 
-  private async insertEvents(
-    trx: Transaction<Database>,
-    chainHead: { current: ChainHead },
-    streamId: string,
-    fromVersion: number,
-    events: readonly NewEvent[],
-    context: AppendContext,
-  ): Promise<StoredEvent[]> {
-    if (events.length === 0) return [];
-    const head = chainHead.current;
-    // Never let time run backwards along the log: asOf reads rely on `at` growing with seq.
-    const now = this.clock.now().toISOString();
-    const at = head.at !== null && head.at > now ? head.at : now;
-    const stored: StoredEvent[] = [];
-    let prevHash = head.hash;
-    events.forEach((event, i) => {
-      const unhashed = {
-        seq: head.seq + 1 + i,
-        streamId,
-        version: fromVersion + 1 + i,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        // Normalised through canonical JSON so what we hash is exactly what we store and read back.
-        data: JSON.parse(canonicalJson(event.data)) as unknown,
-        actor: context.actor,
-        reason: context.reason,
-        at,
-        idempotencyKey: context.idempotency?.key ?? null,
-        prevHash,
-      };
-      const hash = eventHash(unhashed);
-      stored.push({ ...unhashed, hash });
-      prevHash = hash;
-    });
-    // Hand-written rather than built by Kysely: this statement runs for every event, and its prepared
-    // form is reused (statement cache), so it costs no query compilation.
-    for (const event of stored) {
-      const row = toEventRow(event);
-      await trx.executeQuery(CompiledQuery.raw(INSERT_EVENT, EVENT_COLUMNS.map((c) => row[c])));
-    }
-    const last = stored[stored.length - 1]!;
-    chainHead.current = { seq: last.seq, hash: last.hash, at: last.at };
-    return stored;
-  }
-
-  private async runProjections(trx: Kysely<Database>, projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const lastSeq = events[events.length - 1]!.seq;
-    for (const projection of projections) await projection.apply(trx, events);
-    if (projections.length === 0) return;
-    await trx
-      .insertInto('projection_checkpoints')
-      .values(projections.map((p) => ({ name: p.name, seq: lastSeq })))
-      .onConflict((oc) => oc.column('name').doUpdateSet({ seq: lastSeq }))
-      .execute();
-  }
-
-  private async streamVersion(db: Kysely<Database>, streamId: string): Promise<number> {
-    const { rows } = await db.executeQuery<{ version: number | null }>(CompiledQuery.raw(STREAM_VERSION, [streamId]));
-    return Number(rows[0]?.version ?? 0);
-  }
-
-  private async readHead(db: Kysely<Database>): Promise<ChainHead> {
-    const row = await db.selectFrom('events').select(['seq', 'hash', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    return row === undefined ? { seq: 0, hash: GENESIS_HASH, at: null } : { seq: row.seq, hash: row.hash, at: row.at };
-  }
-
-  private async idempotentResponse(db: Kysely<Database>, scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
-    const row = await db
-      .selectFrom('idempotency_records')
-      .select(['fingerprint', 'status', 'body'])
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row === undefined ? undefined : { fingerprint: row.fingerprint, response: { status: row.status, body: JSON.parse(row.body) as unknown } };
-  }
+/**
+ * The append statements of one commit group. The head is read once per group and carried along (this
+ * connection is the only writer); the per-event insert and the version read are fixed SQL, prepared
+ * once through the statement cache instead of compiled by Kysely on every call.
+ */
+function groupStatements(head: ChainHead): AppendStatements {
+  let current = head;
+  return {
+    head: async () => current,
+    streamVersion: async (trx, streamId) => {
+      const { rows } = await trx.executeQuery<{ version: number | null }>(CompiledQuery.raw(STREAM_VERSION, [streamId]));
+      return Number(rows[0]?.version ?? 0);
+    },
+    insertEvents: async (trx, events) => {
+      for (const event of events) {
+        const row = toEventRow(event);
+        await trx.executeQuery(CompiledQuery.raw(INSERT_EVENT, EVENT_COLUMNS.map((c) => row[c])));
+      }
+      const last = events[events.length - 1]!;
+      current = { seq: last.seq, hash: last.hash, at: last.at };
+    },
+  };
 }
 
 /** The single-value filters and the condition each adds; `types` (a list) is handled on its own. */
