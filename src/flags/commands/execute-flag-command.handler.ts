@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely';
 import { readCurrentFlagState } from '../projections/current-flag-state.js';
 import { FlagStateReader } from '../projections/live-flag-states.js';
 import { CLOCK, type Clock } from '../../shared/clock.js';
+import { KeyedSerialQueue } from '../../shared/keyed-serial-queue.js';
 import type { FlagRules } from '../flag.rules.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { decideFlag } from '../flag.decider.js';
@@ -31,8 +32,13 @@ export class PreconditionFailedError extends DomainError {
   }
 }
 
-/** Without If-Match a lost race is retried against the new state; with it, the race is the client's 412. */
-const MAX_ATTEMPTS = 5;
+/**
+ * Without If-Match a lost race is retried against the new state; with it, the race is the client's 412.
+ * Each lost race means another command on the flag committed, so N writers racing on one flag need at
+ * most N attempts: on PostgreSQL decisions run in parallel (across instances too) and only appends are
+ * serialized, so the last of 20 concurrent writers may lose 19 times. The bound only stops a livelock.
+ */
+const MAX_ATTEMPTS = 50;
 
 /**
  * Load the flag's current state, decide, append, then hand the committed events to the feed before answering,
@@ -55,6 +61,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
   }
 
   private readonly rules: FlagRules;
+  private readonly perFlag = new KeyedSerialQueue();
 
   async execute({ flagKey, command, metadata }: ExecuteFlagCommand): Promise<FlagCommandOutcome> {
     const started = performance.now();
@@ -63,7 +70,10 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
       this.logger.log({ msg: 'command', command: command.kind, flag: flagKey, actor: metadata.actor.name, outcome, durationMs: Math.round(performance.now() - started), ...extra });
     };
     try {
-      const outcome = await this.run(flagKey, command, metadata);
+      // Commands on one flag take turns within this process: racing ones would all decide on the same
+      // state and all but one lose at the append (and could lose again and again under load). Across
+      // instances the store's version check still decides, and a lost race is retried.
+      const outcome = await this.perFlag.run(flagKey, () => this.run(flagKey, command, metadata));
       const event = (outcome.response.body as { event?: StoredEvent | null }).event;
       log(outcome.replayed ? 'replayed' : event ? 'appended' : 'unchanged', event ? { seq: event.seq, version: event.version } : {});
       return outcome;
