@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { resolvePublicKey, verifyDatabaseFile } from '../../src/cli/verify-database.js';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -11,7 +12,8 @@ import { openRaw, tempDir } from '../support/test-app.js';
  * mid-stream several times. Every command that got a 2xx must be in the log exactly once, seq gapless,
  * the chain must verify, and the projections must equal a rebuild.
  */
-const PORT = 3591;
+/** Chosen free at the start: a fixed port would let a stray server from an earlier run answer instead. */
+let PORT = 0;
 const TOKEN = 'chaos-editor-secret';
 const CLIENTS = 50;
 const CRASHES = 3;
@@ -41,11 +43,25 @@ function call(agent: Agent, method: string, path: string, body: unknown, headers
   });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The server running now, so a failing test still stops it. */
+let current: ChildProcess | undefined;
+
 async function startServer(dbPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = (current = spawn(process.execPath, ['dist/main.js'], {
     env: { ...process.env, FLAGLEDGER_DB: dbPath, PORT: String(PORT), FLAGLEDGER_TOKENS: `chaos:admin:${TOKEN}` },
     stdio: 'ignore',
-  });
+  }));
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     try {
@@ -69,7 +85,13 @@ function kill9(child: ChildProcess): Promise<void> {
 describe('crash: kill -9 under 50 concurrent writers', () => {
   const { dir, cleanup } = tempDir();
   const dbPath = join(dir, 'data', 'flagledger.db');
-  afterAll(cleanup);
+  beforeAll(async () => {
+    PORT = await freePort();
+  });
+  afterAll(() => {
+    if (current !== undefined && current.exitCode === null && current.signalCode === null) current.kill('SIGKILL');
+    cleanup();
+  });
 
   it('loses no acknowledged command, duplicates none, keeps seq gapless, the chain valid and the projections equal to a rebuild', async () => {
     let server = await startServer(dbPath);
