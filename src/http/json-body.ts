@@ -1,17 +1,22 @@
 import { isUtf8 } from 'node:buffer';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { problem, PROBLEM_CONTENT_TYPE } from '../shared/problem-details.js';
+import { ValidationFailedError } from '../shared/domain-error.js';
+import { problem, PROBLEM_CONTENT_TYPE, type FieldError } from '../shared/problem-details.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Containers nested deeper than this below the top-level value are refused. */
+export const MAX_JSON_DEPTH = 8;
+/** The media types accepted as JSON, by the 415 check and by the parser alike (else a body passes one and is dropped by the other). */
+const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
-function sendProblem(res: Response, status: number, code: string, detail: string): void {
-  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, code, detail)));
+function sendProblem(res: Response, status: number, code: string, detail: string, errors?: FieldError[]): void {
+  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, code, detail, errors)));
 }
 
 /** Refuses a body that is not JSON instead of silently ignoring it. */
 function requireJsonContentType(req: Request, res: Response, next: NextFunction): void {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+  if (hasBody && !req.is(JSON_MEDIA_TYPES)) {
     sendProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies must be application/json, got '${req.headers['content-type'] ?? 'none'}'`);
     return;
   }
@@ -37,7 +42,30 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
   sendProblem(res, status, 'BAD_REQUEST_BODY', e.message ?? 'request body could not be read');
 }
 
+/** The path of the first container nested deeper than MAX_JSON_DEPTH, found without recursion. */
+function tooDeepField(body: unknown): string | undefined {
+  const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path, depth } = next;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) return path || 'body';
+    for (const [key, child] of Object.entries(value)) pending.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+/**
+ * Refuses absurdly deep documents as soon as they are parsed: route parameters (the Idempotency-Key
+ * fingerprint, a recursive canonical JSON) read the body before the validation pipe sees it.
+ */
+function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
+  const field = tooDeepField(req.body);
+  if (field === undefined) return next();
+  const error = new ValidationFailedError([{ field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+  sendProblem(res, error.status, error.code, error.message, error.errors);
+}
+
 /** The JSON body pipeline, mounted before the routes in place of Nest's default parser. */
 export function jsonBodyMiddleware() {
-  return [requireJsonContentType, express.json({ limit: MAX_BODY_BYTES, strict: true, verify: rejectInvalidUtf8 }), bodyParserErrors] as const;
+  return [requireJsonContentType, express.json({ type: JSON_MEDIA_TYPES, limit: MAX_BODY_BYTES, strict: true, verify: rejectInvalidUtf8 }), bodyParserErrors, rejectDeepJson] as const;
 }

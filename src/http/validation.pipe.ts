@@ -3,9 +3,14 @@ import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { ValidationFailedError } from '../shared/domain-error.js';
 import type { FieldError } from '../shared/problem-details.js';
+import { MAX_JSON_DEPTH } from './json-body.js';
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const MAX_DEPTH = 8;
+/**
+ * Keys that could pollute prototypes, and the names of Object.prototype's members: class-transformer
+ * silently drops a key whose name is a method the instance inherits (toString, hasOwnProperty…), so
+ * such an unknown field would never reach the whitelist and be accepted without a word.
+ */
+const FORBIDDEN_KEYS = new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /**
  * Validates bodies and query strings against their DTO class: unknown fields are rejected, every bad
@@ -34,7 +39,7 @@ function isDtoClass(metatype: unknown): metatype is new () => object {
 }
 
 function inspectShape(value: object, path: string, depth: number): FieldError[] {
-  if (depth > MAX_DEPTH) return [{ field: path || 'body', message: `nests deeper than ${MAX_DEPTH} levels` }];
+  if (depth > MAX_JSON_DEPTH) return [{ field: path || 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }];
   const errors: FieldError[] = [];
   for (const key of Object.keys(value)) {
     const field = path ? `${path}.${key}` : key;

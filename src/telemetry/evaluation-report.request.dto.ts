@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
 import { IsDateTime, IsRequiredText } from '../shared/validators.js';
 
 export const REPORTABLE_REASONS = ['FLAG_NOT_FOUND', 'ARCHIVED', 'KILL_SWITCH', 'DISABLED', 'SEGMENT_MISMATCH', 'ROLLOUT_FULL', 'ROLLOUT_OUT', 'MISSING_USER_ID', 'ROLLOUT_IN'] as const;
@@ -24,6 +24,8 @@ export class EvaluationCountDto {
 export class EvaluationReportRequest {
   @IsArray()
   @ArrayMaxSize(10_000)
+  // ValidateNested walks into an array item as into a list and finds nothing wrong with [].
+  @IsObject({ each: true, message: 'each evaluation must be an object' })
   @ValidateNested({ each: true })
   @Type(() => EvaluationCountDto)
   evaluations!: EvaluationCountDto[];

@@ -1,0 +1,72 @@
+import type { RoleName } from '../../support/test-app.js';
+import type { BodyKind } from './bodies.js';
+import type { QueryKind } from './queries.js';
+
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type Method = (typeof METHODS)[number];
+
+export interface FuzzRoute {
+  method: Method;
+  /** `:key` stands for a flag key. */
+  path: string;
+  /** The weakest role SPEC §4 allows, or 'public'. */
+  min: RoleName | 'public';
+  /** The body DTO, if the route reads a body. */
+  body?: BodyKind;
+  /** The query DTO, if the route reads query parameters. */
+  query?: QueryKind;
+  /** Flag commands also read If-Match and Idempotency-Key. */
+  command?: boolean;
+  /** Requests to send; the table adds up to more than 10,000. */
+  runs: number;
+}
+
+const command = (path: string, runs = 250): FuzzRoute => ({ method: 'POST', path: `/v1/flags/:key/${path}`, min: 'editor', body: 'command', command: true, runs });
+
+/** Every route the server exposes (src/**\/*.controller.ts), SPEC §4's and the extra ones. */
+export const FUZZ_ROUTES: readonly FuzzRoute[] = [
+  { method: 'POST', path: '/v1/flags', min: 'editor', body: 'create', command: true, runs: 900 },
+  { method: 'GET', path: '/v1/flags', min: 'viewer', query: 'listFlags', runs: 400 },
+  { method: 'GET', path: '/v1/flags/:key', min: 'viewer', query: 'getFlag', runs: 500 },
+  { method: 'PATCH', path: '/v1/flags/:key', min: 'editor', body: 'details', command: true, runs: 500 },
+  command('enable'),
+  command('disable'),
+  command('kill-switch/engage'),
+  command('kill-switch/release'),
+  command('archive'),
+  command('restore'),
+  { method: 'PUT', path: '/v1/flags/:key/rollout', min: 'editor', body: 'rollout', command: true, runs: 450 },
+  { method: 'PUT', path: '/v1/flags/:key/segments', min: 'editor', body: 'segments', command: true, runs: 450 },
+  { method: 'GET', path: '/v1/flags/:key/history', min: 'viewer', runs: 300 },
+  { method: 'GET', path: '/v1/flags/stale', min: 'viewer', runs: 250 },
+  { method: 'GET', path: '/v1/audit', min: 'viewer', query: 'audit', runs: 500 },
+  { method: 'GET', path: '/v1/export', min: 'viewer', query: 'export', runs: 450 },
+  { method: 'GET', path: '/v1/audit/verify', min: 'viewer', runs: 250 },
+  { method: 'GET', path: '/v1/audit/public-key', min: 'viewer', runs: 200 },
+  { method: 'POST', path: '/v1/evaluate', min: 'evaluator', body: 'evaluate', runs: 600 },
+  { method: 'POST', path: '/v1/evaluate/all', min: 'evaluator', body: 'evaluateAll', runs: 400 },
+  { method: 'GET', path: '/v1/snapshot', min: 'evaluator', runs: 250 },
+  { method: 'GET', path: '/v1/stream', min: 'evaluator', query: 'stream', runs: 300 },
+  { method: 'POST', path: '/v1/telemetry/evaluations', min: 'evaluator', body: 'telemetry', runs: 500 },
+  { method: 'POST', path: '/v1/admin/checkpoints', min: 'admin', runs: 250 },
+  { method: 'POST', path: '/v1/admin/projections/rebuild', min: 'admin', runs: 250 },
+  { method: 'GET', path: '/health', min: 'public', runs: 200 },
+  { method: 'GET', path: '/v1/health', min: 'public', runs: 150 },
+  { method: 'GET', path: '/metrics', min: 'public', runs: 200 },
+];
+
+/** Requests to paths no route serves. */
+export const NOWHERE_RUNS = 700;
+
+const MATCHERS = FUZZ_ROUTES.map((route) => ({
+  method: route.method,
+  // Express routes are case-insensitive and take an optional trailing slash; a parameter is one segment.
+  pattern: new RegExp(`^${route.path.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&').replace(':key', '[^/]+')}/?$`, 'i'),
+}));
+
+/** Whether some route answers `method` on this raw path (no query string). */
+export function isServed(method: string, rawPath: string): boolean {
+  return MATCHERS.some((m) => m.method === method && m.pattern.test(rawPath));
+}
+
+export const label = (route: Pick<FuzzRoute, 'method' | 'path'>) => `${route.method} ${route.path}`;

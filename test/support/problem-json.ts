@@ -1,0 +1,30 @@
+/** Any HTTP response: supertest's and the fuzzer's raw one both have these. */
+export interface ResponseLike {
+  status: number;
+  headers: Record<string, unknown>;
+  text: string;
+}
+
+/**
+ * Why a response is not an RFC 9457 application/problem+json body with the fields Flagledger always
+ * sends (SPEC §4), or undefined when it is one.
+ */
+export function problemJsonViolation(res: ResponseLike): string | undefined {
+  const type = String(res.headers['content-type'] ?? '');
+  if (!/^application\/problem\+json(;|$)/.test(type)) return `a ${res.status} with content-type '${type}', not application/problem+json`;
+  let body: unknown;
+  try {
+    body = JSON.parse(res.text);
+  } catch {
+    return `a ${res.status} whose body is not JSON`;
+  }
+  const p = body as Record<string, unknown>;
+  const missing = ['type', 'title', 'detail', 'code'].filter((field) => typeof p[field] !== 'string');
+  if (missing.length > 0) return `a ${res.status} problem without string ${missing.join(', ')}`;
+  if (p.status !== res.status) return `a ${res.status} problem whose status field says ${String(p.status)}`;
+  const errors = p.errors;
+  if (errors !== undefined && !(Array.isArray(errors) && errors.every((e) => typeof e?.field === 'string' && typeof e?.message === 'string'))) {
+    return `a ${res.status} problem whose errors are not [{field, message}]`;
+  }
+  return undefined;
+}
