@@ -6,12 +6,16 @@ import { ProjectionRegistry } from '../../event-store/projection-registry.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { isFlagEventType, type FlagEvent } from '../flag.events.js';
 import { evolveFlagState, type FlagState } from '../flag-state.js';
-import { readCurrentFlagState } from './current-flag-state.js';
+import { chunks } from '../../shared/chunks.js';
+import type { FlagStateTable } from './flag-state.table.js';
 
 export const FLAG_STATE_PROJECTION = 'flag_state';
 
 /** A snapshot every this many versions bounds a time-travel read to this many events folded. */
 export const SNAPSHOT_EVERY = 1000;
+
+/** Keys per read and rows per upsert: well inside SQLite's and PostgreSQL's bound-parameter limits. */
+const ROWS_PER_STATEMENT = 500;
 
 /**
  * Current state of every flag, persisted with the append so a restart loads it instead of replaying,
@@ -35,17 +39,35 @@ export class FlagStateTableProjection implements TransactionalProjection {
       list.push(event);
       byFlag.set(event.streamId, list);
     }
+    if (byFlag.size === 0) return;
+    // One read and one upsert for every flag the events touch, not two statements per flag: a commit
+    // group carries changes to many flags.
+    const current = new Map<string, FlagState>();
+    for (const keys of chunks([...byFlag.keys()], ROWS_PER_STATEMENT)) {
+      const rows = await db.selectFrom('flag_state').select(['key', 'state']).where('key', 'in', keys).execute();
+      for (const row of rows) current.set(row.key, JSON.parse(row.state) as FlagState);
+    }
+    const upserts: FlagStateTable[] = [];
     for (const [key, flagEvents] of byFlag) {
-      let state = await readCurrentFlagState(db, key);
+      let state = current.get(key);
       for (const event of flagEvents) {
         state = evolveFlagState(state, event as unknown as FlagEvent, event);
         if (event.version % SNAPSHOT_EVERY === 0) await this.snapshot(db, state, event);
       }
-      const values = { key, state: canonicalJson(state), version: state!.version, archived: state!.archived ? 1 : 0, last_seq: flagEvents[flagEvents.length - 1]!.seq };
+      upserts.push({ key, state: canonicalJson(state), version: state!.version, archived: state!.archived ? 1 : 0, last_seq: flagEvents[flagEvents.length - 1]!.seq });
+    }
+    for (const rows of chunks(upserts, ROWS_PER_STATEMENT)) {
       await db
         .insertInto('flag_state')
-        .values(values)
-        .onConflict((oc) => oc.column('key').doUpdateSet({ state: values.state, version: values.version, archived: values.archived, last_seq: values.last_seq }))
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            state: eb.ref('excluded.state'),
+            version: eb.ref('excluded.version'),
+            archived: eb.ref('excluded.archived'),
+            last_seq: eb.ref('excluded.last_seq'),
+          })),
+        )
         .execute();
     }
   }
