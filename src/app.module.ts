@@ -39,7 +39,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        DatabaseModule.forSqlite(config.dbPath, config.sync),
+        DatabaseModule.forConfig(config.database),
         EventStoreModule,
         AuthModule,
         LifecycleModule,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfig } from './config/app-config.js';
+import { describeDatabase, loadConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
 import { JsonLogger } from './shared/json-logger.js';
 
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const app = await createApp({ config, logger });
   await app.listen(config.port);
   const log = new Logger('Flagledger');
-  log.log({ msg: 'started', port: config.port, db: config.dbPath, sync: config.sync, tokens: config.tokens.map((t) => `${t.name}:${t.role}`) });
+  log.log({ msg: 'started', port: config.port, db: describeDatabase(config.database), ...(config.database.kind === 'sqlite' ? { sync: config.database.sync } : {}), tokens: config.tokens.map((t) => `${t.name}:${t.role}`) });
   if (config.generatedToken !== null) {
     // Printed once, so a first run on a fresh machine is usable; set FLAGLEDGER_TOKENS to choose your own.
     log.warn({ msg: 'FLAGLEDGER_TOKENS is not set: generated an admin token for this run', name: config.generatedToken.name, token: config.generatedToken.secret });

@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
-import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { describeDatabase, loadConfig, parseDatabase, type AppConfig } from '../config/app-config.js';
 import { ExportStreams } from '../export/export-streams.js';
 import { ExportQuery } from '../export/export.query.dto.js';
 import { writeWithBackpressure, type TextSink } from '../export/write-with-backpressure.js';
@@ -38,7 +38,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   cleanup-report [--db <file>] [--source <dir>] [--format md|json]
                                                    the stale flags by owner; with --source, every file:line still referencing each
 
---db defaults to FLAGLEDGER_DB (./data/flagledger.db). --public-key is the auditor's copy of GET /v1/audit/public-key;
+--db defaults to FLAGLEDGER_DB (./data/flagledger.db); a postgres:// URL works for export, rebuild and cleanup-report. --public-key is the auditor's copy of GET /v1/audit/public-key;
 without it, verify uses the key file beside the database. Exit code 0 = verified / done, 1 = verification failed, 2 = usage.`;
 
 /** The same application the server runs, without HTTP, for commands that need its projections. */
@@ -76,13 +76,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       source: { type: 'string' },
     },
   });
-  const config = loadConfig(io.env);
-  const dbPath = values.db ?? config.dbPath;
+  const loaded = loadConfig(io.env);
+  // --db names a SQLite file or a postgres:// URL, as FLAGLEDGER_DB does.
+  const config: AppConfig = values.db === undefined ? loaded : { ...loaded, database: parseDatabase(values.db, io.env.FLAGLEDGER_SYNC) };
   const givenKey = values['public-key'] === undefined ? undefined : parsePublicKey(readFileSync(values['public-key'], 'utf8'));
   const print = (value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
 
   switch (command) {
     case 'verify': {
+      if (config.database.kind !== 'sqlite') {
+        io.err(`verify reads a SQLite file; on PostgreSQL (${describeDatabase(config.database)}) ask a server: GET /v1/audit/verify\n`);
+        return 2;
+      }
+      const dbPath = config.database.path;
       const { key, source } = resolvePublicKey(dbPath, givenKey);
       const result = await verifyDatabaseFile(dbPath, key);
       print({ database: dbPath, publicKey: source, ...result });
@@ -102,7 +108,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const { db: _db, 'public-key': _key, out, source: _source, ...filters } = values;
       // The same validation as the HTTP route's query string, so the CLI accepts exactly what it does.
       const query = (await new StrictValidationPipe().transform(filters, { type: 'query', metatype: ExportQuery })) as ExportQuery;
-      const manifest = await withApp({ ...config, dbPath }, async (app) => {
+      const manifest = await withApp(config, async (app) => {
         const opened = await app.get(ExportStreams).open(query);
         if (out === undefined) {
           await writeWithBackpressure(unendingStdout(), opened.text);
@@ -117,7 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     }
     case 'rebuild': {
-      print(await withApp({ ...config, dbPath }, (app) => app.get(ProjectionRebuild).rebuild()));
+      print(await withApp(config, (app) => app.get(ProjectionRebuild).rebuild()));
       return 0;
     }
     case 'cleanup-report': {
@@ -126,7 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.err(`--format must be md or json\n${USAGE}\n`);
         return 2;
       }
-      const stale = await withApp({ ...config, dbPath }, (app) => app.get(StaleFlags).report(), io.clock);
+      const stale = await withApp(config, (app) => app.get(StaleFlags).report(), io.clock);
       const references = values.source === undefined ? undefined : await findFlagReferences(values.source, stale.flags.map((f) => f.key));
       const report = cleanupReport(stale, references);
       if (format === 'json') print(report);

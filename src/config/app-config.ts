@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../auth/roles.js';
+import { redact } from '../database/postgres/open-postgres-database.js';
 import { FLAG_TYPES, type FlagType } from '../flags/flag.events.js';
 import { DEFAULT_FLAG_RULES } from '../flags/flag.rules.js';
 import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/decision-log.js';
@@ -11,14 +12,22 @@ export interface ApiToken {
   secret: string;
 }
 
+/**
+ * FLAGLEDGER_DB: a `postgres://` or `postgresql://` URL selects PostgreSQL (several instances may share
+ * it); anything else is the path of an embedded SQLite file, with FLAGLEDGER_SYNC as its durability.
+ */
+export type DatabaseConfig = { kind: 'sqlite'; path: string; sync: 'full' | 'normal' } | { kind: 'postgres'; url: string };
+
 export interface AppConfig {
   port: number;
-  dbPath: string;
-  sync: 'full' | 'normal';
+  database: DatabaseConfig;
   tokens: readonly ApiToken[];
   /** Set when FLAGLEDGER_TOKENS was absent and an admin token was generated for this run. */
   generatedToken: ApiToken | null;
-  /** FLAGLEDGER_SIGNING_KEY (Ed25519 PKCS#8); null → a key kept in the database's directory. */
+  /**
+   * FLAGLEDGER_SIGNING_KEY (Ed25519 PKCS#8); null → a key kept in the SQLite file's directory. Required on
+   * PostgreSQL: there is no such directory, and every instance must sign with the same key.
+   */
   signingKey: string | null;
   /** FLAGLEDGER_FLAG_LIFETIME_DAYS, e.g. `release:40,experiment:40`: the lifetime suggested for temporary flags. */
   flagLifetimeDays: Readonly<Partial<Record<FlagType, number>>>;
@@ -44,8 +53,7 @@ const TOKEN_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 /** Reads and validates the environment once, failing fast with the variable that is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
   const port = parsePort(env.PORT);
-  const dbPath = env.FLAGLEDGER_DB?.trim() || './data/flagledger.db';
-  const sync = parseSync(env.FLAGLEDGER_SYNC);
+  const database = parseDatabase(env.FLAGLEDGER_DB, env.FLAGLEDGER_SYNC);
   const raw = env.FLAGLEDGER_TOKENS?.trim();
   let tokens: ApiToken[];
   let generatedToken: ApiToken | null = null;
@@ -56,6 +64,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     tokens = [generatedToken];
   }
   const signingKey = env.FLAGLEDGER_SIGNING_KEY?.trim() || null;
+  if (database.kind === 'postgres' && signingKey === null) {
+    throw new ConfigError(
+      'FLAGLEDGER_SIGNING_KEY',
+      'is required when FLAGLEDGER_DB is a PostgreSQL URL: every instance on the database must sign checkpoints with the same Ed25519 key (PKCS#8 PEM or base64 DER), and there is no data directory to keep a generated one in',
+    );
+  }
   const flagLifetimeDays = parseLifetimes(env.FLAGLEDGER_FLAG_LIFETIME_DAYS);
   let decisionLog: DecisionLogConfig | null;
   try {
@@ -72,7 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   if (telemetryValue !== 'on' && telemetryValue !== 'off') throw new ConfigError('FLAGLEDGER_TELEMETRY', `must be 'on' or 'off', got '${env.FLAGLEDGER_TELEMETRY}'`);
   const telemetry = telemetryValue === 'on';
   const maxStreamsPerToken = parseIntegerIn('FLAGLEDGER_MAX_STREAMS_PER_TOKEN', env.FLAGLEDGER_MAX_STREAMS_PER_TOKEN, 100, 1, 100_000);
-  return Object.freeze({ port, dbPath, sync, tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog, staleThresholds, telemetry, maxStreamsPerToken });
+  return Object.freeze({ port, database: Object.freeze(database), tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog, staleThresholds, telemetry, maxStreamsPerToken });
 }
 
 function parsePort(value: string | undefined): number {
@@ -80,6 +94,20 @@ function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be an integer 0–65535, got '${value}'`);
   return port;
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/** FLAGLEDGER_DB (or the CLI's --db): a PostgreSQL URL, else a SQLite file path (default ./data/flagledger.db). */
+export function parseDatabase(value: string | undefined, syncValue?: string): DatabaseConfig {
+  const db = value?.trim() || './data/flagledger.db';
+  if (POSTGRES_URL.test(db)) return { kind: 'postgres', url: db };
+  return { kind: 'sqlite', path: db, sync: parseSync(syncValue) };
+}
+
+/** What logs may show of the database: the SQLite path, or the URL without its password. */
+export function describeDatabase(database: DatabaseConfig): string {
+  return database.kind === 'sqlite' ? database.path : redact(database.url);
 }
 
 function parseSync(value: string | undefined): 'full' | 'normal' {

@@ -1,13 +1,19 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { DATABASE, SQLITE_READER_FACTORY, type Database } from './database.js';
+import type { DatabaseConfig } from '../config/app-config.js';
+import { DATABASE, POSTGRES_URL, SQLITE_READER_FACTORY, type Database } from './database.js';
+import { openPostgresDatabase } from './postgres/open-postgres-database.js';
 import { openSqliteDatabase, type SqliteSync } from './open-sqlite-database.js';
 
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+
+  static forConfig(database: DatabaseConfig): DynamicModule {
+    return database.kind === 'sqlite' ? DatabaseModule.forSqlite(database.path, database.sync) : DatabaseModule.forPostgres(database.url);
+  }
 
   static forSqlite(path: string, sync: SqliteSync): DynamicModule {
     return {
@@ -17,6 +23,18 @@ export class DatabaseModule implements OnApplicationShutdown {
         { provide: SQLITE_READER_FACTORY, useValue: () => new BetterSqlite3(path, { readonly: true, fileMustExist: true }) },
       ],
       exports: [DATABASE, SQLITE_READER_FACTORY],
+    };
+  }
+
+  /** A pool on the PostgreSQL database, migrated at start (several instances may start at once). */
+  static forPostgres(url: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        { provide: DATABASE, useFactory: async () => (await openPostgresDatabase(url)).db },
+        { provide: POSTGRES_URL, useValue: url },
+      ],
+      exports: [DATABASE, POSTGRES_URL],
     };
   }
 

@@ -22,3 +22,6 @@ export const DATABASE = Symbol('DATABASE');
 
 /** Opens a separate read-only connection to the same file (long cursors: export, verify, rebuild). */
 export const SQLITE_READER_FACTORY = Symbol('SQLITE_READER_FACTORY');
+
+/** The PostgreSQL URL, on PostgreSQL only: for connections outside the pool (LISTEN). */
+export const POSTGRES_URL = Symbol('POSTGRES_URL');

@@ -64,4 +64,22 @@ describe('CommittedEventFeed', () => {
     await feed.deliver([event(1)]);
     expect(seen).toEqual([1]);
   });
+
+  it('goes on after a log read failed: the failure reaches only its caller, and the next catch-up reads on', async () => {
+    const committed = [event(1), event(2)];
+    let failing = true;
+    const store = { readAll: async (after: number, limit: number) => {
+      if (failing) throw new Error('database away');
+      return committed.filter((e) => e.seq > after).slice(0, limit);
+    } } as unknown as EventStore;
+    const feed = new CommittedEventFeed(store);
+    const seen: number[] = [];
+    feed.subscribe((events) => seen.push(...events.map((e) => e.seq)));
+    feed.startAt(0);
+    await expect(feed.catchUp()).rejects.toThrow('database away');
+    failing = false;
+    await feed.catchUp();
+    await feed.deliver([event(3)]);
+    expect(seen).toEqual([1, 2, 3]);
+  });
 });

@@ -16,6 +16,7 @@ export class CommittedEventFeed {
   private readonly logger = new Logger(CommittedEventFeed.name);
   private readonly listeners: CommittedEventListener[] = [];
   private deliveredSeq = 0;
+  private isStarted = false;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -27,6 +28,12 @@ export class CommittedEventFeed {
   /** Listeners start from here: everything up to `seq` is already reflected in their own loaded state. */
   startAt(seq: number): void {
     this.deliveredSeq = seq;
+    this.isStarted = true;
+  }
+
+  /** Whether startAt was called: before it, reading the log would hand listeners what they already loaded. */
+  get started(): boolean {
+    return this.isStarted;
   }
 
   get headSeq(): number {
@@ -35,20 +42,28 @@ export class CommittedEventFeed {
 
   /** Resolves once these events (and any committed before them) reached every listener. */
   deliver(events: readonly StoredEvent[]): Promise<void> {
-    this.queue = this.queue.then(() => this.process(events));
-    return this.queue;
+    return this.enqueue(() => this.process(events));
   }
 
   /** Runs work that must not interleave with deliveries (a listener reloading its state), in queue order. */
   exclusive(work: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(work);
-    return this.queue;
+    return this.enqueue(work);
   }
 
   /** Reads and delivers whatever was committed since the last delivery. */
   catchUp(): Promise<void> {
-    this.queue = this.queue.then(() => this.readFromLog());
-    return this.queue;
+    return this.enqueue(() => this.readFromLog());
+  }
+
+  /**
+   * Runs `work` after everything queued before it. Its failure (a log read while the database is away)
+   * rejects only its own caller: later work still runs, and the next catch-up reads from where delivery
+   * stopped.
+   */
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async process(events: readonly StoredEvent[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { dirname } from 'node:path';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js';
 import { IntegrityController } from './integrity.controller.js';
 import { PeriodicCheckpointProjection } from './periodic-checkpoint.projection.js';
 import { SignedCheckpoints } from './signed-checkpoints.js';
@@ -13,7 +13,12 @@ import { loadOrCreateSigningKey, SIGNING_KEY, type SigningKey } from './signing-
     {
       provide: SIGNING_KEY,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => loadOrCreateSigningKey(config.signingKey, dirname(config.dbPath)),
+      useFactory: (config: AppConfig) => {
+        if (config.database.kind === 'sqlite') return loadOrCreateSigningKey(config.signingKey, dirname(config.database.path));
+        // loadConfig refuses this already; a config built another way (the CLI's --db) must not get past it.
+        if (config.signingKey === null) throw new ConfigError('FLAGLEDGER_SIGNING_KEY', 'is required on PostgreSQL: every instance must sign with the same key');
+        return loadOrCreateSigningKey(config.signingKey, null);
+      },
     },
     SignedCheckpoints,
     PeriodicCheckpointProjection,

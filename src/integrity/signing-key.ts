@@ -48,8 +48,11 @@ export function parsePrivateKey(text: string): KeyObject {
  * The configured key, else the one generated once into the data directory (mode 0600). Generating it
  * again would orphan every earlier checkpoint, so an existing file is always reused.
  */
-export function loadOrCreateSigningKey(configured: string | null, dataDir: string): SigningKey {
+export function loadOrCreateSigningKey(configured: string, dataDir: null): SigningKey;
+export function loadOrCreateSigningKey(configured: string | null, dataDir: string): SigningKey;
+export function loadOrCreateSigningKey(configured: string | null, dataDir: string | null): SigningKey {
   if (configured !== null) return fromPrivateKey(parsePrivateKey(configured), 'env');
+  if (dataDir === null) throw new Error('no signing key configured and no data directory to keep one in');
   const path = join(dataDir, SIGNING_KEY_FILE);
   if (existsSync(path)) return fromPrivateKey(createPrivateKey(readFileSync(path, 'utf8')), 'file-existing');
   mkdirSync(dataDir, { recursive: true });

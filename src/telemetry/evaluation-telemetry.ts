@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/database.js';
+import { dialectSql } from '../database/dialect.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 
@@ -121,13 +122,15 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
     const batch = this.pending;
     this.pending = new Map();
     try {
+      // The larger of two values: SQLite's scalar max(a, b) is PostgreSQL's greatest(a, b) (max is only an aggregate there).
+      const greatest = dialectSql(this.db, { sqlite: 'max', postgres: 'greatest' } as const);
       await this.db.transaction().execute(async (trx) => {
         for (const [flagKey, flag] of batch) {
           const at = new Date(flag.lastEvaluatedAt).toISOString();
           await trx
             .insertInto('flag_last_evaluated')
             .values({ flag_key: flagKey, at })
-            .onConflict((oc) => oc.column('flag_key').doUpdateSet((eb) => ({ at: eb.fn('max', ['flag_last_evaluated.at', eb.ref('excluded.at')]) })))
+            .onConflict((oc) => oc.column('flag_key').doUpdateSet((eb) => ({ at: eb.fn(greatest, ['flag_last_evaluated.at', eb.ref('excluded.at')]) })))
             .execute();
           for (const [hour, reasons] of flag.hours) {
             for (const [reason, count] of reasons) {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
-import { ManualClock, releaseFlag, startTestApp, tempDir } from '../support/test-app.js';
+import { ManualClock, releaseFlag, startTestApp, tempDir, testCliEnv } from '../support/test-app.js';
 
 const DAY = 86_400_000;
 
@@ -11,6 +11,8 @@ describe('cleanup-report CLI', () => {
   const source = join(dir, 'service');
   const clock = new ManualClock(new Date('2026-01-01T00:00:00.000Z'));
   let staleOverHttp: { key: string; rules: string[] }[];
+  /** What --db names: the SQLite file, or on PostgreSQL the database's URL. */
+  let db: string;
 
   const file = (path: string, text: string) => {
     mkdirSync(dirname(join(source, path)), { recursive: true });
@@ -19,6 +21,7 @@ describe('cleanup-report CLI', () => {
 
   beforeAll(async () => {
     const t = await startTestApp({ dbPath, clock });
+    db = t.dbPath;
     const editor = t.auth('editor');
     await t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('checkout_v2', { enabled: true, owner: 'payments', ticket: 'PAY-9', expiresAt: '2026-12-01T00:00:00Z' })).expect(201);
     await t.http().post('/v1/flags').set('Authorization', editor).send({ key: 'reco.test', type: 'experiment', owner: 'growth', expiresAt: '2026-01-20T00:00:00Z' }).expect(201);
@@ -40,12 +43,12 @@ describe('cleanup-report CLI', () => {
 
   const cli = async (...argv: string[]) => {
     let out = '';
-    const code = await runCli(argv, { out: (t) => (out += t), err: () => undefined, env: {}, clock });
+    const code = await runCli(argv, { out: (t) => (out += t), err: () => undefined, env: testCliEnv(), clock });
     return { code, out };
   };
 
   it('groups the stale flags by owner and lists every file:line that still references each, outside dependencies and build output', async () => {
-    const { code, out } = await cli('cleanup-report', '--db', dbPath, '--source', source, '--format', 'json');
+    const { code, out } = await cli('cleanup-report', '--db', db, '--source', source, '--format', 'json');
     expect(code).toBe(0);
     const report = JSON.parse(out) as { owners: { owner: string; flags: { key: string; rules: string[]; ticket: string | null; references: { file: string; line: number }[] }[] }[] };
     expect(report.owners.map((o) => [o.owner, o.flags.map((f) => [f.key, f.rules, f.references.map((r) => `${r.file}:${r.line}`)])])).toEqual([
@@ -55,13 +58,13 @@ describe('cleanup-report CLI', () => {
   });
 
   it('agrees with GET /v1/flags/stale', async () => {
-    const report = JSON.parse((await cli('cleanup-report', '--db', dbPath, '--format', 'json')).out) as { owners: { flags: { key: string; rules: string[] }[] }[] };
+    const report = JSON.parse((await cli('cleanup-report', '--db', db, '--format', 'json')).out) as { owners: { flags: { key: string; rules: string[] }[] }[] };
     const fromCli = report.owners.flatMap((o) => o.flags.map((f) => ({ key: f.key, rules: f.rules }))).sort((a, b) => (a.key < b.key ? -1 : 1));
     expect(fromCli).toEqual(staleOverHttp.map((f) => ({ key: f.key, rules: f.rules })));
   });
 
   it('writes a Markdown checklist per owner for the monthly cleanup', async () => {
-    const { out } = await cli('cleanup-report', '--db', dbPath, '--source', source);
+    const { out } = await cli('cleanup-report', '--db', db, '--source', source);
     expect(out).toContain('## payments');
     expect(out).toContain('- [ ] `checkout_v2` (release): RELEASE_FULLY_ROLLED_OUT; ticket PAY-9; 40 days old; last evaluated never');
     expect(out).toContain("  - src/payments.ts:3 `if (flags.isEnabled('checkout_v2', { userId })) charge();`");

@@ -415,8 +415,9 @@ describe('delivery: resuming from too far behind', () => {
   beforeAll(async () => {
     const dbPath = join(tmp.dir, 'behind.db');
     // Migrate the file, then seed more events than a stream replays.
-    await (await startTestApp({ dbPath })).close();
-    seedFlagEvents(dbPath, { flags: 5, events: MAX_RESUME_GAP + 50 });
+    const first = await startTestApp({ dbPath });
+    await first.close();
+    seedFlagEvents(first.dbPath, { flags: 5, events: MAX_RESUME_GAP + 50 });
     t = await startTestApp({ dbPath, delivery: { heartbeatMs: HEARTBEAT_MS } });
   });
   afterAll(async () => {

@@ -129,7 +129,7 @@ describe('GET /v1/export', () => {
       await first.close();
     }
     // Two events by an actor whose name looks like a formula, written straight into the file.
-    seedFlagEvents(dbPath, { flags: 1, events: 2, actor: SEED_ACTOR, reason: '=1+2', keyPrefix: 'seeded-' });
+    seedFlagEvents(first.dbPath, { flags: 1, events: 2, actor: SEED_ACTOR, reason: '=1+2', keyPrefix: 'seeded-' });
     t = await startTestApp({ dbPath, clock: first.clock });
     all = storedEvents(dbPath);
     expect(all).toHaveLength(11);
@@ -473,7 +473,7 @@ describe(`GET /v1/export over ${BIG.toLocaleString('en')} events`, () => {
     const first = await startTestApp({ dbPath });
     await first.close();
     const seeded = performance.now();
-    head = seedFlagEvents(dbPath, { flags: BIG_FLAGS, events: BIG, startAt: '2026-01-01T00:00:00.000Z', stepMs: 100 });
+    head = seedFlagEvents(first.dbPath, { flags: BIG_FLAGS, events: BIG, startAt: '2026-01-01T00:00:00.000Z', stepMs: 100 });
     const started = performance.now();
     t = await startTestApp({ dbPath, clock: first.clock });
     console.log(`seeded ${BIG} events in ${Math.round(started - seeded)} ms; restart with catch-up in ${Math.round(performance.now() - started)} ms`);

@@ -108,6 +108,23 @@ describe('PostgresEventStore across instances', () => {
     expect(await verifyChain(a.iterate({}), { checkpoints: [], complete: true })).toMatchObject({ ok: true, events: all.length, headHash: all[all.length - 1]!.hash });
   });
 
+  it('applies a catch-up exactly once when instances starting together both read the old checkpoint', async () => {
+    const writer = await instance();
+    for (let i = 0; i < 5; i++) await writer.append('a', i, [ev(i)], ctx);
+    const events = await writer.readAll(0, 100);
+    const applied: number[] = [];
+    const counting = (registry: ProjectionRegistry) => {
+      const projection = { name: 'late-projection', apply: async (_trx: unknown, batch: readonly StoredEvent[]) => void applied.push(...batch.map((e) => e.seq)) };
+      registry.register(projection);
+      return projection;
+    };
+    const [first, second] = [new ProjectionRegistry(), new ProjectionRegistry()];
+    const [a, b] = await Promise.all([instance(first), instance(second)]);
+    // Both saw no checkpoint for the projection (0) before either took the lock: each asks for all five.
+    await Promise.all([a.applyProjections([{ projection: counting(first), events }]), b.applyProjections([{ projection: counting(second), events }])]);
+    expect(applied).toEqual(oneTo(5));
+  });
+
   it('makes an append wait while another session holds the append lock', async () => {
     const store = await instance();
     const client = await opened[0]!.pool.connect();

@@ -23,6 +23,21 @@ import { toStoredEvent } from '../stored-event.mapper.js';
  */
 export const APPEND_LOCK_ID = 5074537976967816295n;
 
+/**
+ * Waits for the append lock inside `trx`, which holds it until it ends: for work that must not interleave
+ * with any instance's appends (a projection rebuild's swap). `trx` should be READ COMMITTED, so what it
+ * reads after the wait includes every append committed before it.
+ */
+export async function takeAppendLock(trx: Kysely<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${sql.lit(APPEND_LOCK_ID)})`.execute(trx);
+}
+
+/**
+ * The channel appends NOTIFY with their last seq; delivered at commit, and only if it commits, to every
+ * session that LISTENs (CommittedLogFollower on each instance).
+ */
+export const EVENTS_CHANNEL = 'flagledger_events';
+
 export interface PostgresEventStoreOptions {
   /** Rows per query when `iterate` pages through the log. Default 1,000. */
   pageSize?: number;
@@ -52,7 +67,10 @@ export class PostgresEventStore implements EventStore {
     return this.serialized(async (trx) => {
       const { result, refusal } = await stageAppend(trx, { streamId, expectedVersion, events, context }, this.clock);
       if (refusal !== undefined) throw refusal;
-      if (result.kind === 'appended') await runProjections(trx, this.projections.all(), result.events);
+      if (result.kind === 'appended' && result.events.length > 0) {
+        await runProjections(trx, this.projections.all(), result.events);
+        await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(result.events[result.events.length - 1]!.seq)})`.execute(trx);
+      }
       return result;
     });
   }
@@ -98,12 +116,22 @@ export class PostgresEventStore implements EventStore {
     return findIdempotentResponse(this.db, scope, key);
   }
 
+  /**
+   * Under the append lock, and against the checkpoints as they stand once it is held: instances starting
+   * together each read the checkpoints before catching up, and the one that waited must not apply again
+   * what the other applied meanwhile. Each projection gets only the events past its own checkpoint, so a
+   * database projection sees every event exactly once, whichever instance appended or caught it up.
+   */
   async applyProjections(work: readonly ProjectionWork[]): Promise<void> {
     const pending = work.filter((w) => w.events.length > 0);
     if (pending.length === 0) return;
-    // Under the append lock too: another instance's append must not move a checkpoint mid catch-up.
     await this.serialized(async (trx) => {
-      for (const { projection, events } of pending) await runProjections(trx, [projection], events);
+      const rows = await trx.selectFrom('projection_checkpoints').select(['name', 'seq']).execute();
+      const checkpoints = new Map(rows.map((r) => [r.name, r.seq]));
+      for (const { projection, events } of pending) {
+        const checkpoint = checkpoints.get(projection.name) ?? 0;
+        await runProjections(trx, [projection], events.filter((e) => e.seq > checkpoint));
+      }
     });
   }
 
@@ -118,7 +146,7 @@ export class PostgresEventStore implements EventStore {
       .transaction()
       .setIsolationLevel('read committed')
       .execute(async (trx) => {
-        await sql`SELECT pg_advisory_xact_lock(${sql.lit(APPEND_LOCK_ID)})`.execute(trx);
+        await takeAppendLock(trx);
         return work(trx);
       });
   }

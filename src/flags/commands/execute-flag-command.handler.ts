@@ -34,9 +34,9 @@ export class PreconditionFailedError extends DomainError {
 
 /**
  * Without If-Match a lost race is retried against the new state; with it, the race is the client's 412.
- * Each lost race means another command on the flag committed, so N writers racing on one flag need at
- * most N attempts: on PostgreSQL decisions run in parallel (across instances too) and only appends are
- * serialized, so the last of 20 concurrent writers may lose 19 times. The bound only stops a livelock.
+ * Within a process commands on one flag take turns, so a race is lost to another instance on the same
+ * PostgreSQL database, and each loss means that instance committed a change to the flag: retries end once
+ * the others are done. The bound (well above the instances one database serves) only stops a livelock.
  */
 const MAX_ATTEMPTS = 50;
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../../database/database.js';
 import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
-import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.js';
+import type { StoredEvent } from '../../event-store/event-store.js';
 import { ProjectionRegistry } from '../../event-store/projection-registry.js';
 import { foldFlagEvents } from '../flag-event-folding.js';
 import { isFlagEventType } from '../flag.events.js';
@@ -39,7 +39,6 @@ export class LiveFlagStates extends FlagStateReader implements OnApplicationBoot
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly feed: CommittedEventFeed,
     registry: ProjectionRegistry,
   ) {
@@ -51,14 +50,17 @@ export class LiveFlagStates extends FlagStateReader implements OnApplicationBoot
 
   async onApplicationBootstrap(): Promise<void> {
     await this.load();
-    // Start-up catch-up already brought the table to the head; the feed goes on from there.
-    this.feed.startAt((await this.store.head()).seq);
+    // Start-up catch-up brought the table to the head; the feed goes on from the seq the table reflects,
+    // and delivers whatever another instance (PostgreSQL) committed since.
+    this.feed.startAt(this.seq);
+    await this.feed.catchUp();
   }
 
   /** Replaces the whole map at once, so evaluation sees either the old state or the new one. */
   private async load(): Promise<void> {
-    // One transaction: the rows and the checkpoint describe the same moment of the log.
-    const { rows, checkpoint } = await this.db.transaction().execute(async (trx) => ({
+    // One snapshot: the rows and the checkpoint describe the same moment of the log, even while another
+    // instance appends (REPEATABLE READ on PostgreSQL; SQLite's read transaction is a snapshot already).
+    const { rows, checkpoint } = await this.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => ({
       rows: await trx.selectFrom('flag_state').select(['key', 'state']).execute(),
       checkpoint: await trx.selectFrom('projection_checkpoints').select('seq').where('name', '=', FLAG_STATE_PROJECTION).executeTakeFirst(),
     }));

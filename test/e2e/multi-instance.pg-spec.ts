@@ -1,0 +1,168 @@
+import http from 'node:http';
+import pg from 'pg';
+import { testPostgresUrl } from '../support/postgres-test-database.js';
+import { releaseFlag, startTestApp, TOKENS, type TestApp } from '../support/test-app.js';
+
+// Without a server the whole suite fails here, rather than skipping: see testPostgresUrl.
+testPostgresUrl();
+
+/** Issue 7: what instance A commits, instance B evaluates and pushes to its SSE clients within 100 ms. */
+const FRESHNESS_MS = 100;
+
+interface FlagChange {
+  seq: number;
+  key: string;
+  type: string;
+  flag: { version: number; enabled: boolean };
+}
+
+/** A bare SSE reader on B's /v1/stream: records each `flag` event with the time it arrived. */
+function openStream(base: string): Promise<{ changes: { at: number; change: FlagChange }[]; close: () => void; snapshot: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const changes: { at: number; change: FlagChange }[] = [];
+    let gotSnapshot: () => void = () => undefined;
+    const snapshot = new Promise<void>((r) => (gotSnapshot = r));
+    const request = http.get(`${base}/v1/stream`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${TOKENS.evaluator.secret}` }, agent: false }, (res) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event === 'snapshot') gotSnapshot();
+          if (event === 'flag' && data !== undefined) changes.push({ at: performance.now(), change: JSON.parse(data) as FlagChange });
+        }
+      });
+      resolve({ changes, snapshot, close: () => request.destroy() });
+    });
+    request.on('error', reject);
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 2000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+describe('several instances on one PostgreSQL database', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    a = await startTestApp({ backend: 'postgres' });
+    b = await startTestApp({ backend: 'postgres', dbPath: a.dbPath });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it('serves on B, within 100 ms, every change committed through A: GET, evaluate and B’s change stream', async () => {
+    const stream = await openStream(b.url);
+    await stream.snapshot;
+    const key = 'cross_instance';
+    const lags: { read: number; stream: number }[] = [];
+    let version = 0;
+    for (let i = 0; i < 10; i++) {
+      const res =
+        i === 0
+          ? await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag(key)).expect(201)
+          : await a.http().post(`/v1/flags/${key}/${i % 2 === 1 ? 'enable' : 'disable'}`).set('Authorization', a.auth('editor')).expect(200);
+      const committed = performance.now();
+      version = res.body.flag.version;
+      const seq: number = res.body.event.seq;
+      await until(`B to read version ${version}`, async () => {
+        const read = await b.http().get(`/v1/flags/${key}`).set('Authorization', b.auth('viewer'));
+        return read.status === 200 && read.body.version === version ? true : undefined;
+      });
+      const read = performance.now() - committed;
+      const evaluated = await b.http().post('/v1/evaluate').set('Authorization', b.auth('evaluator')).send({ flagKey: key, context: { userId: 'u-1' } }).expect(200);
+      expect(evaluated.body).toMatchObject({ flagVersion: version, enabled: res.body.flag.enabled });
+      const pushed = await until(`B's stream to push seq ${seq}`, () => stream.changes.find((c) => c.change.seq === seq));
+      expect(pushed.change).toMatchObject({ key, flag: { version } });
+      lags.push({ read, stream: Math.max(0, pushed.at - committed) });
+    }
+    stream.close();
+    // B's stream carried every change, once, in seq order.
+    const seqs = stream.changes.map((c) => c.change.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(10);
+    console.log(`A → B lag over 10 changes (ms): read max ${Math.max(...lags.map((l) => l.read)).toFixed(1)}, stream max ${Math.max(...lags.map((l) => l.stream)).toFixed(1)}`);
+    for (const lag of lags) {
+      expect(lag.read).toBeLessThan(FRESHNESS_MS);
+      expect(lag.stream).toBeLessThan(FRESHNESS_MS);
+    }
+  });
+
+  it('replays on B an Idempotency-Key first used on A, and appends nothing', async () => {
+    await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('idem_across')).expect(201);
+    const first = await a.http().put('/v1/flags/idem_across/rollout').set('Authorization', a.auth('editor')).set('Idempotency-Key', 'k-across-1').send({ percentage: 30 }).expect(200);
+    const retry = await b.http().put('/v1/flags/idem_across/rollout').set('Authorization', b.auth('editor')).set('Idempotency-Key', 'k-across-1').send({ percentage: 30 }).expect(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    await b.http().put('/v1/flags/idem_across/rollout').set('Authorization', b.auth('editor')).set('Idempotency-Key', 'k-across-1').send({ percentage: 31 }).expect(422);
+  });
+
+  it('holds If-Match across instances: B refuses a version A already moved past, at once', async () => {
+    await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('match_across')).expect(201);
+    await a.http().post('/v1/flags/match_across/enable').set('Authorization', a.auth('editor')).set('If-Match', '"1"').expect(200);
+    const stale = await b.http().post('/v1/flags/match_across/disable').set('Authorization', b.auth('editor')).set('If-Match', '"1"');
+    expect(stale.status).toBe(412);
+    await b.http().post('/v1/flags/match_across/disable').set('Authorization', b.auth('editor')).set('If-Match', '"2"').expect(200);
+  });
+
+  it('applies each event to the database projections exactly once, whichever instance appended it', async () => {
+    const writes = Array.from({ length: 20 }, (_, i) => {
+      const app = i % 2 === 0 ? a : b;
+      return app.http().put('/v1/flags/cross_instance/rollout').set('Authorization', app.auth('editor')).send({ percentage: i + 1 });
+    });
+    expect((await Promise.all(writes)).map((r) => r.status)).toEqual(Array(20).fill(200));
+    const client = new pg.Client({ connectionString: a.dbPath });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT (SELECT count(*) FROM events WHERE type LIKE 'Flag%')::int AS flag_events, (SELECT count(*) FROM audit_trail)::int AS audit_rows,
+                (SELECT max(seq) FROM events)::int AS head, (SELECT min(seq) FROM projection_checkpoints WHERE name IN ('audit_trail', 'flag_state'))::int AS checkpoint`,
+      );
+      expect(rows[0].audit_rows).toBe(rows[0].flag_events);
+      expect(rows[0].checkpoint).toBe(rows[0].head);
+    } finally {
+      await client.end();
+    }
+    const onA = (await a.http().get('/v1/flags/cross_instance').set('Authorization', a.auth('viewer'))).body;
+    const onB = await until('B to catch up with the last write', async () => {
+      const body = (await b.http().get('/v1/flags/cross_instance').set('Authorization', b.auth('viewer'))).body;
+      return body.version === onA.version ? body : undefined;
+    });
+    expect(onB.rolloutPercentage).toBe(onA.rolloutPercentage);
+  });
+
+  it('keeps B current by polling while its LISTEN connection is down, and listens again after reconnecting', async () => {
+    const admin = new pg.Client({ connectionString: a.dbPath });
+    await admin.connect();
+    try {
+      const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'flagledger-follower' AND datname = current_database()`);
+      expect(killed.rowCount).toBe(2);
+      const res = await a.http().post('/v1/flags/cross_instance/disable').set('Authorization', a.auth('editor')).expect(200);
+      await until('B to see the change through polling', async () => {
+        const body = (await b.http().get('/v1/flags/cross_instance').set('Authorization', b.auth('viewer'))).body;
+        return body.version === res.body.flag.version ? true : undefined;
+      });
+      await until('both followers to LISTEN again', async () => {
+        const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flagledger-follower' AND datname = current_database()`);
+        return rows[0].n === 2 ? true : undefined;
+      }, 5000);
+    } finally {
+      await admin.end();
+    }
+  });
+});
