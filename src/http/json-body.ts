@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ValidationFailedError } from '../shared/domain-error.js';
 import { problem, PROBLEM_CONTENT_TYPE, type FieldError } from '../shared/problem-details.js';
 
@@ -66,6 +66,6 @@ function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
 }
 
 /** The JSON body pipeline, mounted before the routes in place of Nest's default parser. */
-export function jsonBodyMiddleware() {
+export function jsonBodyMiddleware(): readonly (RequestHandler | ErrorRequestHandler)[] {
   return [requireJsonContentType, express.json({ type: JSON_MEDIA_TYPES, limit: MAX_BODY_BYTES, strict: true, verify: rejectInvalidUtf8 }), bodyParserErrors, rejectDeepJson] as const;
 }
