@@ -10,7 +10,10 @@ import {
   type AppendContext,
   type AppendResult,
   type ChainHead,
+  type EventFilter,
+  type EventStore,
   type NewEvent,
+  type ProjectionWork,
   type StoredEvent,
   type StoredIdempotentResponse,
   type TransactionalProjection,
@@ -127,4 +130,32 @@ export async function readStream(db: Kysely<Database>, streamId: string): Promis
 export async function readAll(db: Kysely<Database>, afterSeq: number, limit: number): Promise<StoredEvent[]> {
   const rows = await db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
   return rows.map(toStoredEvent);
+}
+
+/**
+ * The reads every Kysely-backed store answers alike; a store adds how it appends, iterates and applies
+ * projections.
+ */
+export abstract class KyselyEventStore implements EventStore {
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  abstract append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult>;
+  abstract iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
+  abstract applyProjections(work: readonly ProjectionWork[]): Promise<void>;
+
+  readStream(streamId: string): Promise<StoredEvent[]> {
+    return readStream(this.db, streamId);
+  }
+
+  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return readAll(this.db, afterSeq, limit);
+  }
+
+  head(): Promise<ChainHead> {
+    return readHead(this.db);
+  }
+
+  findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
+    return findIdempotentResponse(this.db, scope, key);
+  }
 }

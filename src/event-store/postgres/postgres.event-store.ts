@@ -4,15 +4,12 @@ import type { Clock } from '../../shared/clock.js';
 import type {
   AppendContext,
   AppendResult,
-  ChainHead,
   EventFilter,
-  EventStore,
   NewEvent,
   ProjectionWork,
   StoredEvent,
-  StoredIdempotentResponse,
 } from '../event-store.js';
-import { findIdempotentResponse, readAll, readHead, readStream, runProjections, stageAppend } from '../kysely-event-log.js';
+import { KyselyEventStore, readHead, runProjections, stageAppend } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toStoredEvent } from '../stored-event.mapper.js';
 
@@ -50,15 +47,16 @@ export interface PostgresEventStoreOptions {
  * and transactions commit in seq order. A reader that follows `seq > checkpoint` therefore never skips
  * an event that commits late with a lower seq: there is none.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore extends KyselyEventStore {
   private readonly pageSize: number;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Kysely<Database>,
     private readonly projections: ProjectionRegistry,
     private readonly clock: Clock,
     options: PostgresEventStoreOptions = {},
   ) {
+    super(db);
     this.pageSize = options.pageSize ?? 1000;
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${options.pageSize}`);
   }
@@ -73,18 +71,6 @@ export class PostgresEventStore implements EventStore {
       }
       return result;
     });
-  }
-
-  readStream(streamId: string): Promise<StoredEvent[]> {
-    return readStream(this.db, streamId);
-  }
-
-  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    return readAll(this.db, afterSeq, limit);
-  }
-
-  head(): Promise<ChainHead> {
-    return readHead(this.db);
   }
 
   /**
@@ -110,10 +96,6 @@ export class PostgresEventStore implements EventStore {
       if (rows.length < this.pageSize) return;
       afterSeq = rows[rows.length - 1]!.seq;
     }
-  }
-
-  findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
-    return findIdempotentResponse(this.db, scope, key);
   }
 
   /**

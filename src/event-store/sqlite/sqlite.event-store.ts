@@ -8,13 +8,11 @@ import type {
   AppendResult,
   ChainHead,
   EventFilter,
-  EventStore,
   NewEvent,
   ProjectionWork,
   StoredEvent,
-  StoredIdempotentResponse,
 } from '../event-store.js';
-import { findIdempotentResponse, readAll, readHead, readStream, runProjections, stageAppend, type AppendOutcome, type AppendRequest, type AppendStatements } from '../kysely-event-log.js';
+import { KyselyEventStore, readHead, runProjections, stageAppend, type AppendOutcome, type AppendRequest, type AppendStatements } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toEventRow, toStoredEvent } from '../stored-event.mapper.js';
 import type { EventTable } from '../event.table.js';
@@ -42,13 +40,15 @@ const ROWS_PER_TURN = 500;
  * time, so reading the head and inserting head + 1 inside a transaction keeps seq gapless and the hash
  * chain linear.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore extends KyselyEventStore {
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Kysely<Database>,
     private readonly projections: ProjectionRegistry,
     private readonly clock: Clock,
     private readonly openReader: SqliteReaderFactory,
-  ) {}
+  ) {
+    super(db);
+  }
 
   /**
    * Group commit: appends that arrive while a transaction is committing wait and then commit together,
@@ -113,18 +113,6 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  readStream(streamId: string): Promise<StoredEvent[]> {
-    return readStream(this.db, streamId);
-  }
-
-  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    return readAll(this.db, afterSeq, limit);
-  }
-
-  head(): Promise<ChainHead> {
-    return readHead(this.db);
-  }
-
   async *iterate(filter: EventFilter): AsyncIterable<StoredEvent> {
     const { where, params } = whereClause(filter);
     const reader = this.openReader();
@@ -141,10 +129,6 @@ export class SqliteEventStore implements EventStore {
     } finally {
       reader.close();
     }
-  }
-
-  findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
-    return findIdempotentResponse(this.db, scope, key);
   }
 
   async applyProjections(work: readonly ProjectionWork[]): Promise<void> {
