@@ -86,6 +86,11 @@ export async function stageAppend(
   return { result: { kind: 'appended', events: stored, response } };
 }
 
+/** The events a group's appends added, in seq order (replays and refusals add none). */
+export function appendedEvents(outcomes: readonly AppendOutcome[]): StoredEvent[] {
+  return outcomes.flatMap((o) => (o.result?.kind === 'appended' ? o.result.events : []));
+}
+
 /** Applies each projection to `events`, then moves their checkpoints to the last of them, in the caller's transaction. */
 export async function runProjections(trx: Kysely<Database>, projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
   if (events.length === 0 || projections.length === 0) return;

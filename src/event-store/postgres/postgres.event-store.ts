@@ -9,7 +9,8 @@ import type {
   ProjectionWork,
   StoredEvent,
 } from '../event-store.js';
-import { KyselyEventStore, readHead, runProjections, stageAppend } from '../kysely-event-log.js';
+import { GroupCommit } from '../group-commit.js';
+import { appendedEvents, KyselyEventStore, readHead, runProjections, stageAppend, type AppendOutcome } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toStoredEvent } from '../stored-event.mapper.js';
 
@@ -61,16 +62,26 @@ export class PostgresEventStore extends KyselyEventStore {
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${options.pageSize}`);
   }
 
-  append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
-    return this.serialized(async (trx) => {
-      const { result, refusal } = await stageAppend(trx, { streamId, expectedVersion, events, context }, this.clock);
-      if (refusal !== undefined) throw refusal;
-      if (result.kind === 'appended' && result.events.length > 0) {
-        await runProjections(trx, this.projections.all(), result.events);
-        await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(result.events[result.events.length - 1]!.seq)})`.execute(trx);
+  /**
+   * Appends arriving together at this instance commit in one transaction under one hold of the lock
+   * (GroupCommit): across instances the lock still takes one holder at a time, but each holder commits a
+   * batch with one fsync. The group is taken once the lock is held.
+   */
+  private readonly groups = new GroupCommit((take) =>
+    this.serialized(async (trx) => {
+      const staged: AppendOutcome[] = [];
+      for (const append of take()) staged.push(await stageAppend(trx, append, this.clock));
+      const appended = appendedEvents(staged);
+      if (appended.length > 0) {
+        await runProjections(trx, this.projections.all(), appended);
+        await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(appended[appended.length - 1]!.seq)})`.execute(trx);
       }
-      return result;
-    });
+      return staged;
+    }),
+  );
+
+  append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
+    return this.groups.submit({ streamId, expectedVersion, events, context });
   }
 
   /**

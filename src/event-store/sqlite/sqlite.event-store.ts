@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { GroupCommit } from '../group-commit.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../database/database.js';
@@ -12,7 +13,7 @@ import type {
   ProjectionWork,
   StoredEvent,
 } from '../event-store.js';
-import { KyselyEventStore, readHead, runProjections, stageAppend, type AppendOutcome, type AppendRequest, type AppendStatements } from '../kysely-event-log.js';
+import { appendedEvents, KyselyEventStore, readHead, runProjections, stageAppend, type AppendOutcome, type AppendStatements } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toEventRow, toStoredEvent } from '../stored-event.mapper.js';
 import type { EventTable } from '../event.table.js';
@@ -23,14 +24,6 @@ export type SqliteReaderFactory = () => BetterSqlite3.Database;
 const EVENT_COLUMNS = ['seq', 'stream_id', 'version', 'type', 'schema_version', 'data', 'actor', 'reason', 'at', 'idempotency_key', 'prev_hash', 'hash'] as const satisfies readonly (keyof EventTable)[];
 const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 const STREAM_VERSION = 'SELECT max(version) AS version FROM events WHERE stream_id = ?';
-
-/** At most this many appends share one transaction: bounds the time one commit holds the writer. */
-const MAX_GROUP = 256;
-
-interface PendingAppend extends AppendRequest {
-  resolve: (result: AppendResult) => void;
-  reject: (reason: unknown) => void;
-}
 
 /** How many rows a cursor hands over before letting other work (evaluations, commands) run. */
 const ROWS_PER_TURN = 500;
@@ -50,67 +43,20 @@ export class SqliteEventStore extends KyselyEventStore {
     super(db);
   }
 
-  /**
-   * Group commit: appends that arrive while a transaction is committing wait and then commit together,
-   * so one fsync (synchronous=FULL) acknowledges many commands. Each append is still checked on its own
-   * (version, idempotency) against the log as the earlier appends of its group left it, and every caller
-   * hears its outcome only after the group's commit.
-   */
+  private readonly groups = new GroupCommit((take) =>
+    this.db.transaction().execute(async (trx) => {
+      const group = take();
+      const statements = groupStatements(await readHead(trx));
+      const staged: AppendOutcome[] = [];
+      for (const append of group) staged.push(await stageAppend(trx, append, this.clock, statements));
+      await runProjections(trx, this.projections.all(), appendedEvents(staged));
+      return staged;
+    }),
+  );
+
+  /** Appends arriving together commit in one transaction (GroupCommit), taken once it holds the connection. */
   append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ streamId, expectedVersion, events, context, resolve, reject });
-      if (this.committing) return;
-      this.committing = true;
-      void this.commitPending();
-    });
-  }
-
-  private readonly pending: PendingAppend[] = [];
-  private committing = false;
-
-  private async commitPending(): Promise<void> {
-    try {
-      do {
-        // The driver is synchronous, so a command runs from request to append without yielding. One
-        // turn of the event loop lets every request that has already arrived reach its append and
-        // join this group, instead of each waiting for its own fsync.
-        await yieldToEventLoop();
-        await this.commitGroup();
-      } while (this.pending.length > 0);
-    } finally {
-      this.committing = false;
-    }
-  }
-
-  /**
-   * The group is taken once the transaction holds the connection, not before: appends whose callers
-   * were still waiting for the connection (reading state) when the previous group ended join this one.
-   */
-  private async commitGroup(only?: PendingAppend): Promise<void> {
-    let group: readonly PendingAppend[] = [];
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = await this.db.transaction().execute(async (trx) => {
-        group = only !== undefined ? [only] : this.pending.splice(0, MAX_GROUP);
-        const statements = groupStatements(await readHead(trx));
-        const staged: AppendOutcome[] = [];
-        for (const append of group) staged.push(await stageAppend(trx, append, this.clock, statements));
-        const appended = staged.flatMap((o) => (o.result?.kind === 'appended' ? o.result.events : []));
-        await runProjections(trx, this.projections.all(), appended);
-        return staged;
-      });
-    } catch (error) {
-      // Something other than a refused append broke the transaction: commit each alone, so only the
-      // append that causes it fails.
-      if (group.length === 1) return group[0]!.reject(error);
-      for (const append of group) await this.commitGroup(append);
-      return;
-    }
-    group.forEach((append, i) => {
-      const { result, refusal } = outcomes[i]!;
-      if (result !== undefined) append.resolve(result);
-      else append.reject(refusal);
-    });
+    return this.groups.submit({ streamId, expectedVersion, events, context });
   }
 
   async *iterate(filter: EventFilter): AsyncIterable<StoredEvent> {
