@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { resolvePublicKey, verifyDatabaseFile } from '../../src/cli/verify-database.js';
 import { runCli } from '../../src/cli/run-cli.js';
+import { callServer, freePort, spawnServer, stopServer, type ServerChild } from '../support/server-process.js';
 import { openRaw, tempDir } from '../support/test-app.js';
 
 /**
@@ -25,61 +24,14 @@ interface Acknowledged {
   hash: string | null;
 }
 
-function call(agent: Agent, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const text = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: PORT, method, path, agent, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers } },
-      (res) => {
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (data += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data ? JSON.parse(data) : null }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+const call = (agent: Agent, method: string, path: string, body: unknown, headers: Record<string, string> = {}) => callServer(PORT, agent, method, path, TOKEN, body, headers);
 
 /** The server running now, so a failing test still stops it. */
-let current: ChildProcess | undefined;
+let current: ServerChild | undefined;
 
-async function startServer(dbPath: string): Promise<ChildProcess> {
-  const child = (current = spawn(process.execPath, ['dist/main.js'], {
-    env: { ...process.env, FLAGLEDGER_DB: dbPath, PORT: String(PORT), FLAGLEDGER_TOKENS: `chaos:admin:${TOKEN}` },
-    stdio: 'ignore',
-  }));
-  for (let i = 0; i < 400; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const health = await fetch(`http://127.0.0.1:${PORT}/health`);
-      if (health.ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('server did not start');
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+async function startServer(dbPath: string): Promise<ServerChild> {
+  current = await spawnServer(PORT, { FLAGLEDGER_DB: dbPath, FLAGLEDGER_TOKENS: `chaos:admin:${TOKEN}` });
+  return current;
 }
 
 describe('crash: kill -9 under 50 concurrent writers', () => {
@@ -88,8 +40,8 @@ describe('crash: kill -9 under 50 concurrent writers', () => {
   beforeAll(async () => {
     PORT = await freePort();
   });
-  afterAll(() => {
-    if (current !== undefined && current.exitCode === null && current.signalCode === null) current.kill('SIGKILL');
+  afterAll(async () => {
+    if (current !== undefined) await stopServer(current, 'SIGKILL');
     cleanup();
   });
 
@@ -132,17 +84,14 @@ describe('crash: kill -9 under 50 concurrent writers', () => {
 
     for (let crash = 0; crash < CRASHES; crash++) {
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      await kill9(server);
+      await stopServer(server, 'SIGKILL');
       await new Promise((resolve) => setTimeout(resolve, 200));
       server = await startServer(dbPath);
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     running = false;
     await Promise.all(clients);
-    await new Promise<void>((resolve) => {
-      server.once('exit', () => resolve());
-      server.kill('SIGTERM');
-    });
+    await stopServer(server);
 
     const db = openRaw(dbPath);
     const rows = db.prepare('SELECT seq, hash, idempotency_key FROM events ORDER BY seq').all() as { seq: number; hash: string; idempotency_key: string | null }[];
