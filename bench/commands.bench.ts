@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
-import BetterSqlite3 from 'better-sqlite3';
-import { auth, machine, otherCpuLoad, percentile, startServer } from './support.js';
+import { auth, machine, otherCpuLoad, percentile, processJiffies, rawSqliteCommitsPerSecond, startServer } from './support.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -38,12 +37,14 @@ function send(agent: Agent, method: string, path: string, body: string): Promise
 
 interface CommandRun {
   perSecond: number;
+  /** The server's CPU time (user + system) per command: less sensitive to a busy machine than the rate. */
+  serverCpuMs: number;
   p50: number;
   p99: number;
 }
 
 /** CLIENTS clients, one command in flight each, each toggling its own flag for `seconds`. */
-async function commands(run: number, seconds: number): Promise<CommandRun> {
+async function commands(run: number, seconds: number, serverPid: number): Promise<CommandRun> {
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const latencies: number[] = [];
   const flag = (client: number) => `bench-r${run}-c${client}`;
@@ -54,6 +55,7 @@ async function commands(run: number, seconds: number): Promise<CommandRun> {
       if (status !== 201) throw new Error(`create answered ${status}`);
     }),
   );
+  const jiffiesBefore = processJiffies(serverPid);
   const deadline = performance.now() + seconds * 1000;
   let failed = 0;
   await Promise.all(
@@ -66,27 +68,11 @@ async function commands(run: number, seconds: number): Promise<CommandRun> {
       }
     }),
   );
+  const serverCpuMs = ((processJiffies(serverPid) - jiffiesBefore) * 10) / latencies.length; // 100 jiffies/s
   agent.destroy();
   if (failed > 0) throw new Error(`${failed} commands failed`);
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-/** The disk's single-writer ceiling: one INSERT per transaction, WAL + synchronous=FULL. */
-function rawCommitsPerSecond(seconds: number): number {
-  const path = join(dir, 'raw.db');
-  rmSync(path, { force: true });
-  const db = new BetterSqlite3(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
-  const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
-  const commit = db.transaction((body: string) => insert.run(body));
-  const deadline = performance.now() + seconds * 1000;
-  let n = 0;
-  while (performance.now() < deadline) commit(`{"n":${n++},"padding":"${'x'.repeat(200)}"}`);
-  db.close();
-  return n / seconds;
+  return { perSecond: latencies.length / seconds, serverCpuMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 try {
@@ -94,12 +80,13 @@ try {
   const server = await startServer(join(dir, 'flagledger.db'), PORT, { FLAGLEDGER_SYNC: 'full' });
   const rows: string[] = [];
   try {
-    await commands(-1, 1); // warm-up
+    const pid = server.child.pid!;
+    await commands(-1, 2, pid); // warm-up
     for (let run = 0; run < RUNS; run++) {
-      const load = otherCpuLoad([server.child.pid!]);
-      const raw = rawCommitsPerSecond(Math.min(SECONDS, 5));
-      const http = await commands(run, SECONDS);
-      const line = `run ${run + 1}: ${http.perSecond.toFixed(0)} commands/s (p50 ${http.p50.toFixed(1)} ms, p99 ${http.p99.toFixed(1)} ms) vs raw single-row commits ${raw.toFixed(0)}/s = ${((http.perSecond / raw) * 100).toFixed(0)} % of the raw ceiling; ${load()}`;
+      const load = otherCpuLoad([pid]);
+      const raw = rawSqliteCommitsPerSecond(join(dir, 'raw.db'), Math.min(SECONDS, 5));
+      const http = await commands(run, SECONDS, pid);
+      const line = `run ${run + 1}: ${http.perSecond.toFixed(0)} commands/s, server CPU ${http.serverCpuMs.toFixed(2)} ms/command (p50 ${http.p50.toFixed(1)} ms, p99 ${http.p99.toFixed(1)} ms) vs raw single-row commits ${raw.toFixed(0)}/s = ${((http.perSecond / raw) * 100).toFixed(0)} % of the raw ceiling; ${load()}`;
       console.log(line);
       rows.push(line);
     }

@@ -11,10 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { openSqliteDatabase } from '../src/database/open-sqlite-database.js';
 import type { EventTable } from '../src/event-store/event.table.js';
-import { seedFlagEvents } from '../test/support/seed-events.js';
-import { auth, fmt, machine, percentile, startServer } from './support.js';
+import { auth, fmt, machine, percentile, seedLog, startServer } from './support.js';
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const FLAGS = Number(process.argv[3] ?? 10);
@@ -30,10 +28,8 @@ const report = (text: string) => {
 
 try {
   report(`machine: ${machine()}; ${new Date().toISOString()}`);
-  const { db } = await openSqliteDatabase(dbPath, 'full');
-  await db.destroy();
   let t = performance.now();
-  const head = seedFlagEvents(dbPath, { flags: FLAGS, events: EVENTS, startAt: '2025-01-01T00:00:00.000Z', stepMs: 1000 });
+  const head = await seedLog(dbPath, EVENTS, FLAGS);
   report(`seeded ${EVENTS.toLocaleString('en')} events over ${FLAGS} flags in ${fmt(performance.now() - t)} (head seq ${head.seq})`);
 
   // Baselines from the raw file: the floor for reading and for hashing every event.

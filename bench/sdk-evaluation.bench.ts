@@ -8,22 +8,19 @@
  *   npm run bench:sdk [-- <callsPerRound> <rounds>]     (defaults 2,000,000 × 5)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import murmurhash from 'murmurhash';
-import { InMemStorageProvider, Unleash } from 'unleash-client';
+import type { Unleash } from 'unleash-client';
 import { evaluateFlag, type EvaluationContext } from '../src/evaluation-engine/index.js';
 import { FlagledgerClient, type SdkFlag } from '../src/sdk/index.js';
-import { auth, BENCH_TOKEN, machine, otherCpuLoad, startServer, type ServerProcess } from './support.js';
+import { auth, BENCH_TOKEN, machine, median, otherCpuLoad, startOfflineUnleash, startServer, unleashRolloutToggle, UNLEASH_OFFLINE_URL, type ServerProcess } from './support.js';
 
 const CALLS = Number(process.argv[2] ?? 2_000_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
 const USERS = 10_000;
 const PORT = 3472;
 const KEY = 'sdk_bench_flag';
-/** Nothing listens here: unleash-client must never need it (refresh and metrics are off). */
-const UNLEASH_URL = 'http://127.0.0.1:9/api/';
 
 const ids = Array.from({ length: USERS }, (_, i) => `user-${i}`);
 const contexts: EvaluationContext[] = ids.map((userId) => ({ userId }));
@@ -92,8 +89,6 @@ function timeNsPerCall(loop: (n: number) => number, n: number): { ns: number; on
   return { ns: Number(process.hrtime.bigint() - started) / n, on };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 const dir = mkdtempSync(join(tmpdir(), 'flagledger-bench-sdk-'));
 let server: ServerProcess | undefined;
 try {
@@ -112,33 +107,8 @@ try {
   engineFlag = sdk.allFlags().find((flag) => flag.key === KEY)!;
   if (engineFlag === undefined || engineFlag.rolloutPercentage !== 50 || !engineFlag.enabled) throw new Error('the SDK does not hold the flag');
 
-  unleash = new Unleash({
-    appName: 'flagledger-bench',
-    url: UNLEASH_URL,
-    refreshInterval: 0,
-    disableMetrics: true,
-    skipInstanceCountWarning: true,
-    storageProvider: new InMemStorageProvider(),
-    bootstrap: {
-      data: [
-        {
-          name: KEY,
-          enabled: true,
-          type: 'release',
-          project: 'default',
-          stale: false,
-          impressionData: false,
-          variants: [],
-          strategies: [{ name: 'flexibleRollout', parameters: { rollout: '50', stickiness: 'userId', groupId: KEY }, constraints: [] }],
-        },
-      ],
-    },
-  });
-  let unleashNetworkErrors = 0;
-  unleash.on('error', () => unleashNetworkErrors++);
-  unleash.on('warn', () => undefined);
-  // The bootstrap is applied asynchronously, after the constructor returned: 'ready' cannot be missed here.
-  await once(unleash, 'ready');
+  const offline = await startOfflineUnleash([unleashRolloutToggle(KEY, 50)]);
+  unleash = offline.unleash;
 
   // Correctness once: the same answer for every one of the 10,000 users, from all four.
   let agree = 0;
@@ -196,7 +166,7 @@ try {
     `per-round ratios (median over ${ROUNDS}): unleash ÷ sdk ${perRound('unleash-client isEnabled', 'Flagledger SDK isEnabled').toFixed(2)}×; ` +
       `sdk ÷ floor ${perRound('Flagledger SDK isEnabled', 'floor: inline murmurhash3').toFixed(2)}×`,
   );
-  console.log(`unleash-client network errors during the run: ${unleashNetworkErrors} (refresh and metrics off: it never calls ${UNLEASH_URL})`);
+  console.log(`unleash-client network errors during the run: ${offline.networkErrors()} (refresh and metrics off: it never calls ${UNLEASH_OFFLINE_URL})`);
 } finally {
   unleash?.destroy();
   await sdk?.close();

@@ -1,6 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import BetterSqlite3 from 'better-sqlite3';
+import { InMemStorageProvider, Unleash, type ClientFeaturesResponse } from 'unleash-client';
+import { openSqliteDatabase } from '../src/database/open-sqlite-database.js';
+import type { ChainHead } from '../src/event-store/event-store.js';
+import { seedFlagEvents } from '../test/support/seed-events.js';
 
 /** The machine the figures were measured on, printed with them. */
 export function machine(): string {
@@ -26,10 +32,17 @@ function statusField(pid: number, field: string): number {
 }
 
 /** Starts the real server (dist/main.js) on a database file and waits until it answers /health. */
-export async function startServer(dbPath: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+export function startServer(dbPath: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the server (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  return startProcess('dist/main.js', port, { FLAGLEDGER_DB: dbPath, FLAGLEDGER_TOKENS: `bench:admin:${BENCH_TOKEN}`, ...env }, nodeArgs);
+}
+
+/** Starts `node [nodeArgs] <script>` with PORT set, as the real server is started, and waits until it answers GET /health. */
+export async function startProcess(script: string, port: number, env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { ...process.env, FLAGLEDGER_DB: dbPath, PORT: String(port), FLAGLEDGER_TOKENS: `bench:admin:${BENCH_TOKEN}`, ...env },
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -74,7 +87,8 @@ function cpuJiffies(): { busy: number; steal: number } {
   return { busy: user + nice + system + irq + softirq, steal };
 }
 
-function processJiffies(pid: number | 'self'): number {
+/** CPU time (user + system) the process has used so far, in jiffies (1/100 s); 0 once it is gone. */
+export function processJiffies(pid: number | 'self'): number {
   try {
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -100,4 +114,82 @@ export function otherCpuLoad(pids: readonly number[] = []): () => string {
     const steal = (cpu.steal - start.cpu.steal) / ticksPerSecond / seconds;
     return `other processes ${Math.max(0, other).toFixed(2)} cores, steal ${steal.toFixed(2)} cores over ${seconds.toFixed(1)} s`;
   };
+}
+
+export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * A log of `events` valid, hash-chained events over `flags` flags in a new database file: the app's own
+ * migrations create it, then test/support/seed-events.ts appends in one transaction. Projections are left
+ * behind: the next server start catches them up over the whole log.
+ */
+export async function seedLog(dbPath: string, events: number, flags: number): Promise<ChainHead> {
+  const { db } = await openSqliteDatabase(dbPath, 'full');
+  await db.destroy();
+  return seedFlagEvents(dbPath, { flags, events, startAt: '2025-01-01T00:00:00.000Z', stepMs: 1000 });
+}
+
+type UnleashToggle = ClientFeaturesResponse['features'][number];
+type UnleashConstraint = NonNullable<NonNullable<UnleashToggle['strategies']>[number]['constraints']>[number];
+
+/**
+ * Unleash's equivalent of a Flagledger flag at `rollout` %: flexibleRollout, stickiness userId, groupId = the
+ * key; with `segments`, a constraint `segment IN segments` (Unleash reads it from the context's properties).
+ */
+export function unleashRolloutToggle(name: string, rollout: number, segments: string[] = []): UnleashToggle {
+  const constraints: UnleashConstraint[] = segments.length === 0 ? [] : [{ contextName: 'segment', operator: 'IN' as UnleashConstraint['operator'], inverted: false, values: segments }];
+  return {
+    name,
+    enabled: true,
+    type: 'release',
+    project: 'default',
+    stale: false,
+    impressionData: false,
+    variants: [],
+    strategies: [{ name: 'flexibleRollout', parameters: { rollout: String(rollout), stickiness: 'userId', groupId: name }, constraints }],
+  };
+}
+
+/** Nothing listens here: an offline unleash-client must never need it (refresh and metrics are off). */
+export const UNLEASH_OFFLINE_URL = 'http://127.0.0.1:9/api/';
+
+/**
+ * unleash-client fully offline: toggles bootstrapped in memory, no refresh, no metrics, in-memory storage, a
+ * closed loopback URL. networkErrors() counts the requests it tried anyway (none expected).
+ */
+export async function startOfflineUnleash(toggles: UnleashToggle[]): Promise<{ unleash: Unleash; networkErrors: () => number }> {
+  const unleash = new Unleash({
+    appName: 'flagledger-bench',
+    url: UNLEASH_OFFLINE_URL,
+    refreshInterval: 0,
+    disableMetrics: true,
+    skipInstanceCountWarning: true,
+    storageProvider: new InMemStorageProvider(),
+    bootstrap: { data: toggles },
+  });
+  let errors = 0;
+  unleash.on('error', () => errors++);
+  unleash.on('warn', () => undefined);
+  // The bootstrap is applied asynchronously, after the constructor returned: 'ready' cannot be missed here.
+  await once(unleash, 'ready');
+  return { unleash, networkErrors: () => errors };
+}
+
+/**
+ * The disk's single-writer ceiling for SQLite: one 200-byte INSERT per transaction in WAL mode with
+ * synchronous=FULL, the pragmas the server runs with, on a fresh file at `path`.
+ */
+export function rawSqliteCommitsPerSecond(path: string, seconds: number): number {
+  rmSync(path, { force: true });
+  const db = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+  const commit = db.transaction((body: string) => insert.run(body));
+  const deadline = performance.now() + seconds * 1000;
+  let n = 0;
+  while (performance.now() < deadline) commit(`{"n":${n++},"padding":"${'x'.repeat(200)}"}`);
+  db.close();
+  return n / seconds;
 }

@@ -39,6 +39,14 @@ describe('rolloutBucket', () => {
     }
   });
 
+  it('stays equal whatever the previous call hashed: another key, a key that is a prefix of this one, an id that grew the buffer', () => {
+    const calls: [string, string][] = [
+      ['ab', 'user-1'], ['a', 'user-1'], ['ab', 'user-2'], ['ab', 'user-3'], ['new_payment_processor', 'u'],
+      ['new_payment_processor', 'x'.repeat(300)], ['new_payment_processor', 'user-4'], ['a', 'b'], ['a', 'y'.repeat(100_000)], ['a', 'c'], ['ab', ''], ['ab', 'José'],
+    ];
+    for (const [key, id] of calls) expect({ key, id, bucket: rolloutBucket(key, id) }).toEqual({ key, id, bucket: normalizedStrategyValue(id, key) });
+  });
+
   it('always lies between 1 and 100', () => {
     for (let i = 0; i < 2000; i++) {
       const bucket = rolloutBucket('range', `user-${i}`);
