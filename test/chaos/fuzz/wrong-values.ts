@@ -133,7 +133,9 @@ export const wrongSegments: fc.Arbitrary<Json> = fc.oneof(
   anyText(20),
   fc.integer(),
   junkObject,
-  fc.uniqueArray(segment, { maxLength: 5 }).chain((list) => fc.constantFrom(...(list.length ? list : ['beta'])).map((dup) => [...list, dup])),
+  // At least one segment to repeat: an empty list plus a fallback would be a valid one-segment list, and so
+  // would what shrinking makes of any list below that minimum.
+  fc.uniqueArray(segment, { minLength: 1, maxLength: 5 }).chain((list) => fc.constantFrom(...list).map((dup) => [...list, dup])),
   fc.uniqueArray(segment, { maxLength: 5 }).map((list) => [...list, '']),
   fc.tuple(fc.uniqueArray(segment, { maxLength: 5 }), notAString).map(([list, bad]) => [...list, bad]),
   fc.integer({ min: 101, max: 400 }).map((n) => Array.from({ length: n }, (_, i) => `segment-${i}`)),
