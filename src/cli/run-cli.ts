@@ -17,6 +17,7 @@ import { findFlagReferences } from '../lifecycle/source-references.js';
 import { StaleFlags } from '../lifecycle/stale-flags.js';
 import { ProjectionRebuild } from '../replay/projection-rebuild.js';
 import type { Clock } from '../shared/clock.js';
+import { postgresSetup } from './postgres-setup.js';
 import { resolvePublicKey, verifyDatabaseFile } from './verify-database.js';
 import { verifyExportFile } from './verify-export.js';
 
@@ -37,6 +38,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   rebuild [--db <file>]                            replay every event into fresh projections and swap them in (server stopped)
   cleanup-report [--db <file>] [--source <dir>] [--format md|json]
                                                    the stale flags by owner; with --source, every file:line still referencing each
+  postgres-setup --app-role <role> [--db <url>]    as the database's owner: migrate, then grant the instances' login role
+                                                   SELECT + INSERT only on the append-only tables (README: least privilege)
 
 --db defaults to FLAGLEDGER_DB (./data/flagledger.db); a postgres:// URL works for export, rebuild and cleanup-report. --public-key is the auditor's copy of GET /v1/audit/public-key;
 without it, verify uses the key file beside the database. Exit code 0 = verified / done, 1 = verification failed, 2 = usage.`;
@@ -74,13 +77,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       from: { type: 'string' },
       to: { type: 'string' },
       source: { type: 'string' },
+      'app-role': { type: 'string' },
     },
   });
+  const print = (value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
+  // Before loadConfig: the owner running the setup needs no signing key or tokens.
+  if (command === 'postgres-setup') {
+    const result = await postgresSetup(values.db ?? io.env.FLAGLEDGER_DB, values['app-role']);
+    if (!result.ok) {
+      io.err(`${result.error}\n${USAGE}\n`);
+      return 2;
+    }
+    print(result);
+    return 0;
+  }
   const loaded = loadConfig(io.env);
   // --db names a SQLite file or a postgres:// URL, as FLAGLEDGER_DB does.
   const config: AppConfig = values.db === undefined ? loaded : { ...loaded, database: parseDatabase(values.db, io.env.FLAGLEDGER_SYNC) };
   const givenKey = values['public-key'] === undefined ? undefined : parsePublicKey(readFileSync(values['public-key'], 'utf8'));
-  const print = (value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
 
   switch (command) {
     case 'verify': {

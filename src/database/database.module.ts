@@ -1,10 +1,23 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DatabaseConfig } from '../config/app-config.js';
 import { DATABASE, POSTGRES_URL, SQLITE_READER_FACTORY, type Database } from './database.js';
+import { rewritableAppendOnlyTables } from './postgres/app-role-grants.js';
 import { openPostgresDatabase } from './postgres/open-postgres-database.js';
 import { openSqliteDatabase, type SqliteSync } from './open-sqlite-database.js';
+
+/** Said once at start, so an operator running as the tables' owner learns what the README's setup avoids. */
+async function warnIfHistoryRewritable(db: Kysely<Database>): Promise<Kysely<Database>> {
+  const tables = await rewritableAppendOnlyTables(db);
+  if (tables.length > 0) {
+    new Logger('Database').warn({
+      msg: 'this database role owns or may UPDATE/DELETE/TRUNCATE the append-only tables: only their triggers guard the history. Run instances as a role set up with `npm run cli -- postgres-setup --app-role <role>` (README: least privilege)',
+      tables,
+    });
+  }
+  return db;
+}
 
 @Global()
 @Module({})
@@ -31,7 +44,7 @@ export class DatabaseModule implements OnApplicationShutdown {
     return {
       module: DatabaseModule,
       providers: [
-        { provide: DATABASE, useFactory: async () => (await openPostgresDatabase(url)).db },
+        { provide: DATABASE, useFactory: async () => warnIfHistoryRewritable((await openPostgresDatabase(url)).db) },
         { provide: POSTGRES_URL, useValue: url },
       ],
       exports: [DATABASE, POSTGRES_URL],
