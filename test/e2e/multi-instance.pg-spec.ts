@@ -120,6 +120,44 @@ describe('several instances on one PostgreSQL database', () => {
     await b.http().post('/v1/flags/match_across/disable').set('Authorization', b.auth('editor')).set('If-Match', '"2"').expect(200);
   });
 
+  it('lets exactly one of 20 commands racing the same If-Match over both instances win; the other 19 get 412', async () => {
+    await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('match_race')).expect(201);
+    // Distinct percentages, none the current 100: every request would change something.
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b)).map((app, i) =>
+        app.http().put('/v1/flags/match_race/rollout').set('Authorization', app.auth('editor')).set('If-Match', '"1"').send({ percentage: (i + 1) * 4 }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status).sort((x, y) => x - y);
+    expect(statuses).toEqual([200, ...Array<number>(19).fill(412)]);
+    const winner = responses.find((r) => r.status === 200)!;
+    expect(winner.body.event).toMatchObject({ version: 2, data: { from: 100, to: winner.body.flag.rolloutPercentage } });
+    for (const app of [a, b]) {
+      const flag = await until(`version 2 on ${app === a ? 'A' : 'B'}`, async () => {
+        const res = await app.http().get('/v1/flags/match_race').set('Authorization', app.auth('viewer'));
+        return res.body.version === 2 ? res : undefined;
+      });
+      expect(flag.body.rolloutPercentage).toBe(winner.body.flag.rolloutPercentage);
+    }
+    const history = await a.http().get('/v1/flags/match_race/history').set('Authorization', a.auth('viewer')).expect(200);
+    expect((history.body.entries as { version: number }[]).map((e) => e.version)).toEqual([1, 2]);
+  });
+
+  it('appends once when one Idempotency-Key arrives 20 times at once over both instances; every answer is that one event', async () => {
+    await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('idem_race')).expect(201);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b)).map((app) =>
+        app.http().put('/v1/flags/idem_race/rollout').set('Authorization', app.auth('editor')).set('Idempotency-Key', 'k-race-1').send({ percentage: 42 }),
+      ),
+    );
+    for (const res of responses) expect(res.status).toBe(200);
+    const originals = responses.filter((r) => r.headers['idempotent-replayed'] === undefined);
+    expect(originals).toHaveLength(1);
+    for (const res of responses) expect(res.body).toEqual(originals[0]!.body);
+    const history = await b.http().get('/v1/flags/idem_race/history').set('Authorization', b.auth('viewer')).expect(200);
+    expect((history.body.entries as { version: number }[]).map((e) => e.version)).toEqual([1, 2]);
+  });
+
   it('applies each event to the database projections exactly once, whichever instance appended it', async () => {
     const writes = Array.from({ length: 20 }, (_, i) => {
       const app = i % 2 === 0 ? a : b;
