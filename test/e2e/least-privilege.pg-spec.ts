@@ -5,7 +5,7 @@ import { runCli, type CliIo } from '../../src/cli/run-cli.js';
 import type { Database } from '../../src/database/database.js';
 import { rewritableAppendOnlyTables } from '../../src/database/postgres/app-role-grants.js';
 import { EvaluationTelemetry } from '../../src/telemetry/evaluation-telemetry.js';
-import { testPostgresUrl } from '../support/postgres-test-database.js';
+import { asAdmin, testPostgresUrl } from '../support/postgres-test-database.js';
 import { releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
 
 // Without a server the whole suite fails here, rather than skipping: see testPostgresUrl.
@@ -31,15 +31,7 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
   let t: TestApp | undefined;
   const clients: pg.Client[] = [];
 
-  const asAdmin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (statement: string) => asAdmin(adminUrl, statement);
   const connectAs = async (role: { name: string; password: string }) => {
     const client = new pg.Client({ connectionString: urlAs(role) });
     await client.connect();
@@ -59,18 +51,18 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
   };
 
   beforeAll(async () => {
-    await asAdmin(`CREATE ROLE ${owner.name} LOGIN PASSWORD '${owner.password}'`);
-    await asAdmin(`CREATE ROLE ${appRole.name} LOGIN PASSWORD '${appRole.password}'`);
-    await asAdmin(`CREATE DATABASE ${database} OWNER ${owner.name}`);
+    await admin(`CREATE ROLE ${owner.name} LOGIN PASSWORD '${owner.password}'`);
+    await admin(`CREATE ROLE ${appRole.name} LOGIN PASSWORD '${appRole.password}'`);
+    await admin(`CREATE DATABASE ${database} OWNER ${owner.name}`);
   });
 
   afterAll(async () => {
     await t?.close();
     for (const client of clients) await client.end().catch(() => undefined);
-    await asAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await asAdmin(`DROP ROLE IF EXISTS ${appRole.name}`);
-    await asAdmin(`DROP ROLE IF EXISTS fl_member_${suffix}`);
-    await asAdmin(`DROP ROLE IF EXISTS ${owner.name}`);
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin(`DROP ROLE IF EXISTS ${appRole.name}`);
+    await admin(`DROP ROLE IF EXISTS fl_member_${suffix}`);
+    await admin(`DROP ROLE IF EXISTS ${owner.name}`);
   });
 
   it('postgres-setup, run as the owner, migrates and grants SELECT + INSERT on the append-only tables, DML on projections; running it again changes nothing', async () => {
@@ -90,10 +82,10 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(result);
 
-    const admin = new pg.Client({ connectionString: new URL(`/${database}`, adminUrl).toString() });
-    await admin.connect();
-    clients.push(admin);
-    const privileges = await admin.query<{ table: string; privileges: string }>(
+    const superuserClient = new pg.Client({ connectionString: new URL(`/${database}`, adminUrl).toString() });
+    await superuserClient.connect();
+    clients.push(superuserClient);
+    const privileges = await superuserClient.query<{ table: string; privileges: string }>(
       `SELECT table_name AS table, string_agg(privilege_type, ',' ORDER BY privilege_type) AS privileges
        FROM information_schema.role_table_grants WHERE grantee = $1 GROUP BY table_name ORDER BY table_name`,
       [appRole.name],
@@ -179,7 +171,7 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
 
   it('postgres-setup refuses an app role that could rewrite the log or does not exist, and a SQLite database', async () => {
     await expect(cli(['postgres-setup', '--app-role', owner.name, '--db', urlAs(owner)])).rejects.toThrow(/connected as 'fl_owner_\w+' itself/);
-    await asAdmin(`CREATE ROLE fl_member_${suffix} LOGIN IN ROLE ${owner.name}`);
+    await admin(`CREATE ROLE fl_member_${suffix} LOGIN IN ROLE ${owner.name}`);
     await expect(cli(['postgres-setup', '--app-role', `fl_member_${suffix}`, '--db', urlAs(owner)])).rejects.toThrow(/is, or is a member of, 'fl_owner_\w+', which owns the tables/);
     await expect(cli(['postgres-setup', '--app-role', appRole.name, '--db', urlAs(appRole)])).rejects.toThrow(/connected as 'fl_app_\w+' itself: run it as the role that owns/);
     const superuser = new URL(adminUrl).username;

@@ -72,7 +72,8 @@ export async function createTemplateDatabase(prepare: (url: string) => Promise<v
   };
 }
 
-async function asAdmin(adminUrl: string, statement: string): Promise<void> {
+/** Runs one statement on the server the URL names, on a connection of its own (CREATE/DROP DATABASE need one). */
+export async function asAdmin(adminUrl: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
