@@ -34,15 +34,34 @@ export class TokenGuard implements CanActivate {
     this.bySecretHash = new Map(config.tokens.map((t) => [sha256Hex(t.secret), { name: t.name, role: t.role }]));
   }
 
+  /**
+   * What each route requires, read from its metadata once (it never changes after start), by class and
+   * then handler: a handler inherited by two controllers may sit under different class-level roles.
+   */
+  private readonly requiredByRoute = new WeakMap<object, WeakMap<object, Role | 'public'>>();
+
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin';
+    const required = this.requiredRole(context);
+    if (required === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | string[] | undefined> }>();
     const principal = this.authenticate(request.headers.authorization);
     if (!roleSatisfies(principal.role, required)) throw new ForbiddenError(principal, required);
     request.principal = principal;
     return true;
+  }
+
+  private requiredRole(context: ExecutionContext): Role | 'public' {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.requiredByRoute.get(controller);
+    if (byHandler === undefined) this.requiredByRoute.set(controller, (byHandler = new WeakMap()));
+    let required = byHandler.get(handler);
+    if (required === undefined) {
+      const targets = [handler, controller];
+      required = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ? 'public' : (this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin');
+      byHandler.set(handler, required);
+    }
+    return required;
   }
 
   private authenticate(header: string | string[] | undefined): Principal {
