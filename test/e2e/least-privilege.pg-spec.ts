@@ -173,6 +173,9 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
     await expect(cli(['postgres-setup', '--app-role', owner.name, '--db', urlAs(owner)])).rejects.toThrow(/connected as 'fl_owner_\w+' itself/);
     await admin(`CREATE ROLE fl_member_${suffix} LOGIN IN ROLE ${owner.name}`);
     await expect(cli(['postgres-setup', '--app-role', `fl_member_${suffix}`, '--db', urlAs(owner)])).rejects.toThrow(/is, or is a member of, 'fl_owner_\w+', which owns the tables/);
+    // Run by a superuser, the check is still against the tables' owner, not against whoever is connected.
+    const asSuperuser = new URL(`/${database}`, adminUrl).toString();
+    await expect(cli(['postgres-setup', '--app-role', `fl_member_${suffix}`, '--db', asSuperuser])).rejects.toThrow(/is, or is a member of, 'fl_owner_\w+', which owns the tables/);
     await expect(cli(['postgres-setup', '--app-role', appRole.name, '--db', urlAs(appRole)])).rejects.toThrow(/connected as 'fl_app_\w+' itself: run it as the role that owns/);
     const superuser = new URL(adminUrl).username;
     await expect(cli(['postgres-setup', '--app-role', superuser, '--db', urlAs(owner)])).rejects.toThrow(/is a superuser/);

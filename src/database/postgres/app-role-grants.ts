@@ -33,15 +33,17 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * omission.
  */
 export async function grantAppRole(db: Kysely<Database>, role: string): Promise<AppRoleGrants> {
-  const found = await sql<{ superuser: boolean; owner: string; inheritsOwner: boolean; schema: string; database: string }>`
-    SELECT r.rolsuper AS superuser, current_user AS owner, pg_has_role(r.oid, current_user, 'MEMBER') AS "inheritsOwner",
-           current_schema() AS schema, current_database() AS database
-    FROM pg_roles r WHERE r.rolname = ${role}`.execute(db);
+  // The log's owner, not merely whoever runs this: a superuser may run the setup for tables another role owns.
+  const found = await sql<{ superuser: boolean; connectedAs: string; owner: string; inheritsOwner: boolean; schema: string; database: string }>`
+    WITH log AS (SELECT relowner FROM pg_class WHERE oid = to_regclass('events'))
+    SELECT r.rolsuper AS superuser, current_user AS "connectedAs", pg_get_userbyid(log.relowner) AS owner,
+           pg_has_role(r.oid, log.relowner, 'MEMBER') AS "inheritsOwner", current_schema() AS schema, current_database() AS database
+    FROM pg_roles r LEFT JOIN log ON true WHERE r.rolname = ${role}`.execute(db);
   const self = found.rows[0];
   if (self === undefined) throw new Error(`role '${role}' does not exist: create it first (CREATE ROLE ${quoted(role)} LOGIN PASSWORD '…')`);
+  if (role === self.connectedAs) throw new Error(`postgres-setup is connected as '${role}' itself: run it as the role that owns the database and its tables, naming '${role}' as the app role`);
   // Each of these could disable the append-only triggers or bypass the grants altogether.
   if (self.superuser) throw new Error(`role '${role}' is a superuser: the app role must be an ordinary login role`);
-  if (role === self.owner) throw new Error(`postgres-setup is connected as '${role}' itself: run it as the role that owns the database and its tables, naming '${role}' as the app role`);
   if (self.inheritsOwner) throw new Error(`role '${role}' is, or is a member of, '${self.owner}', which owns the tables: the app role must be a role of its own`);
   const { schema, database } = self;
 
@@ -49,7 +51,7 @@ export async function grantAppRole(db: Kysely<Database>, role: string): Promise<
   const triggered = await sql<{ table: string }>`
     SELECT c.relname AS table FROM pg_trigger t
     JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
-    WHERE c.relnamespace = ${schema}::regnamespace AND p.proname = 'flagledger_refuse_change'`.execute(db);
+    WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ${schema}) AND p.proname = 'flagledger_refuse_change'`.execute(db);
   const appendOnly = new Set<string>([...APPEND_ONLY_TABLES, ...triggered.rows.map((r) => r.table)]);
 
   const grants: AppRoleGrants = { role, schema, appendOnly: [], readWrite: [], readOnly: [] };
@@ -83,7 +85,7 @@ export async function grantAppRole(db: Kysely<Database>, role: string): Promise<
 export async function rewritableAppendOnlyTables(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ table: string }>`
     SELECT c.relname AS table FROM pg_class c
-    WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname = ANY(${[...APPEND_ONLY_TABLES]})
+    WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind = 'r' AND c.relname = ANY(${[...APPEND_ONLY_TABLES]})
       AND (pg_has_role(current_user, c.relowner, 'USAGE')
            OR has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))
     ORDER BY c.relname`.execute(db);
