@@ -1,7 +1,6 @@
-import * as crypto from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** Node ≥ 20.12's one-shot hash: no Hash object per call (the token guard hashes every request's token). */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-
-export const sha256Hex: (text: string) => string =
-  oneShot !== undefined ? (text) => oneShot('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+/** One-shot (Node ≥ 20.12): no Hash object per call; the token guard hashes every request's token. */
+export function sha256Hex(text: string): string {
+  return hash('sha256', text, 'hex');
+}

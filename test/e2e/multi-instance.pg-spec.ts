@@ -66,6 +66,9 @@ describe('several instances on one PostgreSQL database', () => {
     await b?.close();
   });
 
+  /** `n` clients' instances, alternating A, B, A, …: concurrent requests spread over both. */
+  const overBoth = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? a : b));
+
   it('serves on B, within 100 ms, every change committed through A: GET, evaluate and B’s change stream', async () => {
     const stream = await openStream(b.url);
     await stream.snapshot;
@@ -124,7 +127,7 @@ describe('several instances on one PostgreSQL database', () => {
     await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('match_race')).expect(201);
     // Distinct percentages, none the current 100: every request would change something.
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b)).map((app, i) =>
+      overBoth(20).map((app, i) =>
         app.http().put('/v1/flags/match_race/rollout').set('Authorization', app.auth('editor')).set('If-Match', '"1"').send({ percentage: (i + 1) * 4 }),
       ),
     );
@@ -146,7 +149,7 @@ describe('several instances on one PostgreSQL database', () => {
   it('appends once when one Idempotency-Key arrives 20 times at once over both instances; every answer is that one event', async () => {
     await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('idem_race')).expect(201);
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b)).map((app) =>
+      overBoth(20).map((app) =>
         app.http().put('/v1/flags/idem_race/rollout').set('Authorization', app.auth('editor')).set('Idempotency-Key', 'k-race-1').send({ percentage: 42 }),
       ),
     );
@@ -159,10 +162,7 @@ describe('several instances on one PostgreSQL database', () => {
   });
 
   it('applies each event to the database projections exactly once, whichever instance appended it', async () => {
-    const writes = Array.from({ length: 20 }, (_, i) => {
-      const app = i % 2 === 0 ? a : b;
-      return app.http().put('/v1/flags/cross_instance/rollout').set('Authorization', app.auth('editor')).send({ percentage: i + 1 });
-    });
+    const writes = overBoth(20).map((app, i) => app.http().put('/v1/flags/cross_instance/rollout').set('Authorization', app.auth('editor')).send({ percentage: i + 1 }));
     expect((await Promise.all(writes)).map((r) => r.status)).toEqual(Array(20).fill(200));
     const client = new pg.Client({ connectionString: a.dbPath });
     await client.connect();
