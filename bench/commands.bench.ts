@@ -9,10 +9,18 @@
  *   npm run bench:commands [-- <seconds per run> <runs>]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
-import { auth, machine, otherCpuLoad, percentile, processJiffies, rawSqliteCommitsPerSecond, startServer } from './support.js';
+import {
+  auth,
+  machine,
+  otherCpuLoad,
+  percentile,
+  processJiffies,
+  rawSqliteCommitsPerSecond,
+  startServer,
+} from './support.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -24,7 +32,14 @@ const dir = mkdtempSync(join(tmpdir(), 'flagledger-commands-bench-'));
 function send(agent: Agent, method: string, path: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: PORT, path, method, agent, headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        path,
+        method,
+        agent,
+        headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -62,7 +77,12 @@ async function commands(run: number, seconds: number, serverPid: number): Promis
     Array.from({ length: CLIENTS }, async (_, client) => {
       for (let i = 0; performance.now() < deadline; i++) {
         const started = performance.now();
-        const status = await send(agent, 'POST', `/v1/flags/${flag(client)}/${i % 2 === 0 ? 'enable' : 'disable'}`, '{"reason":"bench"}');
+        const status = await send(
+          agent,
+          'POST',
+          `/v1/flags/${flag(client)}/${i % 2 === 0 ? 'enable' : 'disable'}`,
+          '{"reason":"bench"}',
+        );
         if (status === 200) latencies.push(performance.now() - started);
         else failed++;
       }
@@ -72,11 +92,18 @@ async function commands(run: number, seconds: number, serverPid: number): Promis
   agent.destroy();
   if (failed > 0) throw new Error(`${failed} commands failed`);
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, serverCpuMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    perSecond: latencies.length / seconds,
+    serverCpuMs,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 try {
-  console.log(`machine: ${machine()}; ${new Date().toISOString()}; ${RUNS} runs × ${SECONDS} s, ${CLIENTS} concurrent clients, synchronous=FULL`);
+  console.log(
+    `machine: ${machine()}; ${new Date().toISOString()}; ${RUNS} runs × ${SECONDS} s, ${CLIENTS} concurrent clients, synchronous=FULL`,
+  );
   const server = await startServer(join(dir, 'flagledger.db'), PORT, { FLAGLEDGER_SYNC: 'full' });
   const rows: string[] = [];
   try {

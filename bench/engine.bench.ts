@@ -22,7 +22,15 @@ const SEGMENT = 'segment_flag';
 const TARGETED = ['enterprise', 'beta'];
 const SEGMENTS = ['enterprise', 'free', 'beta', 'trial']; // user i has SEGMENTS[i % 4]: half of them targeted
 
-const engineFlag = (key: string, targetSegments: string[]): EvaluableFlag => ({ key, enabled: true, rolloutPercentage: 50, targetSegments, killSwitch: false, archived: false, version: 1 });
+const engineFlag = (key: string, targetSegments: string[]): EvaluableFlag => ({
+  key,
+  enabled: true,
+  rolloutPercentage: 50,
+  targetSegments,
+  killSwitch: false,
+  archived: false,
+  version: 1,
+});
 const engineFlags = [engineFlag(ROLLOUT, []), engineFlag(SEGMENT, TARGETED)] as const;
 
 // The same users in each library's own context shape, built once: a server builds one per request anyway.
@@ -55,8 +63,11 @@ function floorFor(key: string): (userId: string) => boolean {
 }
 const floorRollout = floorFor(ROLLOUT);
 const floorSegmentHash = floorFor(SEGMENT);
-const floorSegment = (userId: string, segment: string) => (segment === 'enterprise' || segment === 'beta') && floorSegmentHash(userId);
+const floorSegment = (userId: string, segment: string) =>
+  (segment === 'enterprise' || segment === 'beta') && floorSegmentHash(userId);
 
+// Assigned once the offline client is ready (below); the loops above close over it.
+// eslint-disable-next-line prefer-const
 let unleash!: Unleash;
 /*
  * GrowthBook's server-side usage: one GrowthBookClient (its "multi-user" SDK) holding the features, and the
@@ -65,7 +76,10 @@ let unleash!: Unleash;
  */
 const gbFeatures: Record<string, FeatureDefinition> = {
   [ROLLOUT]: { defaultValue: false, rules: [{ force: true, coverage: 0.5, hashAttribute: 'id' }] },
-  [SEGMENT]: { defaultValue: false, rules: [{ condition: { segment: { $in: TARGETED } }, force: true, coverage: 0.5, hashAttribute: 'id' }] },
+  [SEGMENT]: {
+    defaultValue: false,
+    rules: [{ condition: { segment: { $in: TARGETED } }, force: true, coverage: 0.5, hashAttribute: 'id' }],
+  },
 };
 const growthbook = new GrowthBookClient().initSync({ payload: { features: gbFeatures } });
 
@@ -114,22 +128,44 @@ function loopGrowthbook(key: string, n: number): number {
 const LIBRARIES = ['floor', 'engine', 'unleash-client', 'GrowthBook'] as const;
 type Library = (typeof LIBRARIES)[number];
 const loops: Record<typeof ROLLOUT | typeof SEGMENT, Record<Library, (n: number) => number>> = {
-  [ROLLOUT]: { floor: loopFloorRollout, engine: (n) => loopEngine(engineFlags[0], n), 'unleash-client': (n) => loopUnleash(ROLLOUT, n), GrowthBook: (n) => loopGrowthbook(ROLLOUT, n) },
-  [SEGMENT]: { floor: loopFloorSegment, engine: (n) => loopEngine(engineFlags[1], n), 'unleash-client': (n) => loopUnleash(SEGMENT, n), GrowthBook: (n) => loopGrowthbook(SEGMENT, n) },
+  [ROLLOUT]: {
+    floor: loopFloorRollout,
+    engine: (n) => loopEngine(engineFlags[0], n),
+    'unleash-client': (n) => loopUnleash(ROLLOUT, n),
+    GrowthBook: (n) => loopGrowthbook(ROLLOUT, n),
+  },
+  [SEGMENT]: {
+    floor: loopFloorSegment,
+    engine: (n) => loopEngine(engineFlags[1], n),
+    'unleash-client': (n) => loopUnleash(SEGMENT, n),
+    GrowthBook: (n) => loopGrowthbook(SEGMENT, n),
+  },
 };
-const runs = Object.entries(loops).flatMap(([flag, byLibrary]) => LIBRARIES.map((library) => ({ name: `${flag} ${library}`, flag, library, loop: byLibrary[library] })));
+const runs = Object.entries(loops).flatMap(([flag, byLibrary]) =>
+  LIBRARIES.map((library) => ({ name: `${flag} ${library}`, flag, library, loop: byLibrary[library] })),
+);
 
-const offline = await startOfflineUnleash([unleashRolloutToggle(ROLLOUT, 50), unleashRolloutToggle(SEGMENT, 50, TARGETED)]);
+const offline = await startOfflineUnleash([
+  unleashRolloutToggle(ROLLOUT, 50),
+  unleashRolloutToggle(SEGMENT, 50, TARGETED),
+]);
 unleash = offline.unleash;
 try {
   console.log(`machine: ${machine()}; ${new Date().toISOString()}`);
-  console.log(`${ROUNDS} rounds × ${CALLS.toLocaleString('en')} calls per implementation and flag, ${USERS.toLocaleString('en')} user ids cycled (every other one in a targeted segment)`);
+  console.log(
+    `${ROUNDS} rounds × ${CALLS.toLocaleString('en')} calls per implementation and flag, ${USERS.toLocaleString('en')} user ids cycled (every other one in a targeted segment)`,
+  );
 
   // Sanity: every library puts the same share of users on (50 % of all; 50 % of the targeted half = 25 %).
   // The floor, the engine and unleash hash alike, so they must agree user by user; GrowthBook hashes
   // differently (fnv1a), so only its share can be compared.
-  for (const [flag, expected] of [[ROLLOUT, 50], [SEGMENT, 25]] as const) {
-    const shares = LIBRARIES.map((library) => `${library} ${(loops[flag][library](USERS) / USERS * 100).toFixed(1)} %`);
+  for (const [flag, expected] of [
+    [ROLLOUT, 50],
+    [SEGMENT, 25],
+  ] as const) {
+    const shares = LIBRARIES.map(
+      (library) => `${library} ${((loops[flag][library](USERS) / USERS) * 100).toFixed(1)} %`,
+    );
     let agree = 0;
     const engine = flag === ROLLOUT ? engineFlags[0] : engineFlags[1];
     for (let j = 0; j < USERS; j++) {
@@ -137,8 +173,12 @@ try {
       const floor = flag === ROLLOUT ? floorRollout(ids[j]!) : floorSegment(ids[j]!, segments[j]!);
       if (answer === floor && answer === unleash.isEnabled(flag, unleashContexts[j]!)) agree++;
     }
-    const offBy = Math.max(...LIBRARIES.map((library) => Math.abs(loops[flag][library](USERS) / USERS * 100 - expected)));
-    console.log(`sanity ${flag}: on for ${shares.join(', ')} (expected ${expected} %, largest gap ${offBy.toFixed(1)} points); floor = engine = unleash for ${agree.toLocaleString('en')} / ${USERS.toLocaleString('en')} users`);
+    const offBy = Math.max(
+      ...LIBRARIES.map((library) => Math.abs((loops[flag][library](USERS) / USERS) * 100 - expected)),
+    );
+    console.log(
+      `sanity ${flag}: on for ${shares.join(', ')} (expected ${expected} %, largest gap ${offBy.toFixed(1)} points); floor = engine = unleash for ${agree.toLocaleString('en')} / ${USERS.toLocaleString('en')} users`,
+    );
     if (offBy > 2 || agree !== USERS) throw new Error(`the libraries do not answer alike for ${flag}`);
   }
 
@@ -163,7 +203,13 @@ try {
     const perRound = (a: Library, b: Library) => median(ns(a).map((value, round) => value / ns(b)[round]!));
     for (const library of LIBRARIES) {
       const values = ns(library);
-      console.log(`${flag} ${library.padEnd(15)} median ${median(values).toFixed(1).padStart(7)} ns/call, best ${Math.min(...values).toFixed(1).padStart(7)}  (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`);
+      console.log(
+        `${flag} ${library.padEnd(15)} median ${median(values).toFixed(1).padStart(7)} ns/call, best ${Math.min(
+          ...values,
+        )
+          .toFixed(1)
+          .padStart(7)}  (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})`,
+      );
     }
     const engineOverFloor = perRound('engine', 'floor');
     const unleashOverEngine = perRound('unleash-client', 'engine');

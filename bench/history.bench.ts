@@ -30,33 +30,48 @@ try {
   report(`machine: ${machine()}; ${new Date().toISOString()}`);
   let t = performance.now();
   const head = await seedLog(dbPath, EVENTS, FLAGS);
-  report(`seeded ${EVENTS.toLocaleString('en')} events over ${FLAGS} flags in ${fmt(performance.now() - t)} (head seq ${head.seq})`);
+  report(
+    `seeded ${EVENTS.toLocaleString('en')} events over ${FLAGS} flags in ${fmt(performance.now() - t)} (head seq ${head.seq})`,
+  );
 
   // Baselines from the raw file: the floor for reading and for hashing every event.
   const raw = new BetterSqlite3(dbPath, { readonly: true });
   t = performance.now();
   let bytes = 0;
-  for (const row of raw.prepare('SELECT * FROM events ORDER BY seq').iterate() as IterableIterator<EventTable>) bytes += JSON.stringify(row).length;
+  for (const row of raw.prepare('SELECT * FROM events ORDER BY seq').iterate() as IterableIterator<EventTable>)
+    bytes += JSON.stringify(row).length;
   const rawReadMs = performance.now() - t;
   t = performance.now();
-  for (const row of raw.prepare('SELECT prev_hash, data FROM events ORDER BY seq').iterate() as IterableIterator<EventTable>) {
-    createHash('sha256').update(row.prev_hash + row.data).digest('hex');
+  for (const row of raw
+    .prepare('SELECT prev_hash, data FROM events ORDER BY seq')
+    .iterate() as IterableIterator<EventTable>) {
+    createHash('sha256')
+      .update(row.prev_hash + row.data)
+      .digest('hex');
   }
   const rawHashMs = performance.now() - t;
   raw.close();
-  report(`baseline: raw SELECT * + JSON.stringify of every row ${fmt(rawReadMs)} (${Math.round(bytes / 2 ** 20)} MiB); raw sha256 of every row ${fmt(rawHashMs)}`);
+  report(
+    `baseline: raw SELECT * + JSON.stringify of every row ${fmt(rawReadMs)} (${Math.round(bytes / 2 ** 20)} MiB); raw sha256 of every row ${fmt(rawHashMs)}`,
+  );
 
   // First start: the projections catch up over the whole seeded log.
   let server = await startServer(dbPath, PORT);
-  report(`first start, catching up ${EVENTS.toLocaleString('en')} events: ${fmt(server.startMs)}, peak RSS ${server.peakRssMb()} MiB`);
+  report(
+    `first start, catching up ${EVENTS.toLocaleString('en')} events: ${fmt(server.startMs)}, peak RSS ${server.peakRssMb()} MiB`,
+  );
   await server.stop();
   server = await startServer(dbPath, PORT);
-  report(`start with ${EVENTS.toLocaleString('en')} events, projections current: ${fmt(server.startMs)} (target ≤ 2 s), RSS ${server.rssMb()} MiB`);
+  report(
+    `start with ${EVENTS.toLocaleString('en')} events, projections current: ${fmt(server.startMs)} (target ≤ 2 s), RSS ${server.rssMb()} MiB`,
+  );
 
   t = performance.now();
   const rebuild = await fetch(`${server.url}/v1/admin/projections/rebuild`, { method: 'POST', headers: auth });
   const rebuildMs = performance.now() - t;
-  report(`rebuild: ${fmt(rebuildMs)} (target ≤ 10 s; ${(rebuildMs / rawReadMs).toFixed(1)}× the raw read) ${rebuild.status}`);
+  report(
+    `rebuild: ${fmt(rebuildMs)} (target ≤ 10 s; ${(rebuildMs / rawReadMs).toFixed(1)}× the raw read) ${rebuild.status}`,
+  );
 
   // A fresh server, so the peak RSS below is the export's, not the rebuild's.
   await server.stop();
@@ -77,12 +92,19 @@ try {
   );
 
   t = performance.now();
-  const verified = (await (await fetch(`${server.url}/v1/audit/verify`, { headers: auth })).json()) as { ok: boolean; events: number };
+  const verified = (await (await fetch(`${server.url}/v1/audit/verify`, { headers: auth })).json()) as {
+    ok: boolean;
+    events: number;
+  };
   const verifyMs = performance.now() - t;
-  report(`verify: ok=${verified.ok} over ${verified.events} events in ${fmt(verifyMs)} (${(verifyMs / rawHashMs).toFixed(1)}× the raw hashing)`);
+  report(
+    `verify: ok=${verified.ok} over ${verified.events} events in ${fmt(verifyMs)} (${(verifyMs / rawHashMs).toFixed(1)}× the raw hashing)`,
+  );
 
   // asOf on a flag with EVENTS / FLAGS events, at random instants over its history.
-  const keys = (await (await fetch(`${server.url}/v1/flags`, { headers: auth })).json()) as { flags: { key: string; version: number }[] };
+  const keys = (await (await fetch(`${server.url}/v1/flags`, { headers: auth })).json()) as {
+    flags: { key: string; version: number }[];
+  };
   const hot = keys.flags.reduce((a, b) => (b.version > a.version ? b : a));
   const spanMs = EVENTS * 1000;
   const asOf: number[] = [];

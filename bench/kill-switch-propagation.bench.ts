@@ -42,7 +42,15 @@ function arrived(client: number, seq: number): void {
 function allArrived(seq: number): Promise<void> {
   if (arrivals.get(seq)?.count === CLIENTS) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`seq ${seq}: only ${arrivals.get(seq)?.count ?? 0} of ${CLIENTS} clients saw it after ${ARRIVAL_TIMEOUT_MS} ms`)), ARRIVAL_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `seq ${seq}: only ${arrivals.get(seq)?.count ?? 0} of ${CLIENTS} clients saw it after ${ARRIVAL_TIMEOUT_MS} ms`,
+          ),
+        ),
+      ARRIVAL_TIMEOUT_MS,
+    );
     waiting = {
       seq,
       resolve: () => {
@@ -66,12 +74,21 @@ let server: ServerProcess | undefined;
 const clients: FlagledgerClient[] = [];
 try {
   console.log(`machine: ${machine()}; ${new Date().toISOString()}`);
-  console.log(`${CLIENTS} SDK clients in this process, ${FLIPS} kill-switch flips (engage/release alternating) after ${WARM_UP_FLIPS} warm-up flips`);
+  console.log(
+    `${CLIENTS} SDK clients in this process, ${FLIPS} kill-switch flips (engage/release alternating) after ${WARM_UP_FLIPS} warm-up flips`,
+  );
   server = await startServer(join(dir, 'flagledger.db'), PORT);
   const created = await fetch(`${server.url}/v1/flags`, {
     method: 'POST',
     headers: json,
-    body: JSON.stringify({ key: KEY, type: 'operational', owner: 'bench', enabled: true, rolloutPercentage: 100, reason: 'propagation bench' }),
+    body: JSON.stringify({
+      key: KEY,
+      type: 'operational',
+      owner: 'bench',
+      enabled: true,
+      rolloutPercentage: 100,
+      reason: 'propagation bench',
+    }),
   });
   if (created.status !== 201) throw new Error(`POST /v1/flags answered ${created.status}: ${await created.text()}`);
 
@@ -112,7 +129,8 @@ try {
     });
     const t0 = performance.now();
     const body = (await response.json()) as { event: { seq: number } | null };
-    if (response.status !== 200 || body.event === null) throw new Error(`flip ${flip} answered ${response.status}: ${JSON.stringify(body)}`);
+    if (response.status !== 200 || body.event === null)
+      throw new Error(`flip ${flip} answered ${response.status}: ${JSON.stringify(body)}`);
     const seq = body.event.seq;
     await allArrived(seq);
     const times = arrivals.get(seq)!.times;
@@ -120,10 +138,15 @@ try {
     for (const client of clients) if (client.isEnabled(KEY, { userId: 'u' }) !== !engage) wrongAnswers++;
 
     const evaluateSent = performance.now();
-    const evaluated = await fetch(`${server.url}/v1/evaluate`, { method: 'POST', headers: json, body: JSON.stringify({ flagKey: KEY, context: { userId: 'user-42' } }) });
+    const evaluated = await fetch(`${server.url}/v1/evaluate`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ flagKey: KEY, context: { userId: 'user-42' } }),
+    });
     const evaluatedBody = (await evaluated.json()) as { enabled: boolean };
     const evaluateMs = performance.now() - evaluateSent;
-    if (evaluated.status !== 200 || evaluatedBody.enabled !== !engage) throw new Error(`evaluate after flip ${flip}: ${evaluated.status} ${JSON.stringify(evaluatedBody)}`);
+    if (evaluated.status !== 200 || evaluatedBody.enabled !== !engage)
+      throw new Error(`evaluate after flip ${flip}: ${evaluated.status} ${JSON.stringify(evaluatedBody)}`);
 
     if (flip < WARM_UP_FLIPS) continue;
     commandRtt.push(t0 - sent);
@@ -144,15 +167,21 @@ try {
 
   console.log(`while measuring: ${load()}`);
   const p99All = percentile(sorted(allClients), 99);
-  console.log(`until ALL ${CLIENTS} clients see it (max per flip, ${allClients.length} flips): ${p50p99(allClients)} (target p99 ≤ 50 ms: ${p99All <= 50 ? 'met' : 'NOT met'})`);
+  console.log(
+    `until ALL ${CLIENTS} clients see it (max per flip, ${allClients.length} flips): ${p50p99(allClients)} (target p99 ≤ 50 ms: ${p99All <= 50 ? 'met' : 'NOT met'})`,
+  );
   console.log(`until the FIRST client sees it (min per flip): ${p50p99(firstClient)}`);
   console.log(`each client (${everyClient.length.toLocaleString('en')} latencies): ${p50p99(everyClient)}`);
   console.log(
     `clients that saw the change before the 2xx arrived: ${early.toLocaleString('en')} of ${everyClient.length.toLocaleString('en')} (${((early / everyClient.length) * 100).toFixed(1)} %), counted as 0 ms`,
   );
   console.log(`baseline: the kill-switch command's HTTP round trip ${p50p99(commandRtt)}`);
-  console.log(`baseline: POST /v1/evaluate round trip ${p50p99(evaluateRtt)} (every evaluation, were it a network call)`);
-  console.log(`checks: ${wrongAnswers} wrong isEnabled answers after a flip was seen; ${clientErrors} client stream errors (each would be a reconnect)`);
+  console.log(
+    `baseline: POST /v1/evaluate round trip ${p50p99(evaluateRtt)} (every evaluation, were it a network call)`,
+  );
+  console.log(
+    `checks: ${wrongAnswers} wrong isEnabled answers after a flip was seen; ${clientErrors} client stream errors (each would be a reconnect)`,
+  );
 } finally {
   await Promise.all(clients.map((client) => client.close()));
   await server?.stop();

@@ -15,13 +15,23 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { FlagledgerClient } from '../src/sdk/index.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres-test-database.js';
 import { freePort } from '../test/support/server-process.js';
-import { auth, BENCH_TOKEN, machine, otherCpuLoad, percentile, processJiffies, rawSqliteCommitsPerSecond, startServer, type ServerProcess } from './support.js';
+import {
+  auth,
+  BENCH_TOKEN,
+  machine,
+  otherCpuLoad,
+  percentile,
+  processJiffies,
+  rawSqliteCommitsPerSecond,
+  startServer,
+  type ServerProcess,
+} from './support.js';
 
 const SECONDS = Number(process.argv[2] ?? 8);
 const CHANGES = Number(process.argv[3] ?? 200);
@@ -34,10 +44,23 @@ const ARRIVAL_TIMEOUT_MS = 10_000;
 const dir = mkdtempSync(join(tmpdir(), 'flagledger-pg-scale-bench-'));
 const signingKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-function send(port: number, agent: Agent, method: string, path: string, body: string): Promise<{ status: number; body: string }> {
+function send(
+  port: number,
+  agent: Agent,
+  method: string,
+  path: string,
+  body: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method, agent, headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        agent,
+        headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let data = '';
         res.setEncoding('utf8');
@@ -100,14 +123,26 @@ interface CommandRun {
 }
 
 /** CLIENTS clients, one command in flight each, client c on instance c % N, each toggling its own flag. */
-async function commands(servers: ServerProcess[], ports: number[], label: string, seconds: number, onPostgres: boolean): Promise<CommandRun> {
+async function commands(
+  servers: ServerProcess[],
+  ports: number[],
+  label: string,
+  seconds: number,
+  onPostgres: boolean,
+): Promise<CommandRun> {
   const agents = ports.map(() => new Agent({ keepAlive: true, maxSockets: CLIENTS }));
   const instanceOf = (client: number) => client % ports.length;
   const flag = (client: number) => `bench-${label}-c${client}`;
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       const i = instanceOf(client);
-      const res = await send(ports[i]!, agents[i]!, 'POST', '/v1/flags', JSON.stringify({ key: flag(client), type: 'operational', owner: 'bench', enabled: false }));
+      const res = await send(
+        ports[i]!,
+        agents[i]!,
+        'POST',
+        '/v1/flags',
+        JSON.stringify({ key: flag(client), type: 'operational', owner: 'bench', enabled: false }),
+      );
       if (res.status !== 201) throw new Error(`create answered ${res.status}: ${res.body}`);
     }),
   );
@@ -124,7 +159,13 @@ async function commands(servers: ServerProcess[], ports: number[], label: string
         const i = instanceOf(client);
         while (performance.now() < deadline) {
           const started = performance.now();
-          const res = await send(ports[i]!, agents[i]!, 'POST', `/v1/flags/${flag(client)}/${toggles[client]!++ % 2 === 0 ? 'enable' : 'disable'}`, '{"reason":"bench"}');
+          const res = await send(
+            ports[i]!,
+            agents[i]!,
+            'POST',
+            `/v1/flags/${flag(client)}/${toggles[client]!++ % 2 === 0 ? 'enable' : 'disable'}`,
+            '{"reason":"bench"}',
+          );
           if (res.status === 200) {
             if (res.body.includes('"event":null')) throw new Error(`a command changed nothing: ${res.body}`);
             latencies.push(performance.now() - started);
@@ -164,9 +205,19 @@ async function commands(servers: ServerProcess[], ports: number[], label: string
  * change, from the command's 2xx (t0) until the SDK client following `readerUrl`'s stream fires 'changed'
  * for its seq. Also the command's own round trip. Latencies before t0 count as 0 (and are counted).
  */
-async function propagation(writerPort: number, readerUrl: string, key: string): Promise<{ lags: number[]; rtts: number[]; early: number }> {
+async function propagation(
+  writerPort: number,
+  readerUrl: string,
+  key: string,
+): Promise<{ lags: number[]; rtts: number[]; early: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const created = await send(writerPort, agent, 'POST', '/v1/flags', JSON.stringify({ key, type: 'operational', owner: 'bench', enabled: false, rolloutPercentage: 100 }));
+  const created = await send(
+    writerPort,
+    agent,
+    'POST',
+    '/v1/flags',
+    JSON.stringify({ key, type: 'operational', owner: 'bench', enabled: false, rolloutPercentage: 100 }),
+  );
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body}`);
   const arrivals = new Map<number, number>();
   let waiting: { seq: number; resolve: () => void } | undefined;
@@ -188,14 +239,24 @@ async function propagation(writerPort: number, readerUrl: string, key: string): 
     }
     for (let change = 0; change < WARM_UP_CHANGES + CHANGES; change++) {
       const sent = performance.now();
-      const res = await send(writerPort, agent, 'POST', `/v1/flags/${key}/${change % 2 === 0 ? 'enable' : 'disable'}`, JSON.stringify({ reason: `propagation ${change}` }));
+      const res = await send(
+        writerPort,
+        agent,
+        'POST',
+        `/v1/flags/${key}/${change % 2 === 0 ? 'enable' : 'disable'}`,
+        JSON.stringify({ reason: `propagation ${change}` }),
+      );
       const t0 = performance.now();
       const body = JSON.parse(res.body) as { event: { seq: number } | null };
-      if (res.status !== 200 || body.event === null) throw new Error(`change ${change} answered ${res.status}: ${res.body}`);
+      if (res.status !== 200 || body.event === null)
+        throw new Error(`change ${change} answered ${res.status}: ${res.body}`);
       const seq = body.event.seq;
       if (!arrivals.has(seq)) {
         await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`seq ${seq} did not reach the stream within ${ARRIVAL_TIMEOUT_MS} ms`)), ARRIVAL_TIMEOUT_MS);
+          const timer = setTimeout(
+            () => reject(new Error(`seq ${seq} did not reach the stream within ${ARRIVAL_TIMEOUT_MS} ms`)),
+            ARRIVAL_TIMEOUT_MS,
+          );
           waiting = {
             seq,
             resolve: () => {
@@ -245,14 +306,17 @@ async function rawPostgresCommitsPerSecond(url: string, seconds: number): Promis
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const p50p99 = (sorted: number[]) => `p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted[sorted.length - 1]!)}`;
+const p50p99 = (sorted: number[]) =>
+  `p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted[sorted.length - 1]!)}`;
 const describeRun = (r: CommandRun) =>
   `${r.perSecond.toFixed(0)} commands/s (p50 ${ms(r.p50)}, p99 ${ms(r.p99)}), server CPU ${r.serverCpuMs.toFixed(2)} ms/command${Number.isNaN(r.databaseCpuMs) ? '' : `, PostgreSQL CPU ${r.databaseCpuMs.toFixed(2)} ms/command`}; per instance ${r.perInstance.map((n) => (n / SECONDS).toFixed(0)).join(' / ')}/s; ${r.load}`;
 
 async function startInstances(db: string, count: number): Promise<ServerProcess[]> {
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   // Started together, as behind a load balancer: one of them migrates, the others wait.
-  return Promise.all(ports.map((port) => startServer(db, port, { FLAGLEDGER_SIGNING_KEY: signingKey, FLAGLEDGER_SYNC: 'full' })));
+  return Promise.all(
+    ports.map((port) => startServer(db, port, { FLAGLEDGER_SIGNING_KEY: signingKey, FLAGLEDGER_SYNC: 'full' })),
+  );
 }
 const portOf = (server: ServerProcess) => Number(new URL(server.url).port);
 
@@ -260,7 +324,9 @@ const databases: TestDatabase[] = [];
 let running: ServerProcess[] = [];
 try {
   console.log(`machine: ${machine()}; ${new Date().toISOString()}`);
-  console.log(`${CLIENTS} concurrent clients, one command in flight each, ${WARM_UP_SECONDS} s warm-up then ${SECONDS} s measured; propagation over ${CHANGES} changes after ${WARM_UP_CHANGES} warm-up`);
+  console.log(
+    `${CLIENTS} concurrent clients, one command in flight each, ${WARM_UP_SECONDS} s warm-up then ${SECONDS} s measured; propagation over ${CHANGES} changes after ${WARM_UP_CHANGES} warm-up`,
+  );
 
   const rawDatabase = await createTestDatabase();
   databases.push(rawDatabase);
@@ -273,7 +339,9 @@ try {
   const sqlite = await commands(running, running.map(portOf), 'sqlite', SECONDS, false);
   console.log(`SQLite, 1 instance (baseline): ${describeRun(sqlite)}`);
   const sqliteProp = await propagation(portOf(running[0]!), running[0]!.url, 'propagation_sqlite');
-  console.log(`SQLite, same instance: 2xx → its own stream ${p50p99(sqliteProp.lags)} (${sqliteProp.early} before the 2xx); command round trip ${p50p99(sqliteProp.rtts)}`);
+  console.log(
+    `SQLite, same instance: 2xx → its own stream ${p50p99(sqliteProp.lags)} (${sqliteProp.early} before the 2xx); command round trip ${p50p99(sqliteProp.rtts)}`,
+  );
   await Promise.all(running.map((s) => s.stop()));
   running = [];
 
@@ -290,7 +358,9 @@ try {
         `PostgreSQL, A → B: 2xx on A → B's stream ${p50p99(prop.lags)} (${prop.early} before the 2xx); command round trip on A ${p50p99(prop.rtts)}; ${load()}`,
       );
       const same = await propagation(portOf(running[0]!), running[0]!.url, 'propagation_pg_same');
-      console.log(`PostgreSQL, A → A (same instance, reference): 2xx → A's own stream ${p50p99(same.lags)} (${same.early} before the 2xx)`);
+      console.log(
+        `PostgreSQL, A → A (same instance, reference): 2xx → A's own stream ${p50p99(same.lags)} (${same.early} before the 2xx)`,
+      );
     }
     await Promise.all(running.map((s) => s.stop()));
     running = [];

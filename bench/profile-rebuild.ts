@@ -34,5 +34,6 @@ for (const node of profile.nodes) {
   const key = `${node.callFrame.functionName} ${node.callFrame.url.split('/').slice(-2).join('/')}:${node.callFrame.lineNumber}`;
   self.set(key, (self.get(key) ?? 0) + (hits.get(node.id) ?? 0));
 }
-for (const [key, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${Math.round(us / 1000)} ms  ${key}`);
+for (const [key, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15))
+  console.log(`${Math.round(us / 1000)} ms  ${key}`);
 await app.close();

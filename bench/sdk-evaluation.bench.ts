@@ -14,7 +14,18 @@ import murmurhash from 'murmurhash';
 import type { Unleash } from 'unleash-client';
 import { evaluateFlag, type EvaluationContext } from '../src/evaluation-engine/index.js';
 import { FlagledgerClient, type SdkFlag } from '../src/sdk/index.js';
-import { auth, BENCH_TOKEN, machine, median, otherCpuLoad, startOfflineUnleash, startServer, unleashRolloutToggle, UNLEASH_OFFLINE_URL, type ServerProcess } from './support.js';
+import {
+  auth,
+  BENCH_TOKEN,
+  machine,
+  median,
+  otherCpuLoad,
+  startOfflineUnleash,
+  startServer,
+  unleashRolloutToggle,
+  UNLEASH_OFFLINE_URL,
+  type ServerProcess,
+} from './support.js';
 
 const CALLS = Number(process.argv[2] ?? 2_000_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -93,19 +104,29 @@ const dir = mkdtempSync(join(tmpdir(), 'flagledger-bench-sdk-'));
 let server: ServerProcess | undefined;
 try {
   console.log(`machine: ${machine()}; ${new Date().toISOString()}`);
-  console.log(`${ROUNDS} rounds × ${CALLS.toLocaleString('en')} calls per implementation, ${USERS.toLocaleString('en')} user ids cycled, flag ${KEY} at 50 %`);
+  console.log(
+    `${ROUNDS} rounds × ${CALLS.toLocaleString('en')} calls per implementation, ${USERS.toLocaleString('en')} user ids cycled, flag ${KEY} at 50 %`,
+  );
 
   server = await startServer(join(dir, 'flagledger.db'), PORT);
   const created = await fetch(`${server.url}/v1/flags`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ key: KEY, type: 'operational', owner: 'bench', enabled: true, rolloutPercentage: 50, reason: 'sdk bench' }),
+    body: JSON.stringify({
+      key: KEY,
+      type: 'operational',
+      owner: 'bench',
+      enabled: true,
+      rolloutPercentage: 50,
+      reason: 'sdk bench',
+    }),
   });
   if (created.status !== 201) throw new Error(`POST /v1/flags answered ${created.status}: ${await created.text()}`);
   sdk = await FlagledgerClient.start({ url: server.url, token: BENCH_TOKEN });
   sdk.on('error', (error) => console.error(`sdk: ${error.message}`));
   engineFlag = sdk.allFlags().find((flag) => flag.key === KEY)!;
-  if (engineFlag === undefined || engineFlag.rolloutPercentage !== 50 || !engineFlag.enabled) throw new Error('the SDK does not hold the flag');
+  if (engineFlag === undefined || engineFlag.rolloutPercentage !== 50 || !engineFlag.enabled)
+    throw new Error('the SDK does not hold the flag');
 
   const offline = await startOfflineUnleash([unleashRolloutToggle(KEY, 50)]);
   unleash = offline.unleash;
@@ -119,7 +140,8 @@ try {
     const fromUnleash = unleash.isEnabled(KEY, contexts[j] as { userId: string });
     if (fromSdk === fromUnleash) agree++;
     if (fromSdk) sdkOn++;
-    if (floorCheck(ids[j]!) === fromSdk && evaluateFlag(KEY, engineFlag, contexts[j]!).enabled === fromSdk) floorAndEngineAgree++;
+    if (floorCheck(ids[j]!) === fromSdk && evaluateFlag(KEY, engineFlag, contexts[j]!).enabled === fromSdk)
+      floorAndEngineAgree++;
   }
   console.log(
     `agreement: SDK = unleash-client for ${agree.toLocaleString('en')} / ${USERS.toLocaleString('en')} users ` +
@@ -127,7 +149,8 @@ try {
   );
 
   // Warm-up: every implementation reaches its optimised code before anything is timed.
-  for (const implementation of implementations) for (let i = 0; i < 3; i++) implementation.loop(Math.min(CALLS, 500_000));
+  for (const implementation of implementations)
+    for (let i = 0; i < 3; i++) implementation.loop(Math.min(CALLS, 500_000));
 
   // Rounds interleave the implementations, so drift (another process, the CPU's clock) hits all of them alike.
   const samples = new Map<string, number[]>(implementations.map((implementation) => [implementation.name, []]));
@@ -141,14 +164,20 @@ try {
     }
   }
 
-  console.log(`while timing: ${load()} (a busy neighbour slows single rounds; the median is over ${ROUNDS} interleaved rounds)`);
+  console.log(
+    `while timing: ${load()} (a busy neighbour slows single rounds; the median is over ${ROUNDS} interleaved rounds)`,
+  );
   const results = new Map<string, number>();
   for (const implementation of implementations) {
     const values = samples.get(implementation.name)!;
     const ns = median(values);
     results.set(implementation.name, ns);
     console.log(
-      `${implementation.name.padEnd(28)} median ${ns.toFixed(1).padStart(8)} ns/call, best ${Math.min(...values).toFixed(1).padStart(8)}  (rounds: ${values.map((v) => v.toFixed(1)).join(', ')}; ${ons.get(implementation.name)!.toLocaleString('en')} on per round)`,
+      `${implementation.name.padEnd(28)} median ${ns.toFixed(1).padStart(8)} ns/call, best ${Math.min(...values)
+        .toFixed(1)
+        .padStart(
+          8,
+        )}  (rounds: ${values.map((v) => v.toFixed(1)).join(', ')}; ${ons.get(implementation.name)!.toLocaleString('en')} on per round)`,
     );
   }
   const floorNs = results.get('floor: inline murmurhash3')!;
@@ -161,12 +190,15 @@ try {
   );
   // Slow spells on this VM (no steal, no other process) last a second or two and hit whichever implementations
   // were timed then; a ratio taken within each round, where they ran back to back, is steadier than a ratio of medians.
-  const perRound = (a: string, b: string) => median(samples.get(a)!.map((value, round) => value / samples.get(b)![round]!));
+  const perRound = (a: string, b: string) =>
+    median(samples.get(a)!.map((value, round) => value / samples.get(b)![round]!));
   console.log(
     `per-round ratios (median over ${ROUNDS}): unleash ÷ sdk ${perRound('unleash-client isEnabled', 'Flagledger SDK isEnabled').toFixed(2)}×; ` +
       `sdk ÷ floor ${perRound('Flagledger SDK isEnabled', 'floor: inline murmurhash3').toFixed(2)}×`,
   );
-  console.log(`unleash-client network errors during the run: ${offline.networkErrors()} (refresh and metrics off: it never calls ${UNLEASH_OFFLINE_URL})`);
+  console.log(
+    `unleash-client network errors during the run: ${offline.networkErrors()} (refresh and metrics off: it never calls ${UNLEASH_OFFLINE_URL})`,
+  );
 } finally {
   unleash?.destroy();
   await sdk?.close();

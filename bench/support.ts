@@ -27,7 +27,9 @@ export interface ServerProcess {
 }
 
 function statusField(pid: number, field: string): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
   return line === undefined ? NaN : Math.round(Number(line.split(/\s+/)[1]) / 1024);
 }
 
@@ -35,11 +37,21 @@ function statusField(pid: number, field: string): number {
 export function startServer(dbPath: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the server (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  return startProcess('dist/main.js', port, { FLAGLEDGER_DB: dbPath, FLAGLEDGER_TOKENS: `bench:admin:${BENCH_TOKEN}`, ...env }, nodeArgs);
+  return startProcess(
+    'dist/main.js',
+    port,
+    { FLAGLEDGER_DB: dbPath, FLAGLEDGER_TOKENS: `bench:admin:${BENCH_TOKEN}`, ...env },
+    nodeArgs,
+  );
 }
 
 /** Starts `node [nodeArgs] <script>` with PORT set, as the real server is started, and waits until it answers GET /health. */
-export async function startProcess(script: string, port: number, env: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+export async function startProcess(
+  script: string,
+  port: number,
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<ServerProcess> {
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, PORT: String(port), ...env },
@@ -116,7 +128,8 @@ export function otherCpuLoad(pids: readonly number[] = []): () => string {
   };
 }
 
-export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * A log of `events` valid, hash-chained events over `flags` flags in a new database file: the app's own
@@ -137,7 +150,17 @@ type UnleashConstraint = NonNullable<NonNullable<UnleashToggle['strategies']>[nu
  * key; with `segments`, a constraint `segment IN segments` (Unleash reads it from the context's properties).
  */
 export function unleashRolloutToggle(name: string, rollout: number, segments: string[] = []): UnleashToggle {
-  const constraints: UnleashConstraint[] = segments.length === 0 ? [] : [{ contextName: 'segment', operator: 'IN' as UnleashConstraint['operator'], inverted: false, values: segments }];
+  const constraints: UnleashConstraint[] =
+    segments.length === 0
+      ? []
+      : [
+          {
+            contextName: 'segment',
+            operator: 'IN' as UnleashConstraint['operator'],
+            inverted: false,
+            values: segments,
+          },
+        ];
   return {
     name,
     enabled: true,
@@ -146,7 +169,13 @@ export function unleashRolloutToggle(name: string, rollout: number, segments: st
     stale: false,
     impressionData: false,
     variants: [],
-    strategies: [{ name: 'flexibleRollout', parameters: { rollout: String(rollout), stickiness: 'userId', groupId: name }, constraints }],
+    strategies: [
+      {
+        name: 'flexibleRollout',
+        parameters: { rollout: String(rollout), stickiness: 'userId', groupId: name },
+        constraints,
+      },
+    ],
   };
 }
 
@@ -157,7 +186,9 @@ export const UNLEASH_OFFLINE_URL = 'http://127.0.0.1:9/api/';
  * unleash-client fully offline: toggles bootstrapped in memory, no refresh, no metrics, in-memory storage, a
  * closed loopback URL. networkErrors() counts the requests it tried anyway (none expected).
  */
-export async function startOfflineUnleash(toggles: UnleashToggle[]): Promise<{ unleash: Unleash; networkErrors: () => number }> {
+export async function startOfflineUnleash(
+  toggles: UnleashToggle[],
+): Promise<{ unleash: Unleash; networkErrors: () => number }> {
   const unleash = new Unleash({
     appName: 'flagledger-bench',
     url: UNLEASH_OFFLINE_URL,

@@ -6,9 +6,9 @@
  *   npm run bench:telemetry [-- <seconds per run> <runs per mode>]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
 import { auth, machine, startServer, type ServerProcess } from './support.js';
 
 const SECONDS = Number(process.argv[2] ?? 8);
@@ -21,7 +21,14 @@ const dir = mkdtempSync(join(tmpdir(), 'flagledger-telemetry-bench-'));
 function post(agent: Agent, path: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: PORT, path, method: 'POST', agent, headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        path,
+        method: 'POST',
+        agent,
+        headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -62,10 +69,18 @@ async function withServer<T>(telemetry: 'on' | 'off', work: (server: ServerProce
 }
 
 try {
-  console.log(`machine: ${machine()}; ${new Date().toISOString()}; ${RUNS} runs × ${SECONDS} s per mode, ${CONCURRENCY} concurrent keep-alive requests`);
+  console.log(
+    `machine: ${machine()}; ${new Date().toISOString()}; ${RUNS} runs × ${SECONDS} s per mode, ${CONCURRENCY} concurrent keep-alive requests`,
+  );
   await withServer('on', async (server) => {
     for (let i = 0; i < 20; i++) {
-      const body = JSON.stringify({ key: `bench-flag-${i}`, type: 'operational', owner: 'bench', enabled: true, rolloutPercentage: 50 });
+      const body = JSON.stringify({
+        key: `bench-flag-${i}`,
+        type: 'operational',
+        owner: 'bench',
+        enabled: true,
+        rolloutPercentage: 50,
+      });
       const status = await post(new Agent(), '/v1/flags', body);
       if (status !== 201 && status !== 409) throw new Error(`create answered ${status}`);
     }
@@ -87,8 +102,12 @@ try {
   const off = median(results.off);
   // Each run's on and off ran back to back, so their ratio cancels the VM's slower drift.
   const paired = results.on.map((rate, i) => rate / results.off[i]!);
-  console.log(`median: telemetry on ${Math.round(on).toLocaleString('en')}/s, off ${Math.round(off).toLocaleString('en')}/s (${((on / off) * 100).toFixed(1)} %)`);
-  console.log(`on ÷ off per run: ${paired.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}; median ${(median(paired) * 100).toFixed(1)} % (target ≥ 90 %)`);
+  console.log(
+    `median: telemetry on ${Math.round(on).toLocaleString('en')}/s, off ${Math.round(off).toLocaleString('en')}/s (${((on / off) * 100).toFixed(1)} %)`,
+  );
+  console.log(
+    `on ÷ off per run: ${paired.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}; median ${(median(paired) * 100).toFixed(1)} % (target ≥ 90 %)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

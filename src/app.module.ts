@@ -3,24 +3,24 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
-import type { DeliveryOptions } from './delivery/delivery-options.js';
 import { DecisionLogModule } from './decision-log/decision-log.module.js';
+import type { DeliveryOptions } from './delivery/delivery-options.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
-import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { ExportModule } from './export/export.module.js';
 import { FlagsModule } from './flags/flags.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { StrictValidationPipe } from './http/validation.pipe.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReplayModule } from './replay/replay.module.js';
-import { ProblemDetailsFilter } from './http/problem-details.filter.js';
-import { StrictValidationPipe } from './http/validation.pipe.js';
 import { CLOCK, systemClock, type Clock } from './shared/clock.js';
 import { LifecycleLogger } from './shared/lifecycle-logger.js';
+import { TelemetryModule } from './telemetry/telemetry.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;

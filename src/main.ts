@@ -10,14 +10,26 @@ async function main(): Promise<void> {
   const app = await createApp({ config, logger });
   await app.listen(config.port);
   const log = new Logger('Flagledger');
-  log.log({ msg: 'started', port: config.port, db: describeDatabase(config.database), ...(config.database.kind === 'sqlite' ? { sync: config.database.sync } : {}), tokens: config.tokens.map((t) => `${t.name}:${t.role}`) });
+  log.log({
+    msg: 'started',
+    port: config.port,
+    db: describeDatabase(config.database),
+    ...(config.database.kind === 'sqlite' ? { sync: config.database.sync } : {}),
+    tokens: config.tokens.map((t) => `${t.name}:${t.role}`),
+  });
   if (config.generatedToken !== null) {
     // Printed once, so a first run on a fresh machine is usable; set FLAGLEDGER_TOKENS to choose your own.
-    log.warn({ msg: 'FLAGLEDGER_TOKENS is not set: generated an admin token for this run', name: config.generatedToken.name, token: config.generatedToken.secret });
+    log.warn({
+      msg: 'FLAGLEDGER_TOKENS is not set: generated an admin token for this run',
+      name: config.generatedToken.name,
+      token: config.generatedToken.secret,
+    });
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', msg: 'start failed', error: String(error) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', msg: 'start failed', error: String(error) })}\n`,
+  );
   process.exit(1);
 });

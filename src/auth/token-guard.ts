@@ -43,7 +43,9 @@ export class TokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const required = this.requiredRole(context);
     if (required === 'public') return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | string[] | undefined> }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<AuthenticatedRequest & { headers: Record<string, string | string[] | undefined> }>();
     const principal = this.authenticate(request.headers.authorization);
     if (!roleSatisfies(principal.role, required)) throw new ForbiddenError(principal, required);
     request.principal = principal;
@@ -58,14 +60,17 @@ export class TokenGuard implements CanActivate {
     let required = byHandler.get(handler);
     if (required === undefined) {
       const targets = [handler, controller];
-      required = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ? 'public' : (this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin');
+      required = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)
+        ? 'public'
+        : (this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin');
       byHandler.set(handler, required);
     }
     return required;
   }
 
   private authenticate(header: string | string[] | undefined): Principal {
-    if (typeof header !== 'string' || header === '') throw new UnauthenticatedError('missing Authorization: Bearer <token>');
+    if (typeof header !== 'string' || header === '')
+      throw new UnauthenticatedError('missing Authorization: Bearer <token>');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match === null) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
     const principal = this.bySecretHash.get(sha256Hex(match[1]!));

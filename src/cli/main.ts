@@ -1,6 +1,10 @@
 import { runCli } from './run-cli.js';
 
-runCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env })
+runCli(process.argv.slice(2), {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  env: process.env,
+})
   .then((code) => {
     process.exitCode = code;
   })

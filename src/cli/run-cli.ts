@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { createWriteStream } from 'node:fs';
+import { readFileSync, createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
@@ -45,8 +44,14 @@ const USAGE = `usage: npm run cli -- <command> [options]
 without it, verify uses the key file beside the database. Exit code 0 = verified / done, 1 = verification failed, 2 = usage.`;
 
 /** The same application the server runs, without HTTP, for commands that need its projections. */
-async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>, clock?: Clock): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, ...(clock ? { clock } : {}) }), { logger: false });
+async function withApp<T>(
+  config: AppConfig,
+  work: (app: INestApplicationContext) => Promise<T>,
+  clock?: Clock,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, ...(clock ? { clock } : {}) }), {
+    logger: false,
+  });
   try {
     return await work(app);
   } finally {
@@ -93,13 +98,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const loaded = loadConfig(io.env);
   // --db names a SQLite file or a postgres:// URL, as FLAGLEDGER_DB does.
-  const config: AppConfig = values.db === undefined ? loaded : { ...loaded, database: parseDatabase(values.db, io.env.FLAGLEDGER_SYNC) };
-  const givenKey = values['public-key'] === undefined ? undefined : parsePublicKey(readFileSync(values['public-key'], 'utf8'));
+  const config: AppConfig =
+    values.db === undefined ? loaded : { ...loaded, database: parseDatabase(values.db, io.env.FLAGLEDGER_SYNC) };
+  const givenKey =
+    values['public-key'] === undefined ? undefined : parsePublicKey(readFileSync(values['public-key'], 'utf8'));
 
   switch (command) {
     case 'verify': {
       if (config.database.kind !== 'sqlite') {
-        io.err(`verify reads a SQLite file; on PostgreSQL (${describeDatabase(config.database)}) ask a server: GET /v1/audit/verify\n`);
+        io.err(
+          `verify reads a SQLite file; on PostgreSQL (${describeDatabase(config.database)}) ask a server: GET /v1/audit/verify\n`,
+        );
         return 2;
       }
       const dbPath = config.database.path;
@@ -121,7 +130,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case 'export': {
       const { db: _db, 'public-key': _key, out, source: _source, ...filters } = values;
       // The same validation as the HTTP route's query string, so the CLI accepts exactly what it does.
-      const query = (await new StrictValidationPipe().transform(filters, { type: 'query', metatype: ExportQuery })) as ExportQuery;
+      const query = (await new StrictValidationPipe().transform(filters, {
+        type: 'query',
+        metatype: ExportQuery,
+      })) as ExportQuery;
       const manifest = await withApp(config, async (app) => {
         const opened = await app.get(ExportStreams).open(query);
         if (out === undefined) {
@@ -147,7 +159,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 2;
       }
       const stale = await withApp(config, (app) => app.get(StaleFlags).report(), io.clock);
-      const references = values.source === undefined ? undefined : await findFlagReferences(values.source, stale.flags.map((f) => f.key));
+      const references =
+        values.source === undefined
+          ? undefined
+          : await findFlagReferences(
+              values.source,
+              stale.flags.map((f) => f.key),
+            );
       const report = cleanupReport(stale, references);
       if (format === 'json') print(report);
       else io.out(cleanupReportMarkdown(report));

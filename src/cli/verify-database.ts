@@ -5,8 +5,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { EventTable } from '../event-store/event.table.js';
 import { toStoredEvent } from '../event-store/stored-event.mapper.js';
 import { verifyChain, type VerifyResult } from '../integrity/chain-verifier.js';
-import { SIGNING_KEY_FILE } from '../integrity/signing-key.js';
 import { toSignedCheckpoint, type SignedCheckpointTable } from '../integrity/signed-checkpoint.table.js';
+import { SIGNING_KEY_FILE } from '../integrity/signing-key.js';
 
 /**
  * The public key to check checkpoints with: the one the auditor was given (best), else the public half
@@ -24,7 +24,9 @@ export async function verifyDatabaseFile(dbPath: string, publicKey: KeyObject): 
   if (!existsSync(dbPath)) throw new Error(`no database at ${dbPath}`);
   const db = new BetterSqlite3(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const checkpoints = (db.prepare('SELECT * FROM signed_checkpoints ORDER BY seq').all() as SignedCheckpointTable[]).map(toSignedCheckpoint);
+    const checkpoints = (
+      db.prepare('SELECT * FROM signed_checkpoints ORDER BY seq').all() as SignedCheckpointTable[]
+    ).map(toSignedCheckpoint);
     const rows = db.prepare('SELECT * FROM events ORDER BY seq').iterate() as IterableIterator<EventTable>;
     const events = (function* () {
       for (const row of rows) yield toStoredEvent(row);

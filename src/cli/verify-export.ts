@@ -3,12 +3,18 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { StoredEvent } from '../event-store/event-store.js';
 import type { ExportManifest } from '../export/export-manifest.js';
-import { isValidCheckpointSignature } from '../integrity/checkpoint-signature.js';
 import { verifyChain } from '../integrity/chain-verifier.js';
-
+import { isValidCheckpointSignature } from '../integrity/checkpoint-signature.js';
 
 export type ExportVerification =
-  | { ok: true; rows: number; firstSeq: number | null; lastSeq: number | null; complete: boolean; checkpoint: 'verified' | 'none' | 'not checked: no public key' }
+  | {
+      ok: true;
+      rows: number;
+      firstSeq: number | null;
+      lastSeq: number | null;
+      complete: boolean;
+      checkpoint: 'verified' | 'none' | 'not checked: no public key';
+    }
   | { ok: false; firstBadSeq: number | null; reason: string };
 
 async function* lines(path: string): AsyncGenerator<string> {
@@ -36,12 +42,21 @@ export async function verifyExportFile(path: string, publicKey: KeyObject | unde
   } catch (error) {
     return { ok: false, firstBadSeq: null, reason: `last line is not JSON: ${String(error)}` };
   }
-  if (manifest === undefined) return { ok: false, firstBadSeq: null, reason: 'no manifest line at the end: the export is truncated or not an NDJSON export' };
+  if (manifest === undefined)
+    return {
+      ok: false,
+      firstBadSeq: null,
+      reason: 'no manifest line at the end: the export is truncated or not an NDJSON export',
+    };
   // Only an unfiltered export holds the whole log from seq 1, so only it must be contiguous up to the head.
   const complete = Object.keys(manifest.filters).filter((k) => k !== 'untilSeq').length === 0;
   const checkpoint = manifest.checkpoint;
   if (checkpoint !== null && publicKey !== undefined && !isValidCheckpointSignature(checkpoint, publicKey)) {
-    return { ok: false, firstBadSeq: checkpoint.seq, reason: `signature of checkpoint ${checkpoint.seq} in the manifest is not valid for the public key` };
+    return {
+      ok: false,
+      firstBadSeq: checkpoint.seq,
+      reason: `signature of checkpoint ${checkpoint.seq} in the manifest is not valid for the public key`,
+    };
   }
   const coverCheckpoint = checkpoint !== null && publicKey !== undefined && complete;
 
@@ -67,7 +82,8 @@ export async function verifyExportFile(path: string, publicKey: KeyObject | unde
   } catch (error) {
     badLine = String(error);
   }
-  if (badLine !== null || result === undefined) return { ok: false, firstBadSeq: lastSeq === null ? null : lastSeq + 1, reason: `unreadable row: ${badLine}` };
+  if (badLine !== null || result === undefined)
+    return { ok: false, firstBadSeq: lastSeq === null ? null : lastSeq + 1, reason: `unreadable row: ${badLine}` };
   if (!result.ok) return result;
 
   const mismatch = (what: string, manifestValue: unknown, actual: unknown) => ({
@@ -81,6 +97,7 @@ export async function verifyExportFile(path: string, publicKey: KeyObject | unde
   if (complete && (manifest.headSeq !== (lastSeq ?? 0) || (lastHash !== null && manifest.headHash !== lastHash))) {
     return mismatch('head', { seq: manifest.headSeq, hash: manifest.headHash }, { seq: lastSeq, hash: lastHash });
   }
-  const checkpointState = checkpoint === null ? 'none' : publicKey === undefined ? 'not checked: no public key' : 'verified';
+  const checkpointState =
+    checkpoint === null ? 'none' : publicKey === undefined ? 'not checked: no public key' : 'verified';
   return { ok: true, rows, firstSeq, lastSeq, complete, checkpoint: checkpointState };
 }

@@ -3,20 +3,33 @@ import { ConfigError, loadConfig } from './app-config.js';
 describe('loadConfig', () => {
   it('uses the SPEC defaults', () => {
     const config = loadConfig({ FLAGLEDGER_TOKENS: 'ops:admin:s3cret-value' });
-    expect(config).toMatchObject({ port: 3000, database: { kind: 'sqlite', path: './data/flagledger.db', sync: 'full' }, generatedToken: null });
+    expect(config).toMatchObject({
+      port: 3000,
+      database: { kind: 'sqlite', path: './data/flagledger.db', sync: 'full' },
+      generatedToken: null,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('selects PostgreSQL for a postgres:// or postgresql:// FLAGLEDGER_DB, and SQLite for anything else', () => {
     const key = 'a-key';
-    expect(loadConfig({ FLAGLEDGER_DB: 'postgres://u:p@db:5432/flags', FLAGLEDGER_SIGNING_KEY: key }).database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/flags' });
-    expect(loadConfig({ FLAGLEDGER_DB: 'postgresql://db/flags', FLAGLEDGER_SIGNING_KEY: key }).database).toEqual({ kind: 'postgres', url: 'postgresql://db/flags' });
-    expect(loadConfig({ FLAGLEDGER_DB: '/var/lib/flagledger/postgres.db', FLAGLEDGER_SYNC: 'normal' }).database).toEqual({ kind: 'sqlite', path: '/var/lib/flagledger/postgres.db', sync: 'normal' });
+    expect(loadConfig({ FLAGLEDGER_DB: 'postgres://u:p@db:5432/flags', FLAGLEDGER_SIGNING_KEY: key }).database).toEqual(
+      { kind: 'postgres', url: 'postgres://u:p@db:5432/flags' },
+    );
+    expect(loadConfig({ FLAGLEDGER_DB: 'postgresql://db/flags', FLAGLEDGER_SIGNING_KEY: key }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://db/flags',
+    });
+    expect(
+      loadConfig({ FLAGLEDGER_DB: '/var/lib/flagledger/postgres.db', FLAGLEDGER_SYNC: 'normal' }).database,
+    ).toEqual({ kind: 'sqlite', path: '/var/lib/flagledger/postgres.db', sync: 'normal' });
   });
 
   it('requires FLAGLEDGER_SIGNING_KEY on PostgreSQL, where every instance must sign with the same key', () => {
     expect(() => loadConfig({ FLAGLEDGER_DB: 'postgres://u:p@db/flags' })).toThrow(ConfigError);
-    expect(() => loadConfig({ FLAGLEDGER_DB: 'postgres://u:p@db/flags' })).toThrow(/^FLAGLEDGER_SIGNING_KEY: is required when FLAGLEDGER_DB is a PostgreSQL URL/);
+    expect(() => loadConfig({ FLAGLEDGER_DB: 'postgres://u:p@db/flags' })).toThrow(
+      /^FLAGLEDGER_SIGNING_KEY: is required when FLAGLEDGER_DB is a PostgreSQL URL/,
+    );
   });
 
   it('parses name:role:secret tokens, secrets may contain colons', () => {
@@ -36,7 +49,10 @@ describe('loadConfig', () => {
 
   it('reads the suggested lifetimes of temporary flags, Unleash’s 40 days by default', () => {
     expect(loadConfig({}).flagLifetimeDays).toEqual({ release: 40, experiment: 40 });
-    expect(loadConfig({ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'release:14, experiment:60' }).flagLifetimeDays).toEqual({ release: 14, experiment: 60 });
+    expect(loadConfig({ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'release:14, experiment:60' }).flagLifetimeDays).toEqual({
+      release: 14,
+      experiment: 60,
+    });
   });
 
   it('bounds change streams per token, 100 by default', () => {

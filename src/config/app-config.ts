@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../auth/roles.js';
 import { redact } from '../database/postgres/open-postgres-database.js';
+import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/decision-log.js';
 import { FLAG_TYPES, type FlagType } from '../flags/flag.events.js';
 import { DEFAULT_FLAG_RULES } from '../flags/flag.rules.js';
-import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/decision-log.js';
 import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/stale-rules.js';
 
 export interface ApiToken {
@@ -16,7 +16,8 @@ export interface ApiToken {
  * FLAGLEDGER_DB: a `postgres://` or `postgresql://` URL selects PostgreSQL (several instances may share
  * it); anything else is the path of an embedded SQLite file, with FLAGLEDGER_SYNC as its durability.
  */
-export type DatabaseConfig = { kind: 'sqlite'; path: string; sync: 'full' | 'normal' } | { kind: 'postgres'; url: string };
+export type DatabaseConfig =
+  { kind: 'sqlite'; path: string; sync: 'full' | 'normal' } | { kind: 'postgres'; url: string };
 
 export interface AppConfig {
   port: number;
@@ -79,20 +80,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     throw new ConfigError(variable!, rest.join(': '));
   }
   const staleThresholds = Object.freeze({
-    releaseFullyRolledOutDays: parseDays('FLAGLEDGER_STALE_RELEASE_DAYS', env.FLAGLEDGER_STALE_RELEASE_DAYS, DEFAULT_STALE_THRESHOLDS.releaseFullyRolledOutDays),
-    unusedDays: parseDays('FLAGLEDGER_STALE_UNUSED_DAYS', env.FLAGLEDGER_STALE_UNUSED_DAYS, DEFAULT_STALE_THRESHOLDS.unusedDays),
+    releaseFullyRolledOutDays: parseDays(
+      'FLAGLEDGER_STALE_RELEASE_DAYS',
+      env.FLAGLEDGER_STALE_RELEASE_DAYS,
+      DEFAULT_STALE_THRESHOLDS.releaseFullyRolledOutDays,
+    ),
+    unusedDays: parseDays(
+      'FLAGLEDGER_STALE_UNUSED_DAYS',
+      env.FLAGLEDGER_STALE_UNUSED_DAYS,
+      DEFAULT_STALE_THRESHOLDS.unusedDays,
+    ),
   });
   const telemetryValue = (env.FLAGLEDGER_TELEMETRY ?? 'on').trim().toLowerCase() || 'on';
-  if (telemetryValue !== 'on' && telemetryValue !== 'off') throw new ConfigError('FLAGLEDGER_TELEMETRY', `must be 'on' or 'off', got '${env.FLAGLEDGER_TELEMETRY}'`);
+  if (telemetryValue !== 'on' && telemetryValue !== 'off')
+    throw new ConfigError('FLAGLEDGER_TELEMETRY', `must be 'on' or 'off', got '${env.FLAGLEDGER_TELEMETRY}'`);
   const telemetry = telemetryValue === 'on';
-  const maxStreamsPerToken = parseIntegerIn('FLAGLEDGER_MAX_STREAMS_PER_TOKEN', env.FLAGLEDGER_MAX_STREAMS_PER_TOKEN, 100, 1, 100_000);
-  return Object.freeze({ port, database: Object.freeze(database), tokens: Object.freeze(tokens), generatedToken, signingKey, flagLifetimeDays, decisionLog, staleThresholds, telemetry, maxStreamsPerToken });
+  const maxStreamsPerToken = parseIntegerIn(
+    'FLAGLEDGER_MAX_STREAMS_PER_TOKEN',
+    env.FLAGLEDGER_MAX_STREAMS_PER_TOKEN,
+    100,
+    1,
+    100_000,
+  );
+  return Object.freeze({
+    port,
+    database: Object.freeze(database),
+    tokens: Object.freeze(tokens),
+    generatedToken,
+    signingKey,
+    flagLifetimeDays,
+    decisionLog,
+    staleThresholds,
+    telemetry,
+    maxStreamsPerToken,
+  });
 }
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return 3000;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `must be an integer 0–65535, got '${value}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('PORT', `must be an integer 0–65535, got '${value}'`);
   return port;
 }
 
@@ -112,7 +140,8 @@ export function describeDatabase(database: DatabaseConfig): string {
 
 function parseSync(value: string | undefined): 'full' | 'normal' {
   const sync = (value ?? 'full').trim().toLowerCase() || 'full';
-  if (sync !== 'full' && sync !== 'normal') throw new ConfigError('FLAGLEDGER_SYNC', `must be 'full' or 'normal', got '${value}'`);
+  if (sync !== 'full' && sync !== 'normal')
+    throw new ConfigError('FLAGLEDGER_SYNC', `must be 'full' or 'normal', got '${value}'`);
   return sync;
 }
 
@@ -124,11 +153,19 @@ function parseDays(variable: string, value: string | undefined, fallback: number
 function parseLifetimes(value: string | undefined): Readonly<Partial<Record<FlagType, number>>> {
   if (value === undefined || value.trim() === '') return DEFAULT_FLAG_RULES.suggestedLifetimeDays;
   const lifetimes: Partial<Record<FlagType, number>> = {};
-  for (const entry of value.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const [type, days] = entry.split(':');
-    if (!FLAG_TYPES.includes(type as FlagType)) throw new ConfigError('FLAGLEDGER_FLAG_LIFETIME_DAYS', `'${type}' is not a flag type (${FLAG_TYPES.join(', ')})`);
+    if (!FLAG_TYPES.includes(type as FlagType))
+      throw new ConfigError('FLAGLEDGER_FLAG_LIFETIME_DAYS', `'${type}' is not a flag type (${FLAG_TYPES.join(', ')})`);
     const n = Number(days);
-    if (!Number.isInteger(n) || n < 1 || n > 3650) throw new ConfigError('FLAGLEDGER_FLAG_LIFETIME_DAYS', `days for ${type} must be an integer 1–3650, got '${days}'`);
+    if (!Number.isInteger(n) || n < 1 || n > 3650)
+      throw new ConfigError(
+        'FLAGLEDGER_FLAG_LIFETIME_DAYS',
+        `days for ${type} must be an integer 1–3650, got '${days}'`,
+      );
     lifetimes[type as FlagType] = n;
   }
   return Object.freeze(lifetimes);
@@ -144,9 +181,12 @@ export function parseTokens(raw: string): ApiToken[] {
       const [name, role, ...rest] = entry.split(':');
       const secret = rest.join(':');
       const where = `entry ${i + 1}`;
-      if (!name || !TOKEN_NAME.test(name)) throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: name must match ${TOKEN_NAME}`);
-      if (!role || !isRole(role)) throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: role must be evaluator, viewer, editor or admin`);
-      if (secret.length < 8) throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: secret must be at least 8 characters`);
+      if (!name || !TOKEN_NAME.test(name))
+        throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: name must match ${TOKEN_NAME}`);
+      if (!role || !isRole(role))
+        throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: role must be evaluator, viewer, editor or admin`);
+      if (secret.length < 8)
+        throw new ConfigError('FLAGLEDGER_TOKENS', `${where}: secret must be at least 8 characters`);
       return { name, role, secret };
     });
   if (tokens.length === 0) throw new ConfigError('FLAGLEDGER_TOKENS', 'names no token');
@@ -159,9 +199,16 @@ export function parseTokens(raw: string): ApiToken[] {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-function parseIntegerIn(variable: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function parseIntegerIn(
+  variable: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(variable, `must be an integer ${min}–${max}, got '${value}'`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(variable, `must be an integer ${min}–${max}, got '${value}'`);
   return n;
 }

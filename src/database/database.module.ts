@@ -3,9 +3,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DatabaseConfig } from '../config/app-config.js';
 import { DATABASE, POSTGRES_URL, SQLITE_READER_FACTORY, type Database } from './database.js';
+import { openSqliteDatabase, type SqliteSync } from './open-sqlite-database.js';
 import { rewritableAppendOnlyTables } from './postgres/app-role-grants.js';
 import { openPostgresDatabase } from './postgres/open-postgres-database.js';
-import { openSqliteDatabase, type SqliteSync } from './open-sqlite-database.js';
 
 /** Said once at start, so an operator running as the tables' owner learns what the README's setup avoids. */
 async function warnIfHistoryRewritable(db: Kysely<Database>): Promise<Kysely<Database>> {
@@ -25,7 +25,9 @@ export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   static forConfig(database: DatabaseConfig): DynamicModule {
-    return database.kind === 'sqlite' ? DatabaseModule.forSqlite(database.path, database.sync) : DatabaseModule.forPostgres(database.url);
+    return database.kind === 'sqlite'
+      ? DatabaseModule.forSqlite(database.path, database.sync)
+      : DatabaseModule.forPostgres(database.url);
   }
 
   static forSqlite(path: string, sync: SqliteSync): DynamicModule {
@@ -33,7 +35,10 @@ export class DatabaseModule implements OnApplicationShutdown {
       module: DatabaseModule,
       providers: [
         { provide: DATABASE, useFactory: async () => (await openSqliteDatabase(path, sync)).db },
-        { provide: SQLITE_READER_FACTORY, useValue: () => new BetterSqlite3(path, { readonly: true, fileMustExist: true }) },
+        {
+          provide: SQLITE_READER_FACTORY,
+          useValue: () => new BetterSqlite3(path, { readonly: true, fileMustExist: true }),
+        },
       ],
       exports: [DATABASE, SQLITE_READER_FACTORY],
     };

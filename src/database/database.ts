@@ -1,7 +1,7 @@
 import type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from '../event-store/event.table.js';
+import type { FlagSnapshotTable } from '../flags/projections/flag-snapshot.table.js';
 import type { FlagStateTable } from '../flags/projections/flag-state.table.js';
 import type { AuditTrailTable } from '../history/audit-trail.table.js';
-import type { FlagSnapshotTable } from '../flags/projections/flag-snapshot.table.js';
 import type { SignedCheckpointTable } from '../integrity/signed-checkpoint.table.js';
 import type { FlagEvaluationCountTable, FlagLastEvaluatedTable } from '../telemetry/telemetry.tables.js';
 

@@ -1,4 +1,9 @@
-import { PostgresAdapter, SqliteAdapter, type Kysely } from 'kysely';
+import { PostgresAdapter, SqliteAdapter, type DialectAdapter } from 'kysely';
+
+/** Any Kysely instance or transaction, whatever its tables: all `dialectOf` reads is the adapter. */
+interface HasExecutor {
+  getExecutor(): { readonly adapter: DialectAdapter };
+}
 
 /** The SQL dialects Flagledger runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -8,7 +13,7 @@ export type Dialect = 'sqlite' | 'postgres';
  * that cannot be one dialect-neutral Kysely expression choose their SQL with this, through a table keyed
  * by `Dialect` (see `dialectSql`), rather than `if (sqlite)` branches spread through the features.
  */
-export function dialectOf(db: Kysely<any>): Dialect {
+export function dialectOf(db: HasExecutor): Dialect {
   const adapter = db.getExecutor().adapter;
   if (adapter instanceof PostgresAdapter) return 'postgres';
   if (adapter instanceof SqliteAdapter) return 'sqlite';
@@ -16,6 +21,6 @@ export function dialectOf(db: Kysely<any>): Dialect {
 }
 
 /** Picks `db`'s entry of a per-dialect table: `dialectSql(db, { sqlite: …, postgres: … })`. */
-export function dialectSql<T>(db: Kysely<any>, choices: Readonly<Record<Dialect, T>>): T {
+export function dialectSql<T>(db: HasExecutor, choices: Readonly<Record<Dialect, T>>): T {
   return choices[dialectOf(db)];
 }

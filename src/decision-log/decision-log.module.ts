@@ -10,7 +10,8 @@ import { DECISION_LOG, DecisionLog } from './decision-log.js';
     {
       provide: DECISION_LOG,
       inject: [APP_CONFIG, CLOCK],
-      useFactory: (config: AppConfig, clock: Clock) => (config.decisionLog === null ? null : new DecisionLog(config.decisionLog, Math.random, () => clock.now())),
+      useFactory: (config: AppConfig, clock: Clock) =>
+        config.decisionLog === null ? null : new DecisionLog(config.decisionLog, Math.random, () => clock.now()),
     },
   ],
   exports: [DECISION_LOG],

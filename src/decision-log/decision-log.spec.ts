@@ -11,14 +11,40 @@ describe('DecisionLog', () => {
   it('writes one line per decision with flag, version, result, reason, bucket and a hash of the user, never the id', async () => {
     const path = join(dir, 'all.ndjson');
     const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 1 }, Math.random, now);
-    log.record({ flagKey: 'new_payment_processor', enabled: true, reason: 'ROLLOUT_IN', bucket: 7, flagVersion: 3 }, { userId: 'alice@example.com', segment: 'eu' });
+    log.record(
+      { flagKey: 'new_payment_processor', enabled: true, reason: 'ROLLOUT_IN', bucket: 7, flagVersion: 3 },
+      { userId: 'alice@example.com', segment: 'eu' },
+    );
     log.record({ flagKey: 'ops.kill', enabled: false, reason: 'KILL_SWITCH', flagVersion: 9 }, {});
     await log.close();
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain('alice@example.com');
-    expect(text.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([
-      { time: '2026-11-25T12:00:00.000Z', msg: 'decision', flag: 'new_payment_processor', flagVersion: 3, enabled: true, reason: 'ROLLOUT_IN', bucket: 7, userHash: hashUserId('alice@example.com'), segment: 'eu' },
-      { time: '2026-11-25T12:00:00.000Z', msg: 'decision', flag: 'ops.kill', flagVersion: 9, enabled: false, reason: 'KILL_SWITCH', userHash: null },
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      {
+        time: '2026-11-25T12:00:00.000Z',
+        msg: 'decision',
+        flag: 'new_payment_processor',
+        flagVersion: 3,
+        enabled: true,
+        reason: 'ROLLOUT_IN',
+        bucket: 7,
+        userHash: hashUserId('alice@example.com'),
+        segment: 'eu',
+      },
+      {
+        time: '2026-11-25T12:00:00.000Z',
+        msg: 'decision',
+        flag: 'ops.kill',
+        flagVersion: 9,
+        enabled: false,
+        reason: 'KILL_SWITCH',
+        userHash: null,
+      },
     ]);
   });
 
@@ -26,9 +52,15 @@ describe('DecisionLog', () => {
     const path = join(dir, 'sampled.ndjson');
     const draws = [0.05, 0.5, 0.09, 0.99];
     const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 0.1 }, () => draws.shift()!, now);
-    for (let i = 0; i < 4; i++) log.record({ flagKey: `f${i}`, enabled: false, reason: 'DISABLED', flagVersion: 1 }, {});
+    for (let i = 0; i < 4; i++)
+      log.record({ flagKey: `f${i}`, enabled: false, reason: 'DISABLED', flagVersion: 1 }, {});
     await log.close();
-    expect(readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).flag)).toEqual(['f0', 'f2']);
+    expect(
+      readFileSync(path, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).flag),
+    ).toEqual(['f0', 'f2']);
   });
 
   it('hashes the same id the same way across runs, and different ids differently', () => {
@@ -40,7 +72,10 @@ describe('DecisionLog', () => {
   it('reads FLAGLEDGER_DECISION_LOG and its sample rate, off by default', () => {
     expect(parseDecisionLogConfig(undefined, undefined)).toBeNull();
     expect(parseDecisionLogConfig('stdout', '0.25')).toEqual({ target: { kind: 'stdout' }, sampleRate: 0.25 });
-    expect(parseDecisionLogConfig('file:/var/log/decisions.ndjson', undefined)).toEqual({ target: { kind: 'file', path: '/var/log/decisions.ndjson' }, sampleRate: 1 });
+    expect(parseDecisionLogConfig('file:/var/log/decisions.ndjson', undefined)).toEqual({
+      target: { kind: 'file', path: '/var/log/decisions.ndjson' },
+      sampleRate: 1,
+    });
     expect(() => parseDecisionLogConfig('syslog', undefined)).toThrow(/^FLAGLEDGER_DECISION_LOG:/);
     expect(() => parseDecisionLogConfig('stdout', '0')).toThrow(/^FLAGLEDGER_DECISION_LOG_SAMPLE:/);
   });

@@ -64,12 +64,17 @@ export function hashUserId(userId: string): string {
 }
 
 /** FLAGLEDGER_DECISION_LOG(_SAMPLE) → config; null when the log is off (the default). */
-export function parseDecisionLogConfig(target: string | undefined, sample: string | undefined): DecisionLogConfig | null {
+export function parseDecisionLogConfig(
+  target: string | undefined,
+  sample: string | undefined,
+): DecisionLogConfig | null {
   const value = target?.trim();
   if (!value) return null;
   const rate = sample === undefined || sample.trim() === '' ? 1 : Number(sample);
-  if (!(rate > 0 && rate <= 1)) throw new Error(`FLAGLEDGER_DECISION_LOG_SAMPLE: must be a number in (0, 1], got '${sample}'`);
+  if (!(rate > 0 && rate <= 1))
+    throw new Error(`FLAGLEDGER_DECISION_LOG_SAMPLE: must be a number in (0, 1], got '${sample}'`);
   if (value === 'stdout') return { target: { kind: 'stdout' }, sampleRate: rate };
-  if (value.startsWith('file:') && value.length > 'file:'.length) return { target: { kind: 'file', path: value.slice('file:'.length) }, sampleRate: rate };
+  if (value.startsWith('file:') && value.length > 'file:'.length)
+    return { target: { kind: 'file', path: value.slice('file:'.length) }, sampleRate: rate };
   throw new Error(`FLAGLEDGER_DECISION_LOG: must be 'stdout' or 'file:<path>', got '${value}'`);
 }

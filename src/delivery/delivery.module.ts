@@ -13,7 +13,11 @@ export class DeliveryModule {
       module: DeliveryModule,
       imports: [FlagsModule],
       controllers: [DeliveryController],
-      providers: [{ provide: DELIVERY_OPTIONS, useValue: Object.freeze({ ...DEFAULT_DELIVERY_OPTIONS, ...options }) }, FlagStreams, MissedFlagChanges],
+      providers: [
+        { provide: DELIVERY_OPTIONS, useValue: Object.freeze({ ...DEFAULT_DELIVERY_OPTIONS, ...options }) },
+        FlagStreams,
+        MissedFlagChanges,
+      ],
       exports: [FlagStreams],
     };
   }

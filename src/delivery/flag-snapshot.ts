@@ -12,6 +12,8 @@ export interface FlagSnapshot {
  * committed event can be applied in between. Archived flags are left out, sorted by key.
  */
 export function takeFlagSnapshot(reader: FlagStateReader): FlagSnapshot {
-  const flags = [...reader.all()].filter((flag) => !flag.archived).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const flags = [...reader.all()]
+    .filter((flag) => !flag.archived)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { headSeq: reader.appliedSeq, flags };
 }

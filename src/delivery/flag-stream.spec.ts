@@ -26,7 +26,12 @@ class FakeSink implements EventSink {
 }
 
 const change = (seq: number, description = ''): FlagFrame =>
-  flagFrame({ seq, key: 'checkout', type: 'FlagEnabled', flag: { key: 'checkout', version: seq, description } as FlagState });
+  flagFrame({
+    seq,
+    key: 'checkout',
+    type: 'FlagEnabled',
+    flag: { key: 'checkout', version: seq, description } as FlagState,
+  });
 
 function open(sink: FakeSink, options = DEFAULT_DELIVERY_OPTIONS): { stream: FlagStream; ends: FlagStreamEnd[] } {
   const ends: FlagStreamEnd[] = [];

@@ -7,8 +7,8 @@ import { flagFrame, toFlagChange, type FlagFrame } from './flag-change.js';
 import { takeFlagSnapshot } from './flag-snapshot.js';
 import { FlagStream, type EventSink, type FlagStreamEnd } from './flag-stream.js';
 import { MissedFlagChanges } from './missed-flag-changes.js';
-import { TooManyStreamsError } from './too-many-streams.error.js';
 import { resumePoint } from './resume-point.js';
+import { TooManyStreamsError } from './too-many-streams.error.js';
 
 /** An HTTP response the stream's headers were already sent on; 'close' fires when the client goes away. */
 export interface StreamResponse extends EventSink {
@@ -45,7 +45,8 @@ export class FlagStreams implements BeforeApplicationShutdown {
   /** Throws when `principal` may not open another stream; call in the same tick as open(). */
   admit(principal: string): void {
     const open = this.openPerPrincipal.get(principal) ?? 0;
-    if (open >= this.options.maxStreamsPerPrincipal) throw new TooManyStreamsError(principal, this.options.maxStreamsPerPrincipal);
+    if (open >= this.options.maxStreamsPerPrincipal)
+      throw new TooManyStreamsError(principal, this.options.maxStreamsPerPrincipal);
   }
 
   /**
@@ -59,7 +60,12 @@ export class FlagStreams implements BeforeApplicationShutdown {
       unsubscribe();
       this.streams.delete(stream);
       this.countStream(principal, -1);
-      this.logger.log({ msg: 'stream closed', reason, open: this.streams.size, durationMs: Math.round(performance.now() - opened) });
+      this.logger.log({
+        msg: 'stream closed',
+        reason,
+        open: this.streams.size,
+        durationMs: Math.round(performance.now() - opened),
+      });
     });
     this.streams.add(stream);
     this.countStream(principal, +1);
@@ -74,7 +80,13 @@ export class FlagStreams implements BeforeApplicationShutdown {
 
     const headSeq = this.flags.appliedSeq;
     const start = resumePoint(lastEventId, headSeq);
-    this.logger.log({ msg: 'stream opened', lastEventId: lastEventId ?? null, headSeq, start: start.kind, open: this.streams.size });
+    this.logger.log({
+      msg: 'stream opened',
+      lastEventId: lastEventId ?? null,
+      headSeq,
+      start: start.kind,
+      open: this.streams.size,
+    });
     if (start.kind === 'snapshot') {
       stream.startWithSnapshot(takeFlagSnapshot(this.flags));
       return;
@@ -83,7 +95,12 @@ export class FlagStreams implements BeforeApplicationShutdown {
       const changes = await this.missed.read(start.afterSeq, headSeq);
       stream.startWithReplay(start.afterSeq, headSeq, changes.map(flagFrame));
     } catch (error) {
-      this.logger.error({ msg: 'stream replay failed', afterSeq: start.afterSeq, headSeq, error: error instanceof Error ? error.message : String(error) });
+      this.logger.error({
+        msg: 'stream replay failed',
+        afterSeq: start.afterSeq,
+        headSeq,
+        error: error instanceof Error ? error.message : String(error),
+      });
       stream.end('failed');
     }
   }

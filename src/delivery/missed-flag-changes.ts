@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/database.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { foldFlagEvents } from '../flags/flag-event-folding.js';
-import { isFlagEventType } from '../flags/flag.events.js';
 import type { FlagState } from '../flags/flag-state.js';
+import { isFlagEventType } from '../flags/flag.events.js';
 import { readFlagStateAt } from '../flags/time-travel/flag-state-at.js';
 import { toFlagChange, type FlagChange } from './flag-change.js';
 
@@ -25,9 +25,12 @@ export class MissedFlagChanges {
   async read(afterSeq: number, untilSeq: number): Promise<FlagChange[]> {
     if (untilSeq <= afterSeq) return [];
     // Seqs are gapless, so this is exactly the range; the caller bounds it (MAX_RESUME_GAP).
-    const events = (await this.store.readAll(afterSeq, untilSeq - afterSeq)).filter((e) => e.seq <= untilSeq && isFlagEventType(e.type));
+    const events = (await this.store.readAll(afterSeq, untilSeq - afterSeq)).filter(
+      (e) => e.seq <= untilSeq && isFlagEventType(e.type),
+    );
     const states = new Map<string, FlagState | undefined>();
-    for (const key of new Set(events.map((e) => e.streamId))) states.set(key, await readFlagStateAt(this.db, key, { seq: afterSeq }));
+    for (const key of new Set(events.map((e) => e.streamId)))
+      states.set(key, await readFlagStateAt(this.db, key, { seq: afterSeq }));
     return events.map((event) => {
       const state = foldFlagEvents(states.get(event.streamId), [event])!;
       states.set(event.streamId, state);

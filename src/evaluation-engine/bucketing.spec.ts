@@ -11,8 +11,24 @@ const ids: Record<string, string[]> = {
   ascii: ['alice', 'bob', 'user-1', 'A', '', 'x'.repeat(300), 'with space', 'tab\there'],
   numeric: ['0', '1', '42', '1234567890', '-17', '3.14', '18446744073709551616'],
   email: ['alice@example.com', 'o.reilly+tag@sub.example.co.uk', 'UPPER@EXAMPLE.COM'],
-  uuid: ['3f2504e0-4f89-11d3-9a0c-0305e82c3301', '00000000-0000-0000-0000-000000000000', 'b4c0ffee-dead-4bad-8eed-123456789abc'],
-  nonAscii: ['José', 'Zoë Ångström', 'Łódź', 'ユーザー', '用户一号', '사용자', 'مستخدم', '😀', 'user-👩‍💻-1', '\u0000nul', '\uffff'],
+  uuid: [
+    '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+    '00000000-0000-0000-0000-000000000000',
+    'b4c0ffee-dead-4bad-8eed-123456789abc',
+  ],
+  nonAscii: [
+    'José',
+    'Zoë Ångström',
+    'Łódź',
+    'ユーザー',
+    '用户一号',
+    '사용자',
+    'مستخدم',
+    '😀',
+    'user-👩‍💻-1',
+    '\u0000nul',
+    '\uffff',
+  ],
 };
 const keys = ['new_payment_processor', 'a', 'k.e-y_9', 'recommendation_v2'];
 
@@ -21,7 +37,11 @@ describe('rolloutBucket', () => {
     it(`equals Unleash's normalizedValue for ${kind} ids`, () => {
       for (const key of keys) {
         for (const id of values) {
-          expect({ key, id, bucket: rolloutBucket(key, id) }).toEqual({ key, id, bucket: normalizedStrategyValue(id, key) });
+          expect({ key, id, bucket: rolloutBucket(key, id) }).toEqual({
+            key,
+            id,
+            bucket: normalizedStrategyValue(id, key),
+          });
         }
       }
     });
@@ -41,10 +61,25 @@ describe('rolloutBucket', () => {
 
   it('stays equal whatever the previous call hashed: another key, a key that is a prefix of this one, an id that grew the buffer', () => {
     const calls: [string, string][] = [
-      ['ab', 'user-1'], ['a', 'user-1'], ['ab', 'user-2'], ['ab', 'user-3'], ['new_payment_processor', 'u'],
-      ['new_payment_processor', 'x'.repeat(300)], ['new_payment_processor', 'user-4'], ['a', 'b'], ['a', 'y'.repeat(100_000)], ['a', 'c'], ['ab', ''], ['ab', 'José'],
+      ['ab', 'user-1'],
+      ['a', 'user-1'],
+      ['ab', 'user-2'],
+      ['ab', 'user-3'],
+      ['new_payment_processor', 'u'],
+      ['new_payment_processor', 'x'.repeat(300)],
+      ['new_payment_processor', 'user-4'],
+      ['a', 'b'],
+      ['a', 'y'.repeat(100_000)],
+      ['a', 'c'],
+      ['ab', ''],
+      ['ab', 'José'],
     ];
-    for (const [key, id] of calls) expect({ key, id, bucket: rolloutBucket(key, id) }).toEqual({ key, id, bucket: normalizedStrategyValue(id, key) });
+    for (const [key, id] of calls)
+      expect({ key, id, bucket: rolloutBucket(key, id) }).toEqual({
+        key,
+        id,
+        bucket: normalizedStrategyValue(id, key),
+      });
   });
 
   it('always lies between 1 and 100', () => {

@@ -9,16 +9,35 @@ const pipe = new StrictValidationPipe();
 async function viaPipe(body: unknown): Promise<unknown> {
   try {
     const request = (await pipe.transform(body, { type: 'body', metatype: EvaluateRequest })) as EvaluateRequest;
-    return { flagKey: request.flagKey, asOf: request.asOf, userId: request.context?.userId, segment: request.context?.segment };
+    return {
+      flagKey: request.flagKey,
+      asOf: request.asOf,
+      userId: request.context?.userId,
+      segment: request.context?.segment,
+    };
   } catch {
     return 'rejected';
   }
 }
 
-const text = (max: number) => fc.oneof(fc.string({ maxLength: 8 }), fc.string({ minLength: max - 2, maxLength: max + 2 }), fc.string({ unit: 'grapheme', maxLength: 4 }));
-const value = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 4 }), fc.constant([]), fc.constant({}), fc.constant(['u']));
+const text = (max: number) =>
+  fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.string({ minLength: max - 2, maxLength: max + 2 }),
+    fc.string({ unit: 'grapheme', maxLength: 4 }),
+  );
+const value = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.string({ maxLength: 4 }),
+  fc.constant([]),
+  fc.constant({}),
+  fc.constant(['u']),
+);
 const key = fc.constantFrom('flagKey', 'context', 'asOf', 'userId', 'segment', 'extra', '__proto__', 'constructor');
-const often = <T,>(likely: fc.Arbitrary<T>, ...rest: fc.Arbitrary<unknown>[]) => fc.oneof({ arbitrary: likely as fc.Arbitrary<unknown>, weight: 4 }, ...rest);
+const often = <T>(likely: fc.Arbitrary<T>, ...rest: fc.Arbitrary<unknown>[]) =>
+  fc.oneof({ arbitrary: likely as fc.Arbitrary<unknown>, weight: 4 }, ...rest);
 const context = often(
   fc.record({ userId: often(text(1024), value), segment: often(text(200), value) }, { requiredKeys: [] }),
   fc.dictionary(key, value, { maxKeys: 3 }),
@@ -26,7 +45,10 @@ const context = often(
 );
 const body = often(
   fc.record({ flagKey: often(text(128), value), context }, { requiredKeys: [] }),
-  fc.record({ flagKey: text(128), context, asOf: fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday') }, { requiredKeys: [] }),
+  fc.record(
+    { flagKey: text(128), context, asOf: fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday') },
+    { requiredKeys: [] },
+  ),
   fc.dictionary(key, fc.oneof(value, context), { maxKeys: 4 }),
   value,
 );
@@ -46,8 +68,18 @@ describe('plainEvaluateRequest (the hand-written fast path of POST /v1/evaluate)
 
   it('leaves anything else to the validation pipe: asOf, unknown or reserved keys, wrong types, strings near their limit', () => {
     for (const body of [
-      undefined, null, [], 'x', { flagKey: 'a', asOf: '2026-01-01T00:00:00Z' }, { flagKey: 'a', extra: 1 }, { flagKey: '' }, { flagKey: 'x'.repeat(129) },
-      { flagKey: 'a', context: null }, { flagKey: 'a', context: [] }, { flagKey: 'a', context: { userId: 42 } }, { flagKey: 'a', context: { plan: 'pro' } },
+      undefined,
+      null,
+      [],
+      'x',
+      { flagKey: 'a', asOf: '2026-01-01T00:00:00Z' },
+      { flagKey: 'a', extra: 1 },
+      { flagKey: '' },
+      { flagKey: 'x'.repeat(129) },
+      { flagKey: 'a', context: null },
+      { flagKey: 'a', context: [] },
+      { flagKey: 'a', context: { userId: 42 } },
+      { flagKey: 'a', context: { plan: 'pro' } },
     ]) {
       expect(plainEvaluateRequest(body)).toBeUndefined();
     }
@@ -63,7 +95,12 @@ describe('plainEvaluateRequest (the hand-written fast path of POST /v1/evaluate)
         const fast = plainEvaluateRequest(parsed);
         if (fast === undefined) return;
         recognised++;
-        expect(await viaPipe(parsed)).toEqual({ flagKey: fast.flagKey, asOf: undefined, userId: fast.context?.userId, segment: fast.context?.segment });
+        expect(await viaPipe(parsed)).toEqual({
+          flagKey: fast.flagKey,
+          asOf: undefined,
+          userId: fast.context?.userId,
+          segment: fast.context?.segment,
+        });
       }),
       { numRuns: 1000 },
     );

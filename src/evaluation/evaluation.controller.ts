@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Optional, Post } from '@nestjs/common';
-import { DECISION_LOG, type DecisionLog } from '../decision-log/decision-log.js';
 import { RequireRole } from '../auth/require-role.decorator.js';
+import { DECISION_LOG, type DecisionLog } from '../decision-log/decision-log.js';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import type { FlagState } from '../flags/flag-state.js';
 import { FlagStateReader } from '../flags/projections/live-flag-states.js';
@@ -35,12 +35,19 @@ export class EvaluationController {
   evaluate(@Body() raw: unknown): EvaluationResult | Promise<EvaluationResult> {
     const plain = plainEvaluateRequest(raw);
     if (plain !== undefined) return this.answer(plain);
-    return (validation.transform(raw, { type: 'body', metatype: EvaluateRequest }) as Promise<EvaluateRequest>).then((body) => this.answer(body));
+    return (validation.transform(raw, { type: 'body', metatype: EvaluateRequest }) as Promise<EvaluateRequest>).then(
+      (body) => this.answer(body),
+    );
   }
 
-  private answer(body: Pick<EvaluateRequest, 'flagKey' | 'context' | 'asOf'>): EvaluationResult | Promise<EvaluationResult> {
+  private answer(
+    body: Pick<EvaluateRequest, 'flagKey' | 'context' | 'asOf'>,
+  ): EvaluationResult | Promise<EvaluationResult> {
     const context = body.context ?? {};
-    if (body.asOf !== undefined) return this.timeTravel.flag(body.flagKey, { asOf: body.asOf }).then((flag) => evaluateFlag(body.flagKey, flag, context));
+    if (body.asOf !== undefined)
+      return this.timeTravel
+        .flag(body.flagKey, { asOf: body.asOf })
+        .then((flag) => evaluateFlag(body.flagKey, flag, context));
     const result = evaluateFlag(body.flagKey, this.flags.get(body.flagKey), context);
     // Only live answers count as evaluations; a question about the past is an audit, not a use.
     this.telemetry.record(result.flagKey, result.reason);
@@ -53,7 +60,8 @@ export class EvaluationController {
   @RequireRole('evaluator')
   evaluateAll(@Body() body: EvaluateAllRequest): EvaluatedAll | Promise<EvaluatedAll> {
     const context = body.context ?? {};
-    if (body.asOf !== undefined) return this.timeTravel.all(body.asOf).then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
+    if (body.asOf !== undefined)
+      return this.timeTravel.all(body.asOf).then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
     const answered = evaluateEach(this.flags.all(), this.flags.appliedSeq, context);
     for (const result of answered.results) {
       this.telemetry.record(result.flagKey, result.reason);

@@ -1,6 +1,14 @@
 import { canonicalJson } from '../shared/canonical-json.js';
 import { eventHash } from './event-hash.js';
-import type { AppendContext, ChainHead, IdempotencyClaim, NewEvent, RecordedResponse, StoredEvent, StoredIdempotentResponse } from './event-store.js';
+import type {
+  AppendContext,
+  ChainHead,
+  IdempotencyClaim,
+  NewEvent,
+  RecordedResponse,
+  StoredEvent,
+  StoredIdempotentResponse,
+} from './event-store.js';
 import type { IdempotencyRecordTable } from './event.table.js';
 
 /**
@@ -44,7 +52,11 @@ export function chainEvents(
 }
 
 /** The row that records a claimed idempotency key with the response its retries get back. */
-export function idempotencyRecord(claim: IdempotencyClaim, response: RecordedResponse, now: Date): IdempotencyRecordTable {
+export function idempotencyRecord(
+  claim: IdempotencyClaim,
+  response: RecordedResponse,
+  now: Date,
+): IdempotencyRecordTable {
   return {
     scope: claim.scope,
     key: claim.key,
@@ -55,6 +67,8 @@ export function idempotencyRecord(claim: IdempotencyClaim, response: RecordedRes
   };
 }
 
-export function toStoredIdempotentResponse(row: Pick<IdempotencyRecordTable, 'fingerprint' | 'status' | 'body'>): StoredIdempotentResponse {
+export function toStoredIdempotentResponse(
+  row: Pick<IdempotencyRecordTable, 'fingerprint' | 'status' | 'body'>,
+): StoredIdempotentResponse {
   return { fingerprint: row.fingerprint, response: { status: row.status, body: JSON.parse(row.body) as unknown } };
 }

@@ -3,12 +3,25 @@ import { CommittedEventFeed } from './committed-event-feed.js';
 import type { EventStore, StoredEvent } from './event-store.js';
 
 const event = (seq: number): StoredEvent => ({
-  seq, streamId: 's', version: seq, type: 'T', schemaVersion: 1, data: {}, actor: 'a', reason: null, at: '', idempotencyKey: null, prevHash: '', hash: `${seq}`,
+  seq,
+  streamId: 's',
+  version: seq,
+  type: 'T',
+  schemaVersion: 1,
+  data: {},
+  actor: 'a',
+  reason: null,
+  at: '',
+  idempotencyKey: null,
+  prevHash: '',
+  hash: `${seq}`,
 });
 
 /** Only readAll is used by the feed: the committed log is the source of truth for gaps. */
 function logOf(committed: StoredEvent[]): EventStore {
-  return { readAll: async (after: number, limit: number) => committed.filter((e) => e.seq > after).slice(0, limit) } as unknown as EventStore;
+  return {
+    readAll: async (after: number, limit: number) => committed.filter((e) => e.seq > after).slice(0, limit),
+  } as unknown as EventStore;
 }
 
 describe('CommittedEventFeed', () => {
@@ -68,10 +81,12 @@ describe('CommittedEventFeed', () => {
   it('goes on after a log read failed: the failure reaches only its caller, and the next catch-up reads on', async () => {
     const committed = [event(1), event(2)];
     let failing = true;
-    const store = { readAll: async (after: number, limit: number) => {
-      if (failing) throw new Error('database away');
-      return committed.filter((e) => e.seq > after).slice(0, limit);
-    } } as unknown as EventStore;
+    const store = {
+      readAll: async (after: number, limit: number) => {
+        if (failing) throw new Error('database away');
+        return committed.filter((e) => e.seq > after).slice(0, limit);
+      },
+    } as unknown as EventStore;
     const feed = new CommittedEventFeed(store);
     const seen: number[] = [];
     feed.subscribe((events) => seen.push(...events.map((e) => e.seq)));

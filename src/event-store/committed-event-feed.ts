@@ -89,7 +89,9 @@ export class CommittedEventFeed {
       try {
         listener(events);
       } catch (error) {
-        this.logger.error(`listener failed on seq ${events[0]!.seq}–${events[events.length - 1]!.seq}: ${String(error)}`);
+        this.logger.error(
+          `listener failed on seq ${events[0]!.seq}–${events[events.length - 1]!.seq}: ${String(error)}`,
+        );
       }
     }
     this.deliveredSeq = events[events.length - 1]!.seq;

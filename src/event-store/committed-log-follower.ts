@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { DATABASE, POSTGRES_URL, type Database } from '../database/database.js';
@@ -77,7 +84,9 @@ export class CommittedLogFollower implements OnApplicationBootstrap, BeforeAppli
     this.reading = true;
     this.feed
       .catchUp()
-      .catch((error: unknown) => this.logger.warn({ msg: 'reading the committed log failed; the next poll retries', error: String(error) }))
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'reading the committed log failed; the next poll retries', error: String(error) }),
+      )
       .finally(() => {
         this.reading = false;
         if (this.wokenWhileReading) {
@@ -119,7 +128,11 @@ export class CommittedLogFollower implements OnApplicationBootstrap, BeforeAppli
     client.end().catch(() => undefined);
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, this.options.reconnectMs[1]);
-    this.logger.warn({ msg: 'LISTEN connection lost; polling until it is back', retryInMs: delay, ...(error === undefined ? {} : { error: String(error) }) });
+    this.logger.warn({
+      msg: 'LISTEN connection lost; polling until it is back',
+      retryInMs: delay,
+      ...(error === undefined ? {} : { error: String(error) }),
+    });
     this.reconnect = setTimeout(() => {
       this.reconnect = undefined;
       void this.listen();

@@ -12,9 +12,15 @@ import { ProjectionRegistry } from './projection-registry.js';
 import { SqliteEventStore, type SqliteReaderFactory } from './sqlite/sqlite.event-store.js';
 
 /** The event store for the database DatabaseModule opened: SQLite's (with its read-only connections) or PostgreSQL's. */
-function createEventStore(db: Kysely<Database>, registry: ProjectionRegistry, clock: Clock, openReader: SqliteReaderFactory | undefined): EventStore {
+function createEventStore(
+  db: Kysely<Database>,
+  registry: ProjectionRegistry,
+  clock: Clock,
+  openReader: SqliteReaderFactory | undefined,
+): EventStore {
   if (dialectOf(db) === 'postgres') return new PostgresEventStore(db, registry, clock);
-  if (openReader === undefined) throw new Error('the SQLite event store needs SQLITE_READER_FACTORY (DatabaseModule.forSqlite provides it)');
+  if (openReader === undefined)
+    throw new Error('the SQLite event store needs SQLITE_READER_FACTORY (DatabaseModule.forSqlite provides it)');
   return new SqliteEventStore(db, registry, clock, openReader);
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { DomainError } from '../shared/domain-error.js';
 import type { Database } from '../database/database.js';
+import { DomainError } from '../shared/domain-error.js';
 
 /** An event as a decider emits it, before the store gives it its envelope. */
 export interface NewEvent {
@@ -103,7 +103,12 @@ export interface EventStore {
    * not exist), assigns seq and version, chains the hashes, applies the registered projections and
    * records the idempotency claim. Either all of it is durable or none of it is written.
    */
-  append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult>;
+  append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    context: AppendContext,
+  ): Promise<AppendResult>;
   readStream(streamId: string): Promise<StoredEvent[]>;
   /** Events with seq > afterSeq, in seq order, at most `limit` of them. */
   readAll(afterSeq: number, limit: number): Promise<StoredEvent[]>;

@@ -57,7 +57,9 @@ export class GroupCommit {
     let group: PendingAppend[] = [];
     let outcomes: AppendOutcome[];
     try {
-      outcomes = await this.commitGroup(() => (group = only !== undefined ? [only] : this.pending.splice(0, MAX_GROUP)));
+      outcomes = await this.commitGroup(
+        () => (group = only !== undefined ? [only] : this.pending.splice(0, MAX_GROUP)),
+      );
     } catch (error) {
       if (group.length === 1) return group[0]!.reject(error);
       for (const append of group) await this.commit(append);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/database.js';
-import type { Clock } from '../shared/clock.js';
 import { chunks } from '../shared/chunks.js';
+import type { Clock } from '../shared/clock.js';
 import { chainEvents, idempotencyRecord, toStoredIdempotentResponse } from './append-plan.js';
 import {
   GENESIS_HASH,
@@ -35,7 +35,9 @@ export interface AppendRequest {
 }
 
 /** How one append ended inside its transaction: a result to hand back, or the refusal to throw. */
-export type AppendOutcome = { result: AppendResult; refusal?: undefined } | { result?: undefined; refusal: VersionConflictError | IdempotencyKeyReusedError };
+export type AppendOutcome =
+  | { result: AppendResult; refusal?: undefined }
+  | { result?: undefined; refusal: VersionConflictError | IdempotencyKeyReusedError };
 
 /**
  * The statements an append runs that a store may do its own way (SQLite carries the head through a
@@ -76,13 +78,20 @@ export async function stageAppend(
     }
   }
   const actualVersion = await statements.streamVersion(trx, streamId);
-  if (actualVersion !== expectedVersion) return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
+  if (actualVersion !== expectedVersion)
+    return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
 
-  const stored = events.length === 0 ? [] : chainEvents(await statements.head(trx), streamId, actualVersion, events, context, clock.now());
+  const stored =
+    events.length === 0
+      ? []
+      : chainEvents(await statements.head(trx), streamId, actualVersion, events, context, clock.now());
   if (stored.length > 0) await statements.insertEvents(trx, stored);
   if (claim === undefined) return { result: { kind: 'appended', events: stored } };
   const response = claim.render(stored);
-  await trx.insertInto('idempotency_records').values(idempotencyRecord(claim, response, clock.now())).execute();
+  await trx
+    .insertInto('idempotency_records')
+    .values(idempotencyRecord(claim, response, clock.now()))
+    .execute();
   return { result: { kind: 'appended', events: stored, response } };
 }
 
@@ -92,7 +101,11 @@ export function appendedEvents(outcomes: readonly AppendOutcome[]): StoredEvent[
 }
 
 /** Applies each projection to `events`, then moves their checkpoints to the last of them, in the caller's transaction. */
-export async function runProjections(trx: Kysely<Database>, projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
+export async function runProjections(
+  trx: Kysely<Database>,
+  projections: readonly TransactionalProjection[],
+  events: readonly StoredEvent[],
+): Promise<void> {
   if (events.length === 0 || projections.length === 0) return;
   const lastSeq = events[events.length - 1]!.seq;
   for (const projection of projections) await projection.apply(trx, events);
@@ -104,7 +117,12 @@ export async function runProjections(trx: Kysely<Database>, projections: readonl
 }
 
 export async function readHead(db: Kysely<Database>): Promise<ChainHead> {
-  const row = await db.selectFrom('events').select(['seq', 'hash', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('events')
+    .select(['seq', 'hash', 'at'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row === undefined ? { seq: 0, hash: GENESIS_HASH, at: null } : { seq: row.seq, hash: row.hash, at: row.at };
 }
 
@@ -117,7 +135,11 @@ export async function streamVersion(db: Kysely<Database>, streamId: string): Pro
   return Number(row?.version ?? 0);
 }
 
-export async function findIdempotentResponse(db: Kysely<Database>, scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
+export async function findIdempotentResponse(
+  db: Kysely<Database>,
+  scope: string,
+  key: string,
+): Promise<StoredIdempotentResponse | undefined> {
   const row = await db
     .selectFrom('idempotency_records')
     .select(['fingerprint', 'status', 'body'])
@@ -133,7 +155,13 @@ export async function readStream(db: Kysely<Database>, streamId: string): Promis
 }
 
 export async function readAll(db: Kysely<Database>, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
   return rows.map(toStoredEvent);
 }
 
@@ -144,7 +172,12 @@ export async function readAll(db: Kysely<Database>, afterSeq: number, limit: num
 export abstract class KyselyEventStore implements EventStore {
   constructor(protected readonly db: Kysely<Database>) {}
 
-  abstract append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult>;
+  abstract append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    context: AppendContext,
+  ): Promise<AppendResult>;
   abstract iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
   abstract applyProjections(work: readonly ProjectionWork[]): Promise<void>;
 

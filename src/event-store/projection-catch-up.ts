@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/database.js';
+import { batches } from './batches.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { ProjectionRegistry } from './projection-registry.js';
-import { batches } from './batches.js';
 
 /** Large batches: each is one transaction, so one fsync, during catch-up. */
 const BATCH = 5000;
@@ -33,10 +33,14 @@ export class ProjectionCatchUp implements OnModuleInit {
     // One read cursor over the tail of the log; the writes go through the writer's connection meanwhile.
     for await (const events of batches(this.store.iterate({ afterSeq: from }), BATCH)) {
       await this.store.applyProjections(
-        projections.map((projection) => ({ projection, events: events.filter((e) => e.seq > checkpoints.get(projection.name)!) })),
+        projections.map((projection) => ({
+          projection,
+          events: events.filter((e) => e.seq > checkpoints.get(projection.name)!),
+        })),
       );
       seq = events[events.length - 1]!.seq;
     }
-    if (seq !== from) this.logger.log({ msg: 'projections caught up', from, to: seq, projections: projections.map((p) => p.name) });
+    if (seq !== from)
+      this.logger.log({ msg: 'projections caught up', from, to: seq, projections: projections.map((p) => p.name) });
   }
 }

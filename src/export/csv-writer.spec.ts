@@ -26,11 +26,15 @@ describe('CSV writer', () => {
 
   it('writes data as its canonical JSON text (sorted keys), quoted because it holds commas and quotes', () => {
     const line = new CsvWriter().row(event());
-    expect(line).toBe(`7,checkout_v2,3,FlagRolloutChanged,alice,2026-11-25T12:00:00.000Z,ramp,"{""from"":100,""to"":25}",${'a'.repeat(64)},${'b'.repeat(64)}\r\n`);
+    expect(line).toBe(
+      `7,checkout_v2,3,FlagRolloutChanged,alice,2026-11-25T12:00:00.000Z,ramp,"{""from"":100,""to"":25}",${'a'.repeat(64)},${'b'.repeat(64)}\r\n`,
+    );
   });
 
   it('writes a null reason as an empty field', () => {
-    const [record] = parse(new CsvWriter().header() + new CsvWriter().row(event({ reason: null })), { columns: true }) as Record<string, string>[];
+    const [record] = parse(new CsvWriter().header() + new CsvWriter().row(event({ reason: null })), {
+      columns: true,
+    }) as Record<string, string>[];
     expect(record!.reason).toBe('');
   });
 
@@ -73,7 +77,9 @@ describe('CSV writer', () => {
 
   it('round-trips awkward text through a real CSV parser', () => {
     const reason = 'rollback, because "prod" broke\r\nsee INC-7\nand, again';
-    const [record] = parse(new CsvWriter().header() + new CsvWriter().row(event({ reason })), { columns: true }) as Record<string, string>[];
+    const [record] = parse(new CsvWriter().header() + new CsvWriter().row(event({ reason })), {
+      columns: true,
+    }) as Record<string, string>[];
     expect(record!.reason).toBe(reason);
   });
 });

@@ -2,7 +2,18 @@ import type { StoredEvent } from '../event-store/event-store.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import type { ExportWriter } from './export-format.js';
 
-export const CSV_COLUMNS = ['seq', 'streamId', 'version', 'type', 'actor', 'at', 'reason', 'data', 'prevHash', 'hash'] as const;
+export const CSV_COLUMNS = [
+  'seq',
+  'streamId',
+  'version',
+  'type',
+  'actor',
+  'at',
+  'reason',
+  'data',
+  'prevHash',
+  'hash',
+] as const;
 
 /** A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV Injection"). */
 const FORMULA_TRIGGER = /^[=+\-@\t\r]/;

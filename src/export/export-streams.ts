@@ -47,5 +47,8 @@ export class ExportStreams {
 
 /** 2026-11-25T12:00:00.000Z → 20261125T120000Z: sortable, and no ':' for file systems that refuse it. */
 function compactUtc(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

@@ -6,7 +6,11 @@ import type { ExportManifestBuilder } from './export-manifest.js';
  * The export's text, piece by piece, pulled at the consumer's pace. Stopping early (return()) closes
  * `events`, and with it the store's cursor.
  */
-export async function* exportText(events: AsyncIterable<StoredEvent>, writer: ExportWriter, manifest: ExportManifestBuilder): AsyncGenerator<string> {
+export async function* exportText(
+  events: AsyncIterable<StoredEvent>,
+  writer: ExportWriter,
+  manifest: ExportManifestBuilder,
+): AsyncGenerator<string> {
   const header = writer.header();
   if (header !== '') yield header;
   for await (const event of events) {

@@ -28,7 +28,15 @@ export class ExportController {
     try {
       const outcome = await writeWithBackpressure(res, text);
       const { count, filters } = manifest.build();
-      this.logger.log({ msg: 'export', format: writer.extension, filters, rows: count, headSeq: head.seq, outcome, durationMs: Math.round(performance.now() - started) });
+      this.logger.log({
+        msg: 'export',
+        format: writer.extension,
+        filters,
+        rows: count,
+        headSeq: head.seq,
+        outcome,
+        durationMs: Math.round(performance.now() - started),
+      });
     } catch (error) {
       // Nothing sent yet: the exception filter can still answer with problem+json.
       if (!res.headersSent) {
@@ -37,7 +45,10 @@ export class ExportController {
       }
       // Too late for a status: cut the connection so the client sees a truncated transfer, never a
       // short file that looks complete (the exception filter would end() the response cleanly).
-      this.logger.error({ msg: 'export failed after streaming started', error: error instanceof Error ? error.message : String(error) });
+      this.logger.error({
+        msg: 'export failed after streaming started',
+        error: error instanceof Error ? error.message : String(error),
+      });
       res.destroy();
     }
   }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ExportController } from './export.controller.js';
 import { ExportStreams } from './export-streams.js';
+import { ExportController } from './export.controller.js';
 
 @Module({ controllers: [ExportController], providers: [ExportStreams], exports: [ExportStreams] })
 export class ExportModule {}

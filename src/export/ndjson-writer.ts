@@ -15,7 +15,8 @@ export class NdjsonWriter implements ExportWriter {
   }
 
   row(event: StoredEvent): string {
-    const { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash } = event;
+    const { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash } =
+      event;
     return `${JSON.stringify({ seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash })}\n`;
   }
 

@@ -31,7 +31,11 @@ const DEFAULT_STALL_TIMEOUT_MS = 60_000;
  * client goes away it stops pulling and return()s the iterator (closing whatever it reads from).
  * Errors from `pieces` propagate; the caller decides how to fail the response.
  */
-export async function writeWithBackpressure(sink: TextSink, pieces: AsyncIterable<string>, options: WriteOptions = {}): Promise<WriteOutcome> {
+export async function writeWithBackpressure(
+  sink: TextSink,
+  pieces: AsyncIterable<string>,
+  options: WriteOptions = {},
+): Promise<WriteOutcome> {
   const batchChars = options.batchChars ?? DEFAULT_BATCH_CHARS;
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   let pending = '';

@@ -7,7 +7,8 @@ import { sha256Hex } from '../shared/sha256.js';
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (match === null) throw new ValidationFailedError([{ field: 'If-Match', message: 'must be a flag version in quotes, e.g. "3"' }]);
+  if (match === null)
+    throw new ValidationFailedError([{ field: 'If-Match', message: 'must be a flag version in quotes, e.g. "3"' }]);
   return Number(match[1]);
 }
 
@@ -20,6 +21,8 @@ export function parseIdempotency(request: Request): { key: string; fingerprint: 
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
     throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
   }
-  const fingerprint = sha256Hex(canonicalJson({ method: request.method, path: request.path, body: request.body ?? {} }));
+  const fingerprint = sha256Hex(
+    canonicalJson({ method: request.method, path: request.path, body: request.body ?? {} }),
+  );
   return { key, fingerprint };
 }

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../event-store/event-store.js';
-import type { FlagEvent } from './flag.events.js';
 import { evolveFlagState, type FlagState } from './flag-state.js';
+import type { FlagEvent } from './flag.events.js';
 
 /** Folds committed envelopes of one flag's stream into its state. */
 export function foldFlagEvents(state: FlagState | undefined, events: readonly StoredEvent[]): FlagState | undefined {

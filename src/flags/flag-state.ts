@@ -23,7 +23,11 @@ export interface EventEnvelopeFacts {
  * Folds one committed event into the state. Pure, so the write side, the projections and time travel
  * all agree by construction.
  */
-export function evolveFlagState(state: FlagState | undefined, event: FlagEvent, envelope: EventEnvelopeFacts): FlagState {
+export function evolveFlagState(
+  state: FlagState | undefined,
+  event: FlagEvent,
+  envelope: EventEnvelopeFacts,
+): FlagState {
   if (event.type === 'FlagCreated') {
     const d = event.data;
     return {

@@ -1,7 +1,7 @@
+import { evolveFlagState, type FlagState } from './flag-state.js';
 import type { FlagCommand } from './flag.commands.js';
 import { decideFlag } from './flag.decider.js';
 import type { FlagEvent } from './flag.events.js';
-import { evolveFlagState, type FlagState } from './flag-state.js';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 const KEY = 'new_payment_processor';
@@ -36,7 +36,10 @@ function given(...events: FlagEvent[]) {
           decideFlag(KEY, command, state, NOW);
         } catch (error) {
           expect(error).toMatchObject({ code });
-          if (field) expect((error as { errors: { field: string }[] }).errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+          if (field)
+            expect((error as { errors: { field: string }[] }).errors).toEqual(
+              expect.arrayContaining([expect.objectContaining({ field })]),
+            );
           return;
         }
         throw new Error(`expected ${code}, but the command was accepted`);
@@ -50,21 +53,33 @@ const archived: FlagEvent = { type: 'FlagArchived', data: { from: false, to: tru
 
 describe('decideFlag', () => {
   it('creates a flag with the SPEC defaults', () => {
-    given().when({ kind: 'create', input: { key: KEY, type: 'release', owner: 'payments', expiresAt: '2027-01-01T00:00:00Z' } }).then([created]);
+    given()
+      .when({
+        kind: 'create',
+        input: { key: KEY, type: 'release', owner: 'payments', expiresAt: '2027-01-01T00:00:00Z' },
+      })
+      .then([created]);
   });
 
   it('refuses to create a key that exists', () => {
-    given(created).when({ kind: 'create', input: { key: KEY, type: 'release', owner: 'x', expiresAt: '2027-01-01T00:00:00Z' } }).thenFails('FLAG_EXISTS', 'key');
+    given(created)
+      .when({ kind: 'create', input: { key: KEY, type: 'release', owner: 'x', expiresAt: '2027-01-01T00:00:00Z' } })
+      .thenFails('FLAG_EXISTS', 'key');
   });
 
   it.each(['release', 'experiment'] as const)('requires expiresAt for %s flags', (type) => {
-    given().when({ kind: 'create', input: { key: KEY, type, owner: 'x' } }).thenFails('VALIDATION_FAILED', 'expiresAt');
+    given()
+      .when({ kind: 'create', input: { key: KEY, type, owner: 'x' } })
+      .thenFails('VALIDATION_FAILED', 'expiresAt');
   });
 
   it('suggests the configured lifetime when a temporary flag comes without expiresAt, and decides nothing for the owner', () => {
-    const attempt = (rules?: Parameters<typeof decideFlag>[4]) => () => decideFlag(KEY, { kind: 'create', input: { key: KEY, type: 'experiment', owner: 'x' } }, undefined, NOW, rules);
+    const attempt = (rules?: Parameters<typeof decideFlag>[4]) => () =>
+      decideFlag(KEY, { kind: 'create', input: { key: KEY, type: 'experiment', owner: 'x' } }, undefined, NOW, rules);
     expect(attempt()).toThrow('the usual lifetime is 40 days: 2027-01-04T12:00:00.000Z');
-    expect(attempt({ suggestedLifetimeDays: { experiment: 14 } })).toThrow('the usual lifetime is 14 days: 2026-12-09T12:00:00.000Z');
+    expect(attempt({ suggestedLifetimeDays: { experiment: 14 } })).toThrow(
+      'the usual lifetime is 14 days: 2026-12-09T12:00:00.000Z',
+    );
   });
 
   it.each(['operational', 'permission'] as const)('lets %s flags live without expiresAt', (type) => {
@@ -72,7 +87,9 @@ describe('decideFlag', () => {
   });
 
   it('refuses an expiresAt that is not in the future', () => {
-    given().when({ kind: 'create', input: { key: KEY, type: 'release', owner: 'x', expiresAt: NOW.toISOString() } }).thenFails('VALIDATION_FAILED', 'expiresAt');
+    given()
+      .when({ kind: 'create', input: { key: KEY, type: 'release', owner: 'x', expiresAt: NOW.toISOString() } })
+      .thenFails('VALIDATION_FAILED', 'expiresAt');
   });
 
   it('rejects commands on a flag that does not exist', () => {
@@ -85,12 +102,16 @@ describe('decideFlag', () => {
   });
 
   it('disables an enabled flag and does nothing to a disabled one', () => {
-    given(created, enabled).when({ kind: 'disable' }).then([{ type: 'FlagDisabled', data: { from: true, to: false } }]);
+    given(created, enabled)
+      .when({ kind: 'disable' })
+      .then([{ type: 'FlagDisabled', data: { from: true, to: false } }]);
     given(created).when({ kind: 'disable' }).then([]);
   });
 
   it('engages and releases the kill switch once each', () => {
-    given(created).when({ kind: 'engageKillSwitch' }).then([{ type: 'FlagKillSwitchEngaged', data: { from: false, to: true } }]);
+    given(created)
+      .when({ kind: 'engageKillSwitch' })
+      .then([{ type: 'FlagKillSwitchEngaged', data: { from: false, to: true } }]);
     given(created).when({ kind: 'releaseKillSwitch' }).then([]);
     given(created, { type: 'FlagKillSwitchEngaged', data: { from: false, to: true } })
       .when({ kind: 'releaseKillSwitch' })
@@ -98,12 +119,16 @@ describe('decideFlag', () => {
   });
 
   it('records the rollout change from → to, and nothing for the same percentage', () => {
-    given(created).when({ kind: 'changeRollout', percentage: 10 }).then([{ type: 'FlagRolloutChanged', data: { from: 100, to: 10 } }]);
+    given(created)
+      .when({ kind: 'changeRollout', percentage: 10 })
+      .then([{ type: 'FlagRolloutChanged', data: { from: 100, to: 10 } }]);
     given(created).when({ kind: 'changeRollout', percentage: 100 }).then([]);
   });
 
   it('records segment changes, and nothing for the same list', () => {
-    given(created).when({ kind: 'changeSegments', segments: ['a', 'b'] }).then([{ type: 'FlagSegmentsChanged', data: { from: [], to: ['a', 'b'] } }]);
+    given(created)
+      .when({ kind: 'changeSegments', segments: ['a', 'b'] })
+      .then([{ type: 'FlagSegmentsChanged', data: { from: [], to: ['a', 'b'] } }]);
     given(created).when({ kind: 'changeSegments', segments: [] }).then([]);
   });
 
@@ -111,21 +136,34 @@ describe('decideFlag', () => {
     given(created)
       .when({ kind: 'changeDetails', changes: { owner: 'payments', ticket: 'PAY-1', description: undefined } })
       .then([{ type: 'FlagDetailsChanged', data: { from: { ticket: null }, to: { ticket: 'PAY-1' } } }]);
-    given(created).when({ kind: 'changeDetails', changes: { owner: 'payments' } }).then([]);
+    given(created)
+      .when({ kind: 'changeDetails', changes: { owner: 'payments' } })
+      .then([]);
   });
 
   it('extends an expiry, normalised to ISO, but never to the past or to none for a release flag', () => {
     given(created)
       .when({ kind: 'changeDetails', changes: { expiresAt: '2027-02-01T00:00:00Z' } })
-      .then([{ type: 'FlagDetailsChanged', data: { from: { expiresAt: '2027-01-01T00:00:00.000Z' }, to: { expiresAt: '2027-02-01T00:00:00.000Z' } } }]);
-    given(created).when({ kind: 'changeDetails', changes: { expiresAt: '2020-01-01T00:00:00Z' } }).thenFails('VALIDATION_FAILED', 'expiresAt');
-    given(created).when({ kind: 'changeDetails', changes: { expiresAt: null } }).thenFails('VALIDATION_FAILED', 'expiresAt');
+      .then([
+        {
+          type: 'FlagDetailsChanged',
+          data: { from: { expiresAt: '2027-01-01T00:00:00.000Z' }, to: { expiresAt: '2027-02-01T00:00:00.000Z' } },
+        },
+      ]);
+    given(created)
+      .when({ kind: 'changeDetails', changes: { expiresAt: '2020-01-01T00:00:00Z' } })
+      .thenFails('VALIDATION_FAILED', 'expiresAt');
+    given(created)
+      .when({ kind: 'changeDetails', changes: { expiresAt: null } })
+      .thenFails('VALIDATION_FAILED', 'expiresAt');
   });
 
   it('archives and restores, each once', () => {
     given(created).when({ kind: 'archive' }).then([archived]);
     given(created, archived).when({ kind: 'archive' }).then([]);
-    given(created, archived).when({ kind: 'restore' }).then([{ type: 'FlagRestored', data: { from: true, to: false } }]);
+    given(created, archived)
+      .when({ kind: 'restore' })
+      .then([{ type: 'FlagRestored', data: { from: true, to: false } }]);
     given(created).when({ kind: 'restore' }).then([]);
   });
 

@@ -1,7 +1,7 @@
+import type { FlagState } from './flag-state.js';
 import type { FlagCommand, CreateFlagInput } from './flag.commands.js';
 import { FlagAlreadyExistsError, FlagArchivedError, FlagNotFoundError, FlagRuleViolationError } from './flag.errors.js';
 import { TEMPORARY_FLAG_TYPES, type FlagDetails, type FlagEvent, type FlagType } from './flag.events.js';
-import type { FlagState } from './flag-state.js';
 import { DEFAULT_FLAG_RULES, type FlagRules } from './flag.rules.js';
 
 /**
@@ -9,7 +9,13 @@ import { DEFAULT_FLAG_RULES, type FlagRules } from './flag.rules.js';
  * the time live here; shape checks (types, lengths, patterns) are the request DTOs' job. A command that
  * would change nothing yields no event.
  */
-export function decideFlag(key: string, command: FlagCommand, state: FlagState | undefined, now: Date, rules: FlagRules = DEFAULT_FLAG_RULES): FlagEvent[] {
+export function decideFlag(
+  key: string,
+  command: FlagCommand,
+  state: FlagState | undefined,
+  now: Date,
+  rules: FlagRules = DEFAULT_FLAG_RULES,
+): FlagEvent[] {
   if (command.kind === 'create') {
     if (state !== undefined) throw new FlagAlreadyExistsError(key);
     return [created(command.input, now, rules)];
@@ -71,8 +77,14 @@ function checkExpiry(type: FlagType, expiresAt: string | null, now: Date, rules:
   if (expiresAt === null) {
     if (TEMPORARY_FLAG_TYPES.includes(type)) {
       const days = rules.suggestedLifetimeDays[type];
-      const suggestion = days === undefined ? '' : ` (the usual lifetime is ${days} days: ${new Date(now.getTime() + days * 86_400_000).toISOString()})`;
-      throw new FlagRuleViolationError('expiresAt', `is required for ${type} flags: they are temporary, so their owner sets when they are removed${suggestion}`);
+      const suggestion =
+        days === undefined
+          ? ''
+          : ` (the usual lifetime is ${days} days: ${new Date(now.getTime() + days * 86_400_000).toISOString()})`;
+      throw new FlagRuleViolationError(
+        'expiresAt',
+        `is required for ${type} flags: they are temporary, so their owner sets when they are removed${suggestion}`,
+      );
     }
     return;
   }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Quer
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { RequireRole } from '../auth/require-role.decorator.js';
+import { FlagUsageReader, type FlagUsage } from '../telemetry/flag-usage.js';
 import { CommandCtx, type CommandContext } from './command-context.decorator.js';
 import { ExecuteFlagCommand } from './commands/execute-flag-command.command.js';
 import { ChangeDetailsRequest } from './commands/requests/change-details.request.dto.js';
@@ -10,16 +11,15 @@ import { ChangeSegmentsRequest } from './commands/requests/change-segments.reque
 import { CommandRequest } from './commands/requests/command.request.dto.js';
 import { CreateFlagRequest } from './commands/requests/create-flag.request.dto.js';
 import { etagOf } from './etag.js';
+import type { FlagState } from './flag-state.js';
 import type { FlagCommand } from './flag.commands.js';
 import { FlagNotFoundError } from './flag.errors.js';
-import type { FlagState } from './flag-state.js';
 import { flagMomentOf, GetFlagQuery } from './get-flag.query.dto.js';
 import { ListFlagsQuery } from './list-flags.query.dto.js';
-import { FlagUsageReader, type FlagUsage } from '../telemetry/flag-usage.js';
-
-type FlagWithUsage = FlagState & FlagUsage;
 import { FlagStateReader } from './projections/live-flag-states.js';
 import { describeMoment, FlagTimeTravel } from './time-travel/flag-time-travel.js';
+
+type FlagWithUsage = FlagState & FlagUsage;
 
 @Controller('v1/flags')
 export class FlagsController {
@@ -34,7 +34,10 @@ export class FlagsController {
   @RequireRole('viewer')
   async list(@Query() query: ListFlagsQuery): Promise<{ flags: (FlagState | FlagWithUsage)[]; headSeq: number }> {
     const includeArchived = query.includeArchived === 'true';
-    const { flags: all, headSeq } = query.asOf === undefined ? { flags: [...this.flags.all()], headSeq: this.flags.appliedSeq } : await this.timeTravel.all(query.asOf);
+    const { flags: all, headSeq } =
+      query.asOf === undefined
+        ? { flags: [...this.flags.all()], headSeq: this.flags.appliedSeq }
+        : await this.timeTravel.all(query.asOf);
     const flags = all
       .filter((f) => (includeArchived || !f.archived) && (query.type === undefined || f.type === query.type))
       .sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -44,7 +47,12 @@ export class FlagsController {
 
   @Get(':key')
   @RequireRole('viewer')
-  async get(@Param('key') key: string, @Query() query: GetFlagQuery, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
+  async get(
+    @Param('key') key: string,
+    @Query() query: GetFlagQuery,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     // A past state is immutable, so its version is as good an ETag as the current one.
     const moment = flagMomentOf(query);
     const flag = moment === undefined ? this.flags.get(key) : await this.timeTravel.flag(key, moment);
@@ -136,9 +144,16 @@ export class FlagsController {
   }
 
   /** Every command: headers → metadata → CommandBus → status, ETag and the recorded body. */
-  private async run(key: string, command: FlagCommand, reason: string | null | undefined, ctx: CommandContext): Promise<unknown> {
+  private async run(
+    key: string,
+    command: FlagCommand,
+    reason: string | null | undefined,
+    ctx: CommandContext,
+  ): Promise<unknown> {
     const { actor, expectedVersion, idempotency, response } = ctx;
-    const outcome = await this.commandBus.execute(new ExecuteFlagCommand(key, command, { actor, reason: reason ?? null, expectedVersion, idempotency }));
+    const outcome = await this.commandBus.execute(
+      new ExecuteFlagCommand(key, command, { actor, reason: reason ?? null, expectedVersion, idempotency }),
+    );
     // The status is the route's own (201 create, 200 otherwise), which is also what a replay recorded.
     const body = outcome.response.body as { flag?: FlagState | null };
     if (body.flag) response.setHeader('ETag', etagOf(body.flag.version));

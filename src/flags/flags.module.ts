@@ -8,7 +8,11 @@ import { FlagStateReader, LiveFlagStates } from './projections/live-flag-states.
 import { FlagTimeTravel } from './time-travel/flag-time-travel.js';
 
 const commandHandlers = [ExecuteFlagCommandHandler];
-const projections = [FlagStateTableProjection, LiveFlagStates, { provide: FlagStateReader, useExisting: LiveFlagStates }];
+const projections = [
+  FlagStateTableProjection,
+  LiveFlagStates,
+  { provide: FlagStateReader, useExisting: LiveFlagStates },
+];
 
 /** The only write side: flag commands in, committed events out, and the current-state projection. */
 @Module({

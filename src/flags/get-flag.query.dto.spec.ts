@@ -24,7 +24,9 @@ describe('GetFlagQuery', () => {
 
   it('refuses asOf and version together, naming version', async () => {
     const errors = await validate(query({ asOf: '2026-11-25T12:00:00Z', version: '3' }), { stopAtFirstError: true });
-    expect(errors.map((e) => [e.property, Object.values(e.constraints ?? {})])).toEqual([['version', ['cannot be combined with asOf: ask for one point in time']]]);
+    expect(errors.map((e) => [e.property, Object.values(e.constraints ?? {})])).toEqual([
+      ['version', ['cannot be combined with asOf: ask for one point in time']],
+    ]);
   });
 
   it('refuses version 0 and anything that is not a positive integer', async () => {

@@ -1,7 +1,7 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { IsDateTime } from '../shared/validators.js';
-import type { FlagType } from './flag.events.js';
 import { IsFlagType } from './commands/requests/flag-field.validators.js';
+import type { FlagType } from './flag.events.js';
 
 export class ListFlagsQuery {
   @IsOptional()

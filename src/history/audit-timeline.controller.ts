@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { RequireRole } from '../auth/require-role.decorator.js';
 import { DATABASE, type Database } from '../database/database.js';
-import { toEventFilter } from './audit-filter.query.dto.js';
 import { toAuditEntry, type AuditEntry } from './audit-entry.mapper.js';
+import { toEventFilter } from './audit-filter.query.dto.js';
 import { pageOf, type Page } from './audit-page.js';
 import { AuditTimelineQuery, pageRequestOf } from './audit-timeline.query.dto.js';
 
@@ -23,7 +23,10 @@ export class AuditTimelineController {
     if (filter.types !== undefined && filter.types.length > 0) select = select.where('type', 'in', filter.types);
     if (filter.from !== undefined) select = select.where('at', '>=', filter.from);
     if (filter.to !== undefined) select = select.where('at', '<=', filter.to);
-    const rows = await select.orderBy('seq').limit(limit + 1).execute();
+    const rows = await select
+      .orderBy('seq')
+      .limit(limit + 1)
+      .execute();
     const page = pageOf(rows, limit);
     return { items: page.items.map(toAuditEntry), nextCursor: page.nextCursor };
   }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/database.js';
 import { dialectSql } from '../database/dialect.js';
-import { chunks } from '../shared/chunks.js';
 import type { StoredEvent, TransactionalProjection } from '../event-store/event-store.js';
 import { ProjectionRegistry } from '../event-store/projection-registry.js';
 import { isFlagEventType, type Change } from '../flags/flag.events.js';
+import { chunks } from '../shared/chunks.js';
 import type { AuditTrailTable } from './audit-trail.table.js';
 
 const COLUMNS = ['seq', 'flag_key', 'version', 'type', 'actor', 'at', 'reason', 'from_value', 'to_value'] as const;
@@ -25,7 +25,17 @@ export class AuditTrailProjection implements TransactionalProjection {
       .filter((e) => isFlagEventType(e.type))
       .map((e) => {
         const { from, to } = e.type === 'FlagCreated' ? { from: null, to: e.data } : (e.data as Change<unknown>);
-        return [e.seq, e.streamId, e.version, e.type, e.actor, e.at, e.reason, JSON.stringify(from), JSON.stringify(to)] as const;
+        return [
+          e.seq,
+          e.streamId,
+          e.version,
+          e.type,
+          e.actor,
+          e.at,
+          e.reason,
+          JSON.stringify(from),
+          JSON.stringify(to),
+        ] as const;
       });
     if (rows.length === 0) return;
     await dialectSql(db, INSERT_ROWS)(db, rows);
@@ -46,7 +56,9 @@ const INSERT_ROWS = {
       .insertInto('audit_trail')
       .columns(COLUMNS)
       .expression(
-        db.selectFrom(sql<{ value: string }>`jsonb_each(jsonb(${JSON.stringify(rows)}))`.as('j')).select(COLUMNS.map((name, i) => column(i).as(name))),
+        db
+          .selectFrom(sql<{ value: string }>`jsonb_each(jsonb(${JSON.stringify(rows)}))`.as('j'))
+          .select(COLUMNS.map((name, i) => column(i).as(name))),
       )
       .execute();
   },
@@ -57,7 +69,11 @@ const INSERT_ROWS = {
     for (const chunk of chunks(rows, 1000)) {
       await db
         .insertInto('audit_trail')
-        .values(chunk.map((row) => Object.fromEntries(COLUMNS.map((name, i) => [name, row[i]])) as unknown as AuditTrailTable))
+        .values(
+          chunk.map(
+            (row) => Object.fromEntries(COLUMNS.map((name, i) => [name, row[i]])) as unknown as AuditTrailTable,
+          ),
+        )
         .execute();
     }
   },

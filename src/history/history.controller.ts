@@ -13,7 +13,12 @@ export class HistoryController {
   @Get(':key/history')
   @RequireRole('viewer')
   async history(@Param('key') key: string): Promise<{ flag: string; entries: AuditEntry[] }> {
-    const rows = await this.db.selectFrom('audit_trail').selectAll().where('flag_key', '=', key).orderBy('seq').execute();
+    const rows = await this.db
+      .selectFrom('audit_trail')
+      .selectAll()
+      .where('flag_key', '=', key)
+      .orderBy('seq')
+      .execute();
     if (rows.length === 0) throw new FlagNotFoundError(key);
     return { flag: key, entries: rows.map(toAuditEntry) };
   }

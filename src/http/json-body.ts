@@ -1,5 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { ValidationFailedError } from '../shared/domain-error.js';
 import { problem, PROBLEM_CONTENT_TYPE, type FieldError } from '../shared/problem-details.js';
 
@@ -10,14 +16,22 @@ export const MAX_JSON_DEPTH = 8;
 const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
 function sendProblem(res: Response, status: number, code: string, detail: string, errors?: FieldError[]): void {
-  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(status, code, detail, errors)));
+  res
+    .status(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem(status, code, detail, errors)));
 }
 
 /** Refuses a body that is not JSON instead of silently ignoring it. */
 function requireJsonContentType(req: Request, res: Response, next: NextFunction): void {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is(JSON_MEDIA_TYPES)) {
-    sendProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `request bodies must be application/json, got '${req.headers['content-type'] ?? 'none'}'`);
+    sendProblem(
+      res,
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `request bodies must be application/json, got '${req.headers['content-type'] ?? 'none'}'`,
+    );
     return;
   }
   next();
@@ -35,9 +49,12 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
     return;
   }
   const e = error as { status?: number; type?: string; message?: string };
-  if (e.type === 'entity.too.large') return sendProblem(res, 413, 'BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-  if (e.type === 'entity.verify.failed') return sendProblem(res, 400, 'INVALID_UTF8', 'request body is not valid UTF-8');
-  if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`);
+  if (e.type === 'entity.too.large')
+    return sendProblem(res, 413, 'BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (e.type === 'entity.verify.failed')
+    return sendProblem(res, 400, 'INVALID_UTF8', 'request body is not valid UTF-8');
+  if (e.type === 'entity.parse.failed')
+    return sendProblem(res, 400, 'MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`);
   const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
   sendProblem(res, status, 'BAD_REQUEST_BODY', e.message ?? 'request body could not be read');
 }
@@ -49,7 +66,8 @@ function tooDeepField(body: unknown): string | undefined {
     const { value, path, depth } = next;
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) return path || 'body';
-    for (const [key, child] of Object.entries(value)) pending.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+    for (const [key, child] of Object.entries(value))
+      pending.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
   }
   return undefined;
 }
@@ -67,5 +85,10 @@ function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
 
 /** The JSON body pipeline, mounted before the routes in place of Nest's default parser. */
 export function jsonBodyMiddleware(): readonly (RequestHandler | ErrorRequestHandler)[] {
-  return [requireJsonContentType, express.json({ type: JSON_MEDIA_TYPES, limit: MAX_BODY_BYTES, strict: true, verify: rejectInvalidUtf8 }), bodyParserErrors, rejectDeepJson] as const;
+  return [
+    requireJsonContentType,
+    express.json({ type: JSON_MEDIA_TYPES, limit: MAX_BODY_BYTES, strict: true, verify: rejectInvalidUtf8 }),
+    bodyParserErrors,
+    rejectDeepJson,
+  ] as const;
 }

@@ -28,7 +28,12 @@ export class StrictValidationPipe implements PipeTransform {
     const shapeErrors = inspectShape(plain, '', 0);
     if (shapeErrors.length > 0) throw new ValidationFailedError(shapeErrors);
     const instance = plainToInstance(metadata.metatype, plain) as object;
-    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
+    const errors = await validate(instance, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: true,
+    });
     if (errors.length > 0) throw new ValidationFailedError(flatten(errors, ''));
     return instance;
   }
@@ -58,7 +63,12 @@ function flatten(errors: ValidationError[], parent: string): FieldError[] {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
       field,
-      message: rule === 'whitelistValidation' ? 'is not a known field' : error.value === undefined ? 'is required' : stripProperty(message, error.property),
+      message:
+        rule === 'whitelistValidation'
+          ? 'is not a known field'
+          : error.value === undefined
+            ? 'is required'
+            : stripProperty(message, error.property),
     }));
     return [...own, ...flatten(error.children ?? [], field)];
   });

@@ -25,10 +25,14 @@ export interface VerifyOptions {
  * Pure (no database, no Nest): the server, the CLI and offline export verification share it. Reports
  * the first seq that is wrong, so an auditor knows where the log stops being trustworthy.
  */
-export async function verifyChain(events: AsyncIterable<StoredEvent> | Iterable<StoredEvent>, options: VerifyOptions): Promise<VerifyResult> {
+export async function verifyChain(
+  events: AsyncIterable<StoredEvent> | Iterable<StoredEvent>,
+  options: VerifyOptions,
+): Promise<VerifyResult> {
   const bySeq = new Map(options.checkpoints.map((c) => [c.seq, c]));
   const { publicKey } = options;
-  if (options.checkpoints.length > 0 && publicKey === undefined) throw new Error('checking signed checkpoints needs the public key');
+  if (options.checkpoints.length > 0 && publicKey === undefined)
+    throw new Error('checking signed checkpoints needs the public key');
   const forged = options.checkpoints.filter((c) => !isValidCheckpointSignature(c, publicKey!)).map((c) => c.seq);
   const firstForged = forged.length > 0 ? Math.min(...forged) : Infinity;
   const fail = (seq: number, reason: string): VerifyResult =>
@@ -42,11 +46,25 @@ export async function verifyChain(events: AsyncIterable<StoredEvent> | Iterable<
     if (event.seq > firstForged) return forgedResult(firstForged);
     const expectedSeq = previous === undefined ? 1 : previous.seq + 1;
     if (options.complete && event.seq !== expectedSeq) {
-      return fail(expectedSeq, event.seq > expectedSeq ? `seq ${expectedSeq} is missing (next is ${event.seq})` : `seq ${event.seq} is out of order after ${previous?.seq}`);
+      return fail(
+        expectedSeq,
+        event.seq > expectedSeq
+          ? `seq ${expectedSeq} is missing (next is ${event.seq})`
+          : `seq ${event.seq} is out of order after ${previous?.seq}`,
+      );
     }
-    if (!options.complete && previous !== undefined && event.seq <= previous.seq) return fail(event.seq, `seq ${event.seq} is out of order after ${previous.seq}`);
-    const linked = previous === undefined ? (event.seq === 1 ? GENESIS_HASH : undefined) : event.seq === previous.seq + 1 ? previous.hash : undefined;
-    if (linked !== undefined && event.prevHash !== linked) return fail(event.seq, `prevHash of seq ${event.seq} does not link to the hash of seq ${event.seq - 1}`);
+    if (!options.complete && previous !== undefined && event.seq <= previous.seq)
+      return fail(event.seq, `seq ${event.seq} is out of order after ${previous.seq}`);
+    const linked =
+      previous === undefined
+        ? event.seq === 1
+          ? GENESIS_HASH
+          : undefined
+        : event.seq === previous.seq + 1
+          ? previous.hash
+          : undefined;
+    if (linked !== undefined && event.prevHash !== linked)
+      return fail(event.seq, `prevHash of seq ${event.seq} does not link to the hash of seq ${event.seq - 1}`);
     const { hash, ...unhashed } = event;
     if (eventHash(unhashed) !== hash) return fail(event.seq, `hash of seq ${event.seq} does not match its content`);
     const checkpoint = bySeq.get(event.seq);
@@ -67,10 +85,20 @@ export async function verifyChain(events: AsyncIterable<StoredEvent> | Iterable<
   if (options.complete) {
     const beyond = options.checkpoints.filter((c) => c.seq > headSeq).map((c) => c.seq);
     if (beyond.length > 0) {
-      return { ok: false, firstBadSeq: headSeq + 1, reason: `log ends at seq ${headSeq} but checkpoint ${Math.max(...beyond)} was signed: it was truncated` };
+      return {
+        ok: false,
+        firstBadSeq: headSeq + 1,
+        reason: `log ends at seq ${headSeq} but checkpoint ${Math.max(...beyond)} was signed: it was truncated`,
+      };
     }
   }
-  return { ok: true, events: count, headSeq, headHash: previous?.hash ?? GENESIS_HASH, checkpoints: options.checkpoints.length };
+  return {
+    ok: true,
+    events: count,
+    headSeq,
+    headHash: previous?.hash ?? GENESIS_HASH,
+    checkpoints: options.checkpoints.length,
+  };
 }
 
 function forgedResult(seq: number): VerifyResult {

@@ -3,8 +3,8 @@ import type { Response } from 'express';
 import { RequireRole } from '../auth/require-role.decorator.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { DomainError } from '../shared/domain-error.js';
-import type { SignedCheckpoint } from './checkpoint-signature.js';
 import { verifyChain, type VerifyResult } from './chain-verifier.js';
+import type { SignedCheckpoint } from './checkpoint-signature.js';
 import { SignedCheckpoints } from './signed-checkpoints.js';
 import { SIGNING_KEY, type SigningKey } from './signing-key.js';
 
@@ -20,7 +20,11 @@ export class IntegrityController {
   @Get('v1/audit/verify')
   @RequireRole('viewer')
   async verify(): Promise<VerifyResult> {
-    return verifyChain(this.store.iterate({}), { checkpoints: await this.checkpoints.all(), publicKey: this.key.publicKey, complete: true });
+    return verifyChain(this.store.iterate({}), {
+      checkpoints: await this.checkpoints.all(),
+      publicKey: this.key.publicKey,
+      complete: true,
+    });
   }
 
   /** What an auditor needs to check checkpoints (and so exports) without trusting this server later. */
@@ -36,7 +40,8 @@ export class IntegrityController {
   @RequireRole('admin')
   async signHead(@Res({ passthrough: true }) res: Response): Promise<SignedCheckpoint> {
     const head = await this.store.head();
-    if (head.seq === 0 || head.at === null) throw new DomainError('EMPTY_LOG', 409, 'the log has no events to sign yet');
+    if (head.seq === 0 || head.at === null)
+      throw new DomainError('EMPTY_LOG', 409, 'the log has no events to sign yet');
     const { checkpoint, created } = await this.checkpoints.sign({ seq: head.seq, hash: head.hash, at: head.at });
     if (!created) res.status(200);
     return checkpoint;

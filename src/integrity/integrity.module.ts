@@ -1,5 +1,5 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { dirname } from 'node:path';
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js';
 import { IntegrityController } from './integrity.controller.js';
 import { PeriodicCheckpointProjection } from './periodic-checkpoint.projection.js';
@@ -14,9 +14,14 @@ import { loadOrCreateSigningKey, SIGNING_KEY, type SigningKey } from './signing-
       provide: SIGNING_KEY,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        if (config.database.kind === 'sqlite') return loadOrCreateSigningKey(config.signingKey, dirname(config.database.path));
+        if (config.database.kind === 'sqlite')
+          return loadOrCreateSigningKey(config.signingKey, dirname(config.database.path));
         // loadConfig refuses this already; a config built another way (the CLI's --db) must not get past it.
-        if (config.signingKey === null) throw new ConfigError('FLAGLEDGER_SIGNING_KEY', 'is required on PostgreSQL: every instance must sign with the same key');
+        if (config.signingKey === null)
+          throw new ConfigError(
+            'FLAGLEDGER_SIGNING_KEY',
+            'is required on PostgreSQL: every instance must sign with the same key',
+          );
         return loadOrCreateSigningKey(config.signingKey, null);
       },
     },
@@ -30,6 +35,11 @@ export class IntegrityModule implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     // The public half is printed at every start so operators can hand it to auditors out of band.
-    new Logger('Integrity').log({ msg: 'checkpoint signing key', keyId: this.key.keyId, source: this.key.source, publicKeyPem: this.key.publicKeyPem });
+    new Logger('Integrity').log({
+      msg: 'checkpoint signing key',
+      keyId: this.key.keyId,
+      source: this.key.source,
+      publicKeyPem: this.key.publicKeyPem,
+    });
   }
 }

@@ -26,7 +26,8 @@ export class PeriodicCheckpointProjection implements TransactionalProjection {
 
   async apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void> {
     for (const event of events) {
-      if (event.seq % CHECKPOINT_EVERY === 0) await this.checkpoints.sign({ seq: event.seq, hash: event.hash, at: event.at }, db);
+      if (event.seq % CHECKPOINT_EVERY === 0)
+        await this.checkpoints.sign({ seq: event.seq, hash: event.hash, at: event.at }, db);
     }
   }
 }

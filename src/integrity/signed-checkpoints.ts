@@ -21,15 +21,33 @@ export class SignedCheckpoints {
   }
 
   /** Signs the point unless it is signed already; returns the stored checkpoint and whether it is new. */
-  async sign(point: ChainPoint, db: Kysely<Database> = this.db): Promise<{ checkpoint: SignedCheckpoint; created: boolean }> {
-    const checkpoint: SignedCheckpoint = { ...point, signature: signChainPoint(point, this.key.privateKey), keyId: this.key.keyId };
+  async sign(
+    point: ChainPoint,
+    db: Kysely<Database> = this.db,
+  ): Promise<{ checkpoint: SignedCheckpoint; created: boolean }> {
+    const checkpoint: SignedCheckpoint = {
+      ...point,
+      signature: signChainPoint(point, this.key.privateKey),
+      keyId: this.key.keyId,
+    };
     const result = await db
       .insertInto('signed_checkpoints')
-      .values({ seq: point.seq, hash: point.hash, at: point.at, signature: checkpoint.signature, key_id: checkpoint.keyId, signed_at: this.clock.now().toISOString() })
+      .values({
+        seq: point.seq,
+        hash: point.hash,
+        at: point.at,
+        signature: checkpoint.signature,
+        key_id: checkpoint.keyId,
+        signed_at: this.clock.now().toISOString(),
+      })
       .onConflict((oc) => oc.column('seq').doNothing())
       .executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return { checkpoint, created: true };
-    const existing = await db.selectFrom('signed_checkpoints').selectAll().where('seq', '=', point.seq).executeTakeFirstOrThrow();
+    const existing = await db
+      .selectFrom('signed_checkpoints')
+      .selectAll()
+      .where('seq', '=', point.seq)
+      .executeTakeFirstOrThrow();
     return { checkpoint: toSignedCheckpoint(existing), created: false };
   }
 }

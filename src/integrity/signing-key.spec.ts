@@ -27,7 +27,9 @@ describe('signing key', () => {
   });
 
   it('refuses a key that is not Ed25519', () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     expect(() => loadOrCreateSigningKey(rsa, dir)).toThrow(/not Ed25519/);
   });
 

@@ -17,7 +17,10 @@ export const SIGNING_KEY = Symbol('SIGNING_KEY');
 export const SIGNING_KEY_FILE = 'signing-key.pem';
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Accepts an SPKI PEM, or the base64 of its DER, as auditors may be handed either. */
@@ -31,9 +34,16 @@ export function parsePublicKey(text: string): KeyObject {
 }
 
 function fromPrivateKey(privateKey: KeyObject, source: SigningKey['source']): SigningKey {
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`FLAGLEDGER_SIGNING_KEY is ${privateKey.asymmetricKeyType}, not Ed25519`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(`FLAGLEDGER_SIGNING_KEY is ${privateKey.asymmetricKeyType}, not Ed25519`);
   const publicKey = createPublicKey(privateKey);
-  return { privateKey, publicKey, keyId: keyIdOf(publicKey), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), source };
+  return {
+    privateKey,
+    publicKey,
+    keyId: keyIdOf(publicKey),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    source,
+  };
 }
 
 /** FLAGLEDGER_SIGNING_KEY: a PKCS#8 PEM (literal "\n" allowed, as env files often hold it) or base64 PKCS#8 DER. */

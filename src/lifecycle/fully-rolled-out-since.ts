@@ -1,12 +1,14 @@
-import type { FlagEvent } from '../flags/flag.events.js';
 import { evolveFlagState, type EventEnvelopeFacts, type FlagState } from '../flags/flag-state.js';
+import type { FlagEvent } from '../flags/flag.events.js';
 import { isFullyRolledOut } from './stale-rules.js';
 
 /**
  * When the flag last became fully rolled out (enabled, 100 %, no kill switch), if it still is: a flag
  * rolled to 100 %, back to 50 %, then to 100 % again counts from the last time, not from its creation.
  */
-export function fullyRolledOutSince(history: Iterable<{ event: FlagEvent; envelope: EventEnvelopeFacts }>): string | null {
+export function fullyRolledOutSince(
+  history: Iterable<{ event: FlagEvent; envelope: EventEnvelopeFacts }>,
+): string | null {
   let state: FlagState | undefined;
   let since: string | null = null;
   for (const { event, envelope } of history) {

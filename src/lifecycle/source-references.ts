@@ -8,7 +8,19 @@ export interface SourceReference {
 }
 
 /** Folders that hold dependencies, history or build output: code nobody deletes by hand. */
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'coverage', '.next', '.turbo', 'dist-bench', 'vendor', 'target']);
+const SKIPPED_DIRECTORIES = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.next',
+  '.turbo',
+  'dist-bench',
+  'vendor',
+  'target',
+]);
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 /** A flag key as a whole token: `checkout_v2` must not match inside `checkout_v2_beta`. */
@@ -21,7 +33,10 @@ function keyPattern(keys: readonly string[]): RegExp {
  * Every file:line under `root` that mentions one of `keys`, so the owner of a stale flag knows exactly
  * which code to delete. Skips dependency and build folders, binary files and files over 2 MiB.
  */
-export async function findFlagReferences(root: string, keys: readonly string[]): Promise<Map<string, SourceReference[]>> {
+export async function findFlagReferences(
+  root: string,
+  keys: readonly string[],
+): Promise<Map<string, SourceReference[]>> {
   const found = new Map<string, SourceReference[]>(keys.map((k) => [k, []]));
   if (keys.length === 0) return found;
   const pattern = keyPattern(keys);

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DATABASE, type Database } from '../database/database.js';
-import { FLAG_EVENT_TYPES, type FlagEvent } from '../flags/flag.events.js';
 import type { FlagState } from '../flags/flag-state.js';
+import { FLAG_EVENT_TYPES, type FlagEvent } from '../flags/flag.events.js';
 import { FlagStateReader } from '../flags/projections/live-flag-states.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 import { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
@@ -47,7 +47,9 @@ export class StaleFlags {
   async report(): Promise<StaleReport> {
     const now = this.clock.now();
     const thresholds = this.config.staleThresholds;
-    const stored = new Map((await this.db.selectFrom('flag_last_evaluated').selectAll().execute()).map((r) => [r.flag_key, r.at]));
+    const stored = new Map(
+      (await this.db.selectFrom('flag_last_evaluated').selectAll().execute()).map((r) => [r.flag_key, r.at]),
+    );
     const found: StaleFlag[] = [];
     for (const flag of [...this.flags.all()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
       if (flag.archived) continue;
@@ -89,6 +91,8 @@ export class StaleFlags {
       .where('type', 'in', FLAG_EVENT_TYPES)
       .orderBy('version')
       .execute();
-    return fullyRolledOutSince(rows.map((r) => ({ event: { type: r.type, data: JSON.parse(r.data) } as FlagEvent, envelope: r })));
+    return fullyRolledOutSince(
+      rows.map((r) => ({ event: { type: r.type, data: JSON.parse(r.data) } as FlagEvent, envelope: r })),
+    );
   }
 }

@@ -1,5 +1,5 @@
-import type { FlagEvent } from '../flags/flag.events.js';
 import type { FlagState } from '../flags/flag-state.js';
+import type { FlagEvent } from '../flags/flag.events.js';
 import { fullyRolledOutSince } from './fully-rolled-out-since.js';
 import { DEFAULT_STALE_THRESHOLDS, staleRules } from './stale-rules.js';
 
@@ -8,12 +8,34 @@ const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const at = (days: number) => new Date(T0 + days * DAY).toISOString();
 
 const flag = (overrides: Partial<FlagState> = {}): FlagState => ({
-  key: 'f', type: 'release', enabled: true, rolloutPercentage: 100, targetSegments: [], killSwitch: false, owner: 'o',
-  expiresAt: null, description: null, ticket: null, createdBy: 'a', createdAt: at(0), updatedAt: at(0), version: 1, archived: false,
+  key: 'f',
+  type: 'release',
+  enabled: true,
+  rolloutPercentage: 100,
+  targetSegments: [],
+  killSwitch: false,
+  owner: 'o',
+  expiresAt: null,
+  description: null,
+  ticket: null,
+  createdBy: 'a',
+  createdAt: at(0),
+  updatedAt: at(0),
+  version: 1,
+  archived: false,
   ...overrides,
 });
-const rulesAt = (days: number, f: FlagState, facts: { fullyRolledOutSince?: string | null; lastEvaluatedAt?: string | null } = {}) =>
-  staleRules(f, { fullyRolledOutSince: facts.fullyRolledOutSince ?? null, lastEvaluatedAt: facts.lastEvaluatedAt ?? at(days) }, new Date(T0 + days * DAY), DEFAULT_STALE_THRESHOLDS);
+const rulesAt = (
+  days: number,
+  f: FlagState,
+  facts: { fullyRolledOutSince?: string | null; lastEvaluatedAt?: string | null } = {},
+) =>
+  staleRules(
+    f,
+    { fullyRolledOutSince: facts.fullyRolledOutSince ?? null, lastEvaluatedAt: facts.lastEvaluatedAt ?? at(days) },
+    new Date(T0 + days * DAY),
+    DEFAULT_STALE_THRESHOLDS,
+  );
 
 describe('staleRules', () => {
   it('RELEASE_FULLY_ROLLED_OUT: just after 30 days fully rolled out, not at 30', () => {
@@ -34,19 +56,46 @@ describe('staleRules', () => {
   });
 
   it('NEVER_EVALUATED: never evaluated and created more than 90 days ago', () => {
-    const never = (days: number) => staleRules(flag({ type: 'operational' }), { fullyRolledOutSince: null, lastEvaluatedAt: null }, new Date(T0 + days * DAY), DEFAULT_STALE_THRESHOLDS);
+    const never = (days: number) =>
+      staleRules(
+        flag({ type: 'operational' }),
+        { fullyRolledOutSince: null, lastEvaluatedAt: null },
+        new Date(T0 + days * DAY),
+        DEFAULT_STALE_THRESHOLDS,
+      );
     expect(never(90)).toEqual([]);
     expect(never(90.001)).toEqual(['NEVER_EVALUATED']);
   });
 
   it('never calls an archived flag stale', () => {
-    expect(staleRules(flag({ archived: true, expiresAt: at(1) }), { fullyRolledOutSince: at(0), lastEvaluatedAt: null }, new Date(T0 + 500 * DAY), DEFAULT_STALE_THRESHOLDS)).toEqual([]);
+    expect(
+      staleRules(
+        flag({ archived: true, expiresAt: at(1) }),
+        { fullyRolledOutSince: at(0), lastEvaluatedAt: null },
+        new Date(T0 + 500 * DAY),
+        DEFAULT_STALE_THRESHOLDS,
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('fullyRolledOutSince', () => {
   const envelope = (version: number, days: number) => ({ version, actor: 'a', at: at(days) });
-  const created: FlagEvent = { type: 'FlagCreated', data: { key: 'f', type: 'release', enabled: false, rolloutPercentage: 100, targetSegments: [], killSwitch: false, owner: 'o', expiresAt: null, description: null, ticket: null } };
+  const created: FlagEvent = {
+    type: 'FlagCreated',
+    data: {
+      key: 'f',
+      type: 'release',
+      enabled: false,
+      rolloutPercentage: 100,
+      targetSegments: [],
+      killSwitch: false,
+      owner: 'o',
+      expiresAt: null,
+      description: null,
+      ticket: null,
+    },
+  };
 
   it('counts from the last time the flag reached enabled + 100 % + no kill switch', () => {
     expect(
@@ -55,7 +104,10 @@ describe('fullyRolledOutSince', () => {
         { event: { type: 'FlagEnabled', data: { from: false, to: true } }, envelope: envelope(2, 1) },
         { event: { type: 'FlagRolloutChanged', data: { from: 100, to: 50 } }, envelope: envelope(3, 5) },
         { event: { type: 'FlagRolloutChanged', data: { from: 50, to: 100 } }, envelope: envelope(4, 9) },
-        { event: { type: 'FlagDetailsChanged', data: { from: { ticket: null }, to: { ticket: 'T' } } }, envelope: envelope(5, 12) },
+        {
+          event: { type: 'FlagDetailsChanged', data: { from: { ticket: null }, to: { ticket: 'T' } } },
+          envelope: envelope(5, 12),
+        },
       ]),
     ).toBe(at(9));
   });

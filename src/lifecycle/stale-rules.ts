@@ -1,6 +1,12 @@
 import type { FlagState } from '../flags/flag-state.js';
 
-export const STALE_RULES = ['RELEASE_FULLY_ROLLED_OUT', 'EXPERIMENT_EXPIRED', 'PAST_EXPIRY', 'NOT_EVALUATED', 'NEVER_EVALUATED'] as const;
+export const STALE_RULES = [
+  'RELEASE_FULLY_ROLLED_OUT',
+  'EXPERIMENT_EXPIRED',
+  'PAST_EXPIRY',
+  'NOT_EVALUATED',
+  'NEVER_EVALUATED',
+] as const;
 export type StaleRule = (typeof STALE_RULES)[number];
 
 export interface StaleThresholds {
@@ -26,10 +32,15 @@ export function staleRules(flag: FlagState, facts: StaleFacts, now: Date, thresh
   if (flag.archived) return [];
   const rules: StaleRule[] = [];
   const olderThan = (iso: string, days: number) => now.getTime() - Date.parse(iso) > days * DAY_MS;
-  if (flag.type === 'release' && facts.fullyRolledOutSince !== null && olderThan(facts.fullyRolledOutSince, thresholds.releaseFullyRolledOutDays)) {
+  if (
+    flag.type === 'release' &&
+    facts.fullyRolledOutSince !== null &&
+    olderThan(facts.fullyRolledOutSince, thresholds.releaseFullyRolledOutDays)
+  ) {
     rules.push('RELEASE_FULLY_ROLLED_OUT');
   }
-  if (flag.expiresAt !== null && Date.parse(flag.expiresAt) < now.getTime()) rules.push(flag.type === 'experiment' ? 'EXPERIMENT_EXPIRED' : 'PAST_EXPIRY');
+  if (flag.expiresAt !== null && Date.parse(flag.expiresAt) < now.getTime())
+    rules.push(flag.type === 'experiment' ? 'EXPERIMENT_EXPIRED' : 'PAST_EXPIRY');
   if (facts.lastEvaluatedAt !== null) {
     if (olderThan(facts.lastEvaluatedAt, thresholds.unusedDays)) rules.push('NOT_EVALUATED');
   } else if (olderThan(flag.createdAt, thresholds.unusedDays)) {
@@ -38,6 +49,8 @@ export function staleRules(flag: FlagState, facts: StaleFacts, now: Date, thresh
   return rules;
 }
 
-export function isFullyRolledOut(flag: Pick<FlagState, 'enabled' | 'rolloutPercentage' | 'killSwitch' | 'archived'>): boolean {
+export function isFullyRolledOut(
+  flag: Pick<FlagState, 'enabled' | 'rolloutPercentage' | 'killSwitch' | 'archived'>,
+): boolean {
   return flag.enabled && flag.rolloutPercentage === 100 && !flag.killSwitch && !flag.archived;
 }

@@ -17,7 +17,12 @@ const TRUE_REASONS = new Set(['ROLLOUT_FULL', 'ROLLOUT_IN']);
 @Injectable()
 export class FlagledgerMetrics {
   readonly registry = new Registry();
-  private readonly commands = new Counter({ name: 'flagledger_commands_total', help: 'Flag commands by command and outcome', labelNames: ['command', 'outcome'], registers: [this.registry] });
+  private readonly commands = new Counter({
+    name: 'flagledger_commands_total',
+    help: 'Flag commands by command and outcome',
+    labelNames: ['command', 'outcome'],
+    registers: [this.registry],
+  });
   private readonly appendSeconds = new Histogram({
     name: 'flagledger_event_append_seconds',
     help: 'Event store append latency (one transaction, fsync included)',
@@ -40,7 +45,8 @@ export class FlagledgerMetrics {
       collect() {
         this.reset();
         for (const [flag, reasons] of telemetry.totalsSinceStart()) {
-          for (const [reason, count] of reasons) this.inc({ flag, reason, result: String(TRUE_REASONS.has(reason)) }, count);
+          for (const [reason, count] of reasons)
+            this.inc({ flag, reason, result: String(TRUE_REASONS.has(reason)) }, count);
         }
       },
     });

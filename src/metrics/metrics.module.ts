@@ -5,5 +5,10 @@ import { FlagledgerMetrics } from './flagledger-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 
 @Global()
-@Module({ imports: [FlagsModule, LifecycleModule], controllers: [MetricsController], providers: [FlagledgerMetrics], exports: [FlagledgerMetrics] })
+@Module({
+  imports: [FlagsModule, LifecycleModule],
+  controllers: [MetricsController],
+  providers: [FlagledgerMetrics],
+  exports: [FlagledgerMetrics],
+})
 export class MetricsModule {}

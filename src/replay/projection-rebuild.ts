@@ -2,13 +2,18 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DATABASE, type Database } from '../database/database.js';
-import { CommittedEventFeed } from '../event-store/committed-event-feed.js';
-import { EVENT_STORE, type EventStore, type StoredEvent, type TransactionalProjection } from '../event-store/event-store.js';
 import { batches } from '../event-store/batches.js';
+import { CommittedEventFeed } from '../event-store/committed-event-feed.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type StoredEvent,
+  type TransactionalProjection,
+} from '../event-store/event-store.js';
 import { ProjectionRegistry } from '../event-store/projection-registry.js';
 import { toStoredEvent } from '../event-store/stored-event.mapper.js';
-import { createScratchTables, type ScratchTables } from './scratch-tables.js';
 import { DomainError } from '../shared/domain-error.js';
+import { createScratchTables, type ScratchTables } from './scratch-tables.js';
 
 export interface RebuildReport {
   projections: string[];
@@ -62,16 +67,31 @@ export class ProjectionRebuild {
       }
       const headSeq = await this.swap(scratch, projections, tables, seq);
       await this.registry.notifyRebuilt();
-      const report = { projections: projections.map((p) => p.name), tables, events: headSeq, headSeq, durationMs: Math.round(performance.now() - started) };
+      const report = {
+        projections: projections.map((p) => p.name),
+        tables,
+        events: headSeq,
+        headSeq,
+        durationMs: Math.round(performance.now() - started),
+      };
       this.logger.log({ msg: 'projections rebuilt', ...report });
       return report;
     } finally {
-      await scratch?.drop().catch((error: unknown) => this.logger.warn({ msg: 'could not remove the rebuild scratch tables', error: String(error) }));
+      await scratch
+        ?.drop()
+        .catch((error: unknown) =>
+          this.logger.warn({ msg: 'could not remove the rebuild scratch tables', error: String(error) }),
+        );
       this.running = false;
     }
   }
 
-  private async applyAll(trx: Transaction<Database>, scratch: ScratchTables, projections: readonly TransactionalProjection[], events: readonly StoredEvent[]): Promise<void> {
+  private async applyAll(
+    trx: Transaction<Database>,
+    scratch: ScratchTables,
+    projections: readonly TransactionalProjection[],
+    events: readonly StoredEvent[],
+  ): Promise<void> {
     const copies = trx.withSchema(scratch.schema);
     for (const projection of projections) await projection.apply(copies, events);
   }
@@ -81,31 +101,45 @@ export class ProjectionRebuild {
    * since the replay's last batch, copy the scratch tables over the live ones, move the checkpoints.
    * Inside the feed's queue, so the in-memory reload that follows sees no half-delivered batch.
    */
-  private async swap(scratch: ScratchTables, projections: readonly TransactionalProjection[], tables: readonly string[], replayedSeq: number): Promise<number> {
+  private async swap(
+    scratch: ScratchTables,
+    projections: readonly TransactionalProjection[],
+    tables: readonly string[],
+    replayedSeq: number,
+  ): Promise<number> {
     let headSeq = replayedSeq;
     await this.feed.exclusive(async () => {
       // READ COMMITTED (SQLite ignores it): reads after the append lock see every append committed before it.
-      await this.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
-        await scratch.excludeAppends(trx);
-        for (;;) {
-          const rows = await trx.selectFrom('events').selectAll().where('seq', '>', headSeq).orderBy('seq').limit(BATCH).execute();
-          if (rows.length === 0) break;
-          const events = rows.map(toStoredEvent);
-          await this.applyAll(trx, scratch, projections, events);
-          headSeq = events[events.length - 1]!.seq;
-        }
-        for (const table of tables) {
-          await sql`DELETE FROM ${scratch.live(table)}`.execute(trx);
-          await sql`INSERT INTO ${scratch.live(table)} SELECT * FROM ${scratch.copy(table)}`.execute(trx);
-        }
-        for (const projection of projections) {
-          await trx
-            .insertInto('projection_checkpoints')
-            .values({ name: projection.name, seq: headSeq })
-            .onConflict((oc) => oc.column('name').doUpdateSet({ seq: headSeq }))
-            .execute();
-        }
-      });
+      await this.db
+        .transaction()
+        .setIsolationLevel('read committed')
+        .execute(async (trx) => {
+          await scratch.excludeAppends(trx);
+          for (;;) {
+            const rows = await trx
+              .selectFrom('events')
+              .selectAll()
+              .where('seq', '>', headSeq)
+              .orderBy('seq')
+              .limit(BATCH)
+              .execute();
+            if (rows.length === 0) break;
+            const events = rows.map(toStoredEvent);
+            await this.applyAll(trx, scratch, projections, events);
+            headSeq = events[events.length - 1]!.seq;
+          }
+          for (const table of tables) {
+            await sql`DELETE FROM ${scratch.live(table)}`.execute(trx);
+            await sql`INSERT INTO ${scratch.live(table)} SELECT * FROM ${scratch.copy(table)}`.execute(trx);
+          }
+          for (const projection of projections) {
+            await trx
+              .insertInto('projection_checkpoints')
+              .values({ name: projection.name, seq: headSeq })
+              .onConflict((oc) => oc.column('name').doUpdateSet({ seq: headSeq }))
+              .execute();
+          }
+        });
     });
     return headSeq;
   }

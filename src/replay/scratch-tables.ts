@@ -22,7 +22,11 @@ export interface ScratchTables {
   drop(): Promise<void>;
 }
 
-export function createScratchTables(db: Kysely<Database>, database: DatabaseConfig, tables: readonly string[]): Promise<ScratchTables> {
+export function createScratchTables(
+  db: Kysely<Database>,
+  database: DatabaseConfig,
+  tables: readonly string[],
+): Promise<ScratchTables> {
   return database.kind === 'sqlite' ? sqliteScratch(db, database.path, tables) : postgresScratch(db, tables);
 }
 
@@ -46,10 +50,14 @@ async function sqliteScratch(db: Kysely<Database>, dbPath: string, tables: reado
     await sql.raw(`PRAGMA ${schema}.synchronous = OFF`).execute(db);
     await sql.raw(`PRAGMA ${schema}.journal_mode = OFF`).execute(db);
     for (const table of tables) {
-      const row = await sql<{ sql: string }>`SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db);
+      const row = await sql<{
+        sql: string;
+      }>`SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ${table}`.execute(db);
       const ddl = row.rows[0]?.sql;
       if (ddl === undefined) throw new Error(`projection table ${table} does not exist`);
-      await sql.raw(ddl.replace(/^create table\s+("?)([A-Za-z_][A-Za-z0-9_]*)\1/i, `CREATE TABLE ${schema}."$2"`)).execute(db);
+      await sql
+        .raw(ddl.replace(/^create table\s+("?)([A-Za-z_][A-Za-z0-9_]*)\1/i, `CREATE TABLE ${schema}."$2"`))
+        .execute(db);
     }
   } catch (error) {
     await drop();
@@ -77,7 +85,10 @@ async function postgresScratch(db: Kysely<Database>, tables: readonly string[]):
   try {
     await sql.raw(`CREATE SCHEMA ${quoted(schema)}`).execute(db);
     // INCLUDING ALL: the primary keys and unique constraints the projections' upserts rely on.
-    for (const table of tables) await sql.raw(`CREATE UNLOGGED TABLE ${quoted(schema)}.${quoted(table)} (LIKE ${quoted(table)} INCLUDING ALL)`).execute(db);
+    for (const table of tables)
+      await sql
+        .raw(`CREATE UNLOGGED TABLE ${quoted(schema)}.${quoted(table)} (LIKE ${quoted(table)} INCLUDING ALL)`)
+        .execute(db);
   } catch (error) {
     await drop();
     throw error;

@@ -5,7 +5,8 @@ import type { FlagSnapshot } from './flag-source.js';
 /** The last known flags, so a service can start (and keep answering) while the control plane is down. */
 export async function readBootstrapFile(path: string): Promise<FlagSnapshot> {
   const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<FlagSnapshot>;
-  if (typeof parsed.headSeq !== 'number' || !Array.isArray(parsed.flags)) throw new Error(`${path} is not a Flagledger bootstrap file`);
+  if (typeof parsed.headSeq !== 'number' || !Array.isArray(parsed.flags))
+    throw new Error(`${path} is not a Flagledger bootstrap file`);
   return { headSeq: parsed.headSeq, flags: parsed.flags };
 }
 

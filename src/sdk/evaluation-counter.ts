@@ -30,7 +30,8 @@ export class EvaluationCounter {
   take(now: Date): EvaluationCount[] {
     const at = now.toISOString();
     const lines = this.unsent;
-    for (const [flagKey, reasons] of this.counts) for (const [reason, count] of reasons) lines.push({ flagKey, reason, count, lastEvaluatedAt: at });
+    for (const [flagKey, reasons] of this.counts)
+      for (const [reason, count] of reasons) lines.push({ flagKey, reason, count, lastEvaluatedAt: at });
     this.counts = new Map();
     this.unsent = [];
     return lines;

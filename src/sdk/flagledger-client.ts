@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import { JitteredBackoff } from './backoff.js';
-import { EvaluationCounter } from './evaluation-counter.js';
 import { readBootstrapFile, writeBootstrapFile } from './bootstrap-file.js';
+import { EvaluationCounter } from './evaluation-counter.js';
 import type { FlagSnapshot, FlagSource, SdkFlag } from './flag-source.js';
 import { SseParser, type ServerSentEvent } from './sse-parser.js';
 
@@ -187,7 +187,10 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
       try {
         this.replaceAll(await readBootstrapFile(this.options.bootstrapFile));
       } catch (bootstrapError) {
-        throw new AggregateError([error, bootstrapError], 'Flagledger: the server is unreachable and the bootstrap file is unusable');
+        throw new AggregateError(
+          [error, bootstrapError],
+          'Flagledger: the server is unreachable and the bootstrap file is unusable',
+        );
       }
       return 'bootstrap';
     }
@@ -214,7 +217,10 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     const connection = new AbortController();
     this.connection = connection;
     const idleTimeoutMs = this.options.idleTimeoutMs ?? 45_000;
-    let idle = setTimeout(() => connection.abort(new Error(`no data from the stream for ${idleTimeoutMs} ms`)), idleTimeoutMs);
+    let idle = setTimeout(
+      () => connection.abort(new Error(`no data from the stream for ${idleTimeoutMs} ms`)),
+      idleTimeoutMs,
+    );
     try {
       const response = await this.fetchImpl(`${this.baseUrl()}/v1/stream`, {
         headers: { ...this.headers(), accept: 'text/event-stream', 'last-event-id': String(this.seq) },
@@ -226,7 +232,10 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
       const decoder = new TextDecoder();
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         clearTimeout(idle);
-        idle = setTimeout(() => connection.abort(new Error(`no data from the stream for ${idleTimeoutMs} ms`)), idleTimeoutMs);
+        idle = setTimeout(
+          () => connection.abort(new Error(`no data from the stream for ${idleTimeoutMs} ms`)),
+          idleTimeoutMs,
+        );
         for (const event of parser.push(decoder.decode(chunk, { stream: true }))) this.onServerEvent(event);
         this.backoff.reset();
       }
@@ -259,7 +268,8 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     for (const [key, flag] of this.flags) {
       if (previous.get(key)?.version !== flag.version) this.emit('changed', { key, flag, seq: snapshot.headSeq });
     }
-    for (const key of previous.keys()) if (!this.flags.has(key)) this.emit('changed', { key, flag: null, seq: snapshot.headSeq });
+    for (const key of previous.keys())
+      if (!this.flags.has(key)) this.emit('changed', { key, flag: null, seq: snapshot.headSeq });
   }
 
   private scheduleBootstrapWrite(): void {

@@ -8,7 +8,11 @@ describe('InMemoryFlags', () => {
     expect(flags.isEnabled('beta', { segment: 'enterprise' })).toBe(true);
     expect(flags.evaluate('beta', { segment: 'free' }).reason).toBe('SEGMENT_MISMATCH');
     flags.override('beta', { killSwitch: true });
-    expect(flags.evaluate('beta', { segment: 'enterprise' })).toMatchObject({ enabled: false, reason: 'KILL_SWITCH', flagVersion: 2 });
+    expect(flags.evaluate('beta', { segment: 'enterprise' })).toMatchObject({
+      enabled: false,
+      reason: 'KILL_SWITCH',
+      flagVersion: 2,
+    });
   });
 
   it('forgets every flag on reset', () => {

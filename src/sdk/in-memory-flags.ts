@@ -2,7 +2,9 @@ import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../
 import type { FlagSource, SdkFlag } from './flag-source.js';
 
 /** What a test may set on a flag; everything else takes the SPEC's defaults. */
-export type FlagOverride = Partial<Pick<SdkFlag, 'enabled' | 'rolloutPercentage' | 'targetSegments' | 'killSwitch' | 'archived'>>;
+export type FlagOverride = Partial<
+  Pick<SdkFlag, 'enabled' | 'rolloutPercentage' | 'targetSegments' | 'killSwitch' | 'archived'>
+>;
 
 export type FlagState = 'on' | 'off';
 
@@ -25,7 +27,16 @@ export class InMemoryFlags implements FlagSource {
   /** Sets the flag (creating it with the SPEC defaults: disabled, 100 %, no segments, no kill switch). */
   override(key: string, override: FlagOverride): this {
     const current = this.flags.get(key);
-    const base: SdkFlag = current ?? { key, type: 'release', enabled: false, rolloutPercentage: 100, targetSegments: [], killSwitch: false, archived: false, version: 0 };
+    const base: SdkFlag = current ?? {
+      key,
+      type: 'release',
+      enabled: false,
+      rolloutPercentage: 100,
+      targetSegments: [],
+      killSwitch: false,
+      archived: false,
+      version: 0,
+    };
     this.flags.set(key, { ...base, ...override, key, version: base.version + 1 });
     return this;
   }
@@ -52,7 +63,12 @@ export class InMemoryFlags implements FlagSource {
     const previous = this.flags.get(key);
     try {
       for (const state of ['on', 'off'] as const) {
-        this.override(key, state === 'on' ? { enabled: true, rolloutPercentage: 100, killSwitch: false, archived: false, targetSegments: [] } : { enabled: false });
+        this.override(
+          key,
+          state === 'on'
+            ? { enabled: true, rolloutPercentage: 100, killSwitch: false, archived: false, targetSegments: [] }
+            : { enabled: false },
+        );
         await body(state);
       }
     } finally {

@@ -2,7 +2,8 @@ import { SseParser } from './sse-parser.js';
 
 describe('SseParser', () => {
   it('parses events split across chunks at any byte', () => {
-    const text = 'id: 5\nevent: flag\ndata: {"seq":5}\n\n: heartbeat\n\nevent: snapshot\nid: 9\ndata: {"a":\ndata: 1}\n\n';
+    const text =
+      'id: 5\nevent: flag\ndata: {"seq":5}\n\n: heartbeat\n\nevent: snapshot\nid: 9\ndata: {"a":\ndata: 1}\n\n';
     for (let cut = 0; cut <= text.length; cut++) {
       const parser = new SseParser();
       const events = [...parser.push(text.slice(0, cut)), ...parser.push(text.slice(cut))];

@@ -20,9 +20,12 @@ describe('IsIntegerString', () => {
     expect(await messages({ limit: '1000', after: '9007199254740991' })).toEqual({});
   });
 
-  it.each(['0', '1001', '-1', '+5', '1.5', '1e2', '0x10', ' 5', '', 'abc'])('refuses limit %p, naming the range', async (limit) => {
-    expect(await messages({ limit })).toEqual({ limit: ['must be an integer from 1 to 1000'] });
-  });
+  it.each(['0', '1001', '-1', '+5', '1.5', '1e2', '0x10', ' 5', '', 'abc'])(
+    'refuses limit %p, naming the range',
+    async (limit) => {
+      expect(await messages({ limit })).toEqual({ limit: ['must be an integer from 1 to 1000'] });
+    },
+  );
 
   it('refuses what is not a string, such as a repeated query parameter or a number', async () => {
     expect(await messages({ limit: ['1', '2'] })).toEqual({ limit: ['must be an integer from 1 to 1000'] });

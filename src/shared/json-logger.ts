@@ -27,7 +27,8 @@ export class JsonLogger implements LoggerService {
     if (!this.levels.includes(nestLevel)) return;
     // Nest passes the context (class name) as the last extra argument.
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    const fields = message !== null && typeof message === 'object' ? (message as Record<string, unknown>) : { msg: String(message) };
+    const fields =
+      message !== null && typeof message === 'object' ? (message as Record<string, unknown>) : { msg: String(message) };
     const line = JSON.stringify({ time: new Date().toISOString(), level, ...(context ? { context } : {}), ...fields });
     (level === 'error' || level === 'fatal' ? process.stderr : process.stdout).write(`${line}\n`);
   }

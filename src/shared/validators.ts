@@ -9,7 +9,11 @@ import { IsNotEmpty, IsString, MaxLength, ValidateBy, ValidateIf } from 'class-v
 
 /** Absent or null is allowed; otherwise a string of at most maxLength. */
 export const IsOptionalText = (maxLength: number) =>
-  applyDecorators(ValidateIf((_, value) => value !== undefined && value !== null), IsString(), MaxLength(maxLength));
+  applyDecorators(
+    ValidateIf((_, value) => value !== undefined && value !== null),
+    IsString(),
+    MaxLength(maxLength),
+  );
 
 /** A required, non-empty string of at most maxLength. */
 export const IsRequiredText = (maxLength: number) => applyDecorators(IsString(), IsNotEmpty(), MaxLength(maxLength));
@@ -31,7 +35,8 @@ export const IsDateTime = () =>
   ValidateBy({
     name: 'isDateTime',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) && isCalendarDate(value),
+      validate: (value: unknown) =>
+        typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) && isCalendarDate(value),
       defaultMessage: () => 'must be an ISO-8601 date-time with a zone, e.g. 2027-03-01T00:00:00Z',
     },
   });
@@ -45,7 +50,9 @@ export const IsIntegerString = (min: number, max: number = Number.MAX_SAFE_INTEG
     name: 'isIntegerString',
     constraints: [min, max],
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && /^\d{1,16}$/.test(value) && Number(value) >= min && Number(value) <= max,
-      defaultMessage: () => (max === Number.MAX_SAFE_INTEGER ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`),
+      validate: (value: unknown) =>
+        typeof value === 'string' && /^\d{1,16}$/.test(value) && Number(value) >= min && Number(value) <= max,
+      defaultMessage: () =>
+        max === Number.MAX_SAFE_INTEGER ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`,
     },
   });

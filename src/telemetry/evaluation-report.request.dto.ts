@@ -2,7 +2,17 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
 import { IsDateTime, IsRequiredText } from '../shared/validators.js';
 
-export const REPORTABLE_REASONS = ['FLAG_NOT_FOUND', 'ARCHIVED', 'KILL_SWITCH', 'DISABLED', 'SEGMENT_MISMATCH', 'ROLLOUT_FULL', 'ROLLOUT_OUT', 'MISSING_USER_ID', 'ROLLOUT_IN'] as const;
+export const REPORTABLE_REASONS = [
+  'FLAG_NOT_FOUND',
+  'ARCHIVED',
+  'KILL_SWITCH',
+  'DISABLED',
+  'SEGMENT_MISMATCH',
+  'ROLLOUT_FULL',
+  'ROLLOUT_OUT',
+  'MISSING_USER_ID',
+  'ROLLOUT_IN',
+] as const;
 
 export class EvaluationCountDto {
   @IsRequiredText(128)

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Kysely } from 'kysely';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { dialectSql } from '../database/dialect.js';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 
 /** How often the counters go to the database (and once more at shutdown). */
@@ -111,7 +111,8 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
 
   private restore(batch: Map<string, PendingFlag>): void {
     for (const [flagKey, flag] of batch) {
-      for (const [hour, reasons] of flag.hours) for (const [reason, count] of reasons) this.accumulate(flagKey, reason, count, hour);
+      for (const [hour, reasons] of flag.hours)
+        for (const [reason, count] of reasons) this.accumulate(flagKey, reason, count, hour);
       const merged = this.pending.get(flagKey)!;
       merged.lastEvaluatedAt = Math.max(merged.lastEvaluatedAt, flag.lastEvaluatedAt);
     }
@@ -130,14 +131,22 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
           await trx
             .insertInto('flag_last_evaluated')
             .values({ flag_key: flagKey, at })
-            .onConflict((oc) => oc.column('flag_key').doUpdateSet((eb) => ({ at: eb.fn(greatest, ['flag_last_evaluated.at', eb.ref('excluded.at')]) })))
+            .onConflict((oc) =>
+              oc
+                .column('flag_key')
+                .doUpdateSet((eb) => ({ at: eb.fn(greatest, ['flag_last_evaluated.at', eb.ref('excluded.at')]) })),
+            )
             .execute();
           for (const [hour, reasons] of flag.hours) {
             for (const [reason, count] of reasons) {
               await trx
                 .insertInto('flag_evaluation_counts')
                 .values({ flag_key: flagKey, hour: new Date(hour).toISOString(), reason, count })
-                .onConflict((oc) => oc.columns(['flag_key', 'hour', 'reason']).doUpdateSet((eb) => ({ count: eb('flag_evaluation_counts.count', '+', eb.ref('excluded.count')) })))
+                .onConflict((oc) =>
+                  oc.columns(['flag_key', 'hour', 'reason']).doUpdateSet((eb) => ({
+                    count: eb('flag_evaluation_counts.count', '+', eb.ref('excluded.count')),
+                  })),
+                )
                 .execute();
             }
           }
@@ -146,7 +155,10 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
     } catch (error) {
       // Put the counts back so the next flush retries them; telemetry must never fail an evaluation.
       this.restore(batch);
-      this.logger.error({ msg: 'telemetry flush failed; will retry', error: error instanceof Error ? error.message : String(error) });
+      this.logger.error({
+        msg: 'telemetry flush failed; will retry',
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -27,7 +27,9 @@ export class FlagUsageReader {
     const now = this.clock.now().getTime();
     const currentHour = now - (now % HOUR);
     const since = (window: number) => new Date(currentHour - window + HOUR).toISOString();
-    const usage = new Map<string, FlagUsage>(keys.map((k) => [k, { lastEvaluatedAt: null, evaluations: { last24h: 0, last7d: 0, last30d: 0 } }]));
+    const usage = new Map<string, FlagUsage>(
+      keys.map((k) => [k, { lastEvaluatedAt: null, evaluations: { last24h: 0, last7d: 0, last30d: 0 } }]),
+    );
     if (keys.length === 0) return usage;
     const last = await this.db.selectFrom('flag_last_evaluated').selectAll().where('flag_key', 'in', keys).execute();
     for (const row of last) usage.get(row.flag_key)!.lastEvaluatedAt = row.at;

@@ -18,7 +18,8 @@ export class TelemetryController {
   report(@Body() body: EvaluationReportRequest): { accepted: number } {
     // A client clock ahead of ours must not make a flag look evaluated in the future.
     const now = this.clock.now().getTime();
-    for (const e of body.evaluations) this.telemetry.add(e.flagKey, e.reason, e.count, Math.min(Date.parse(e.lastEvaluatedAt), now));
+    for (const e of body.evaluations)
+      this.telemetry.add(e.flagKey, e.reason, e.count, Math.min(Date.parse(e.lastEvaluatedAt), now));
     return { accepted: body.evaluations.length };
   }
 }

@@ -11,7 +11,11 @@ export class TelemetryModule {
       module: TelemetryModule,
       global: true,
       controllers: [TelemetryController],
-      providers: [EvaluationTelemetry, FlagUsageReader, { provide: TELEMETRY_FLUSH_INTERVAL, useValue: flushIntervalMs }],
+      providers: [
+        EvaluationTelemetry,
+        FlagUsageReader,
+        { provide: TELEMETRY_FLUSH_INTERVAL, useValue: flushIntervalMs },
+      ],
       exports: [EvaluationTelemetry, FlagUsageReader],
     };
   }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
-import { resolvePublicKey, verifyDatabaseFile } from '../../src/cli/verify-database.js';
 import { runCli } from '../../src/cli/run-cli.js';
+import { resolvePublicKey, verifyDatabaseFile } from '../../src/cli/verify-database.js';
 import { callServer, freePort, spawnServer, stopServer, type ServerChild } from '../support/server-process.js';
 import { openRaw, tempDir } from '../support/test-app.js';
 
@@ -24,7 +24,8 @@ interface Acknowledged {
   hash: string | null;
 }
 
-const call = (agent: Agent, method: string, path: string, body: unknown, headers: Record<string, string> = {}) => callServer(PORT, agent, method, path, TOKEN, body, headers);
+const call = (agent: Agent, method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  callServer(PORT, agent, method, path, TOKEN, body, headers);
 
 /** The server running now, so a failing test still stops it. */
 let current: ServerChild | undefined;
@@ -49,7 +50,12 @@ describe('crash: kill -9 under 50 concurrent writers', () => {
     let server = await startServer(dbPath);
     const setup = new Agent({ keepAlive: false });
     for (let f = 0; f < FLAGS; f++) {
-      const created = await call(setup, 'POST', '/v1/flags', { key: `chaos-${f}`, type: 'operational', owner: 'chaos', enabled: true });
+      const created = await call(setup, 'POST', '/v1/flags', {
+        key: `chaos-${f}`,
+        type: 'operational',
+        owner: 'chaos',
+        enabled: true,
+      });
       expect(created.status).toBe(201);
     }
     const acknowledged: Acknowledged[] = [];
@@ -67,7 +73,11 @@ describe('crash: kill -9 under 50 concurrent writers', () => {
           try {
             const res = await call(agent, 'PUT', path, body, { 'idempotency-key': key });
             if (res.status === 200) {
-              acknowledged.push({ idempotencyKey: key, seq: res.body.event?.seq ?? null, hash: res.body.event?.hash ?? null });
+              acknowledged.push({
+                idempotencyKey: key,
+                seq: res.body.event?.seq ?? null,
+                hash: res.body.event?.hash ?? null,
+              });
               break;
             }
             if (res.status >= 500 || res.status === 0) throw new Error(`status ${res.status}`);
@@ -94,18 +104,30 @@ describe('crash: kill -9 under 50 concurrent writers', () => {
     await stopServer(server);
 
     const db = openRaw(dbPath);
-    const rows = db.prepare('SELECT seq, hash, idempotency_key FROM events ORDER BY seq').all() as { seq: number; hash: string; idempotency_key: string | null }[];
-    const dumpProjections = () => JSON.stringify([db.prepare('SELECT * FROM flag_state ORDER BY key').all(), db.prepare('SELECT * FROM audit_trail ORDER BY seq').all()]);
+    const rows = db.prepare('SELECT seq, hash, idempotency_key FROM events ORDER BY seq').all() as {
+      seq: number;
+      hash: string;
+      idempotency_key: string | null;
+    }[];
+    const dumpProjections = () =>
+      JSON.stringify([
+        db.prepare('SELECT * FROM flag_state ORDER BY key').all(),
+        db.prepare('SELECT * FROM audit_trail ORDER BY seq').all(),
+      ]);
     const before = dumpProjections();
     db.close();
 
-    console.log(`${acknowledged.length} commands acknowledged, ${retries} retries across ${CRASHES} kill -9, ${rows.length} events`);
+    console.log(
+      `${acknowledged.length} commands acknowledged, ${retries} retries across ${CRASHES} kill -9, ${rows.length} events`,
+    );
     expect(acknowledged.length).toBeGreaterThan(100);
     // The kills hit commands in flight: otherwise this test would prove nothing.
     expect(retries).toBeGreaterThan(0);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
     const byKey = new Map<string, { seq: number; hash: string }[]>();
-    for (const row of rows) if (row.idempotency_key !== null) byKey.set(row.idempotency_key, [...(byKey.get(row.idempotency_key) ?? []), { seq: row.seq, hash: row.hash }]);
+    for (const row of rows)
+      if (row.idempotency_key !== null)
+        byKey.set(row.idempotency_key, [...(byKey.get(row.idempotency_key) ?? []), { seq: row.seq, hash: row.hash }]);
     for (const ack of acknowledged) {
       const stored = byKey.get(ack.idempotencyKey) ?? [];
       if (ack.seq === null) {
@@ -118,9 +140,14 @@ describe('crash: kill -9 under 50 concurrent writers', () => {
     expect(await verifyDatabaseFile(dbPath, key)).toMatchObject({ ok: true, events: rows.length });
 
     let out = '';
-    expect(await runCli(['rebuild', '--db', dbPath], { out: (t) => (out += t), err: () => undefined, env: {} })).toBe(0);
+    expect(await runCli(['rebuild', '--db', dbPath], { out: (t) => (out += t), err: () => undefined, env: {} })).toBe(
+      0,
+    );
     const after = openRaw(dbPath);
-    const rebuilt = JSON.stringify([after.prepare('SELECT * FROM flag_state ORDER BY key').all(), after.prepare('SELECT * FROM audit_trail ORDER BY seq').all()]);
+    const rebuilt = JSON.stringify([
+      after.prepare('SELECT * FROM flag_state ORDER BY key').all(),
+      after.prepare('SELECT * FROM audit_trail ORDER BY seq').all(),
+    ]);
     after.close();
     expect(rebuilt).toBe(before);
   }, 120_000);

@@ -14,7 +14,10 @@ import { FUZZ_ROUTES, label, NOWHERE_RUNS } from './fuzz/routes.js';
  *
  * Replay a failure with the seed it prints: FUZZ_SEED=<seed> npm run test:chaos -- --testPathPatterns fuzz
  */
-const SEED = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number.parseInt(process.env.FUZZ_SEED, 10);
+const SEED =
+  process.env.FUZZ_SEED === undefined
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number.parseInt(process.env.FUZZ_SEED, 10);
 if (!Number.isSafeInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer, got '${process.env.FUZZ_SEED}'`);
 const CONCURRENCY = 12;
 /** Each route's runs are split into chunks of this size (each its own fc.assert) so the pool stays busy. */
@@ -29,7 +32,14 @@ interface Chunk {
 
 const SEEDED_FLAGS = [
   releaseFlag('fuzz-release'),
-  { key: 'fuzz-operational', type: 'operational', owner: 'sre', enabled: true, rolloutPercentage: 50, targetSegments: ['beta'] },
+  {
+    key: 'fuzz-operational',
+    type: 'operational',
+    owner: 'sre',
+    enabled: true,
+    rolloutPercentage: 50,
+    targetSegments: ['beta'],
+  },
   { key: 'fuzz-experiment', type: 'experiment', owner: 'growth', expiresAt: '2027-01-01T00:00:00Z' },
   { key: 'fuzz-permission', type: 'permission', owner: 'iam', killSwitch: true },
   { key: 'fuzz-archived', type: 'operational', owner: 'sre' },
@@ -38,14 +48,23 @@ const KEYS = SEEDED_FLAGS.map((f) => f.key as string);
 
 /** Each route's runs in chunks of CHUNK, interleaved across routes so every batch in flight mixes them. */
 function chunked(groups: ReadonlyArray<{ name: string; requests: fc.Arbitrary<FuzzRequest>; runs: number }>): Chunk[] {
-  const perGroup = groups.map((g) => Array.from({ length: Math.ceil(g.runs / CHUNK) }, (_, i) => ({ name: g.name, requests: g.requests, runs: Math.min(CHUNK, g.runs - i * CHUNK) })));
+  const perGroup = groups.map((g) =>
+    Array.from({ length: Math.ceil(g.runs / CHUNK) }, (_, i) => ({
+      name: g.name,
+      requests: g.requests,
+      runs: Math.min(CHUNK, g.runs - i * CHUNK),
+    })),
+  );
   const longest = Math.max(...perGroup.map((c) => c.length));
   const order = Array.from({ length: longest }, (_, i) => perGroup.flatMap((c) => c[i] ?? []));
   return order.flat().map((chunk, i) => ({ ...chunk, seed: (SEED + 7919 * i) | 0 }));
 }
 
 function describeRequest(req: FuzzRequest): string {
-  const body = req.body === null ? '(no body)' : `${req.body.length} bytes${req.chunked ? ', chunked' : ''}: ${req.body.subarray(0, 300).toString('latin1')}`;
+  const body =
+    req.body === null
+      ? '(no body)'
+      : `${req.body.length} bytes${req.chunked ? ', chunked' : ''}: ${req.body.subarray(0, 300).toString('latin1')}`;
   return [
     `faults: ${req.faults.join('; ')}`,
     `request: ${req.method} ${req.target.slice(0, 300)}`,
@@ -59,7 +78,8 @@ describe('bad input: malformed requests to every route are refused with problem+
   let agent: Agent;
   let baseline: number;
   let flagsBefore: unknown;
-  const prototypeNames = () => [Object.prototype, Array.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).sort().join(','));
+  const prototypeNames = () =>
+    [Object.prototype, Array.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).sort().join(','));
   const prototypesBefore = prototypeNames();
 
   const listFlags = async () => {
@@ -70,9 +90,20 @@ describe('bad input: malformed requests to every route are refused with problem+
   beforeAll(async () => {
     t = await startTestApp();
     agent = new Agent({ keepAlive: true });
-    for (const body of SEEDED_FLAGS) expect((await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(body)).status).toBe(201);
-    expect((await t.http().put('/v1/flags/fuzz-release/rollout').set('Authorization', t.auth('editor')).send({ percentage: 25 })).status).toBe(200);
-    expect((await t.http().post('/v1/flags/fuzz-archived/archive').set('Authorization', t.auth('editor')).send({})).status).toBe(200);
+    for (const body of SEEDED_FLAGS)
+      expect((await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(body)).status).toBe(201);
+    expect(
+      (
+        await t
+          .http()
+          .put('/v1/flags/fuzz-release/rollout')
+          .set('Authorization', t.auth('editor'))
+          .send({ percentage: 25 })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.http().post('/v1/flags/fuzz-archived/archive').set('Authorization', t.auth('editor')).send({})).status,
+    ).toBe(200);
     baseline = eventCount(t.dbPath);
     flagsBefore = await listFlags();
   });
@@ -85,7 +116,11 @@ describe('bad input: malformed requests to every route are refused with problem+
   it(`refuses 10,000+ malformed requests with a 4xx problem+json, never a 5xx (FUZZ_SEED=${SEED})`, async () => {
     const url = new URL(t.url);
     const chunks = chunked([
-      ...FUZZ_ROUTES.map((route) => ({ name: label(route), requests: malformedRequests(route, KEYS), runs: route.runs })),
+      ...FUZZ_ROUTES.map((route) => ({
+        name: label(route),
+        requests: malformedRequests(route, KEYS),
+        runs: route.runs,
+      })),
       { name: 'no such route', requests: requestsToNowhere(), runs: NOWHERE_RUNS },
     ]);
 
@@ -124,7 +159,10 @@ describe('bad input: malformed requests to every route are refused with problem+
       );
       // Chunks run side by side, so growth is reported once, naming the chunk that noticed it.
       const events = eventCount(t.dbPath);
-      if (events !== expectedEvents) failures.push(`the events table grew from ${expectedEvents} to ${events} rows by the end of a chunk of ${chunk.name} (or one running beside it)`);
+      if (events !== expectedEvents)
+        failures.push(
+          `the events table grew from ${expectedEvents} to ${events} rows by the end of a chunk of ${chunk.name} (or one running beside it)`,
+        );
       expectedEvents = events;
     };
 
@@ -136,9 +174,13 @@ describe('bad input: malformed requests to every route are refused with problem+
     );
 
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`fuzz: ${sent} requests to ${FUZZ_ROUTES.length} routes and unrouted paths in ${seconds} s (FUZZ_SEED=${SEED})`);
+    console.log(
+      `fuzz: ${sent} requests to ${FUZZ_ROUTES.length} routes and unrouted paths in ${seconds} s (FUZZ_SEED=${SEED})`,
+    );
     if (failures.length > 0) {
-      throw new Error(`${failures.length} failure(s); replay with FUZZ_SEED=${SEED} npm run test:chaos -- --testPathPatterns fuzz\n\n${failures.join('\n\n')}`);
+      throw new Error(
+        `${failures.length} failure(s); replay with FUZZ_SEED=${SEED} npm run test:chaos -- --testPathPatterns fuzz\n\n${failures.join('\n\n')}`,
+      );
     }
     expect(sent).toBeGreaterThanOrEqual(10_000);
   }, 600_000);

@@ -1,7 +1,7 @@
-import type { AuditEntry } from '../../src/history/audit-entry.mapper.js';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import type { StoredEvent } from '../../src/event-store/event-store.js';
+import type { AuditEntry } from '../../src/history/audit-entry.mapper.js';
 import { releaseFlag, startTestApp, tempDir, TOKENS, type RoleName, type TestApp } from '../support/test-app.js';
 
 /** SPEC §4 GET /v1/audit: the global timeline, its filters and seq-cursor paging. */
@@ -27,7 +27,12 @@ describe('GET /v1/audit (global timeline)', () => {
   /** The events the seeding commands appended, in order. */
   const seeded: StoredEvent[] = [];
 
-  async function command(role: RoleName, method: 'post' | 'put' | 'patch', path: string, body: object = {}): Promise<StoredEvent> {
+  async function command(
+    role: RoleName,
+    method: 'post' | 'put' | 'patch',
+    path: string,
+    body: object = {},
+  ): Promise<StoredEvent> {
     const res = await t.http()[method](path).set('Authorization', t.auth(role)).send(body);
     expect([200, 201]).toContain(res.status);
     return res.body.event as StoredEvent;
@@ -107,7 +112,9 @@ describe('GET /v1/audit (global timeline)', () => {
     const expected = seeded
       .filter((e) => e.type === 'FlagEnabled' || e.type === 'FlagKillSwitchReleased')
       .map((e) => ({ flag: e.streamId, actor: e.actor, at: e.at, type: e.type, reason: e.reason }));
-    expect(page.items.map(({ flag, actor, at, type, reason }) => ({ flag, actor, at, type, reason }))).toEqual(expected);
+    expect(page.items.map(({ flag, actor, at, type, reason }) => ({ flag, actor, at, type, reason }))).toEqual(
+      expected,
+    );
     expect(expected.map((e) => `${e.actor} ${e.type} ${e.flag}`)).toEqual([
       `${TOKENS.admin.name} FlagEnabled checkout`,
       `${TOKENS.admin.name} FlagKillSwitchReleased search`,
@@ -128,7 +135,9 @@ describe('GET /v1/audit (global timeline)', () => {
   });
 
   it('combines filters, each one narrowing', async () => {
-    const page = await timeline(`?flag=checkout&actor=${TOKENS.admin.name}&type=FlagEnabled&type=FlagArchived&from=${seeded[4]!.at}`);
+    const page = await timeline(
+      `?flag=checkout&actor=${TOKENS.admin.name}&type=FlagEnabled&type=FlagArchived&from=${seeded[4]!.at}`,
+    );
     expect(page.items.map((e) => e.seq)).toEqual([seeded[8]!.seq]);
   });
 
@@ -145,17 +154,25 @@ describe('GET /v1/audit (global timeline)', () => {
 
     const byCreator = await timeline(`?actor=${TOKENS.editor.name}&limit=2`);
     const rest = await timeline(`?actor=${TOKENS.editor.name}&limit=2&after=${byCreator.nextCursor}`);
-    expect([...byCreator.items, ...rest.items].map((e) => e.seq)).toEqual(seeded.filter((e) => e.actor === TOKENS.editor.name).slice(0, 4).map((e) => e.seq));
+    expect([...byCreator.items, ...rest.items].map((e) => e.seq)).toEqual(
+      seeded
+        .filter((e) => e.actor === TOKENS.editor.name)
+        .slice(0, 4)
+        .map((e) => e.seq),
+    );
   });
 
   it('returns every event exactly once across pages while commands are being appended', async () => {
     const keys = ['paged-a', 'paged-b', 'paged-c', 'paged-d'];
-    await Promise.all(keys.map((key) => command('editor', 'post', '/v1/flags', { key, type: 'operational', owner: 'sre' })));
+    await Promise.all(
+      keys.map((key) => command('editor', 'post', '/v1/flags', { key, type: 'operational', owner: 'sre' })),
+    );
     let writing = true;
     // Four flags toggled in parallel, 24 times each: about a hundred appends racing the reader.
     const writes = Promise.all(
       keys.map(async (key) => {
-        for (let i = 0; i < 24; i++) await command('editor', 'post', `/v1/flags/${key}/${i % 2 === 0 ? 'enable' : 'disable'}`);
+        for (let i = 0; i < 24; i++)
+          await command('editor', 'post', `/v1/flags/${key}/${i % 2 === 0 ? 'enable' : 'disable'}`);
       }),
     ).finally(() => (writing = false));
 

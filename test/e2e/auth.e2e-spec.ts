@@ -1,5 +1,13 @@
 import type { Response, Test } from 'supertest';
-import { eventCount, openRaw, releaseFlag, startTestApp, TOKENS, type RoleName, type TestApp } from '../support/test-app.js';
+import {
+  eventCount,
+  openRaw,
+  releaseFlag,
+  startTestApp,
+  TOKENS,
+  type RoleName,
+  type TestApp,
+} from '../support/test-app.js';
 
 /**
  * SPEC §4: Bearer tokens, nested roles evaluator ⊂ viewer ⊂ editor ⊂ admin; missing/unknown token → 401,
@@ -22,7 +30,12 @@ const FLAG = 'auth-flag';
 
 /** Every route the server exposes, with the minimal role from SPEC §4. */
 const ROUTES: readonly RouteCase[] = [
-  { method: 'post', path: '/v1/evaluate', min: 'evaluator', body: () => ({ flagKey: FLAG, context: { userId: 'user-1' } }) },
+  {
+    method: 'post',
+    path: '/v1/evaluate',
+    min: 'evaluator',
+    body: () => ({ flagKey: FLAG, context: { userId: 'user-1' } }),
+  },
   { method: 'post', path: '/v1/evaluate/all', min: 'evaluator', body: () => ({ context: { userId: 'user-1' } }) },
   { method: 'get', path: '/v1/flags', min: 'viewer' },
   { method: 'get', path: `/v1/flags/${FLAG}`, min: 'viewer' },
@@ -30,14 +43,36 @@ const ROUTES: readonly RouteCase[] = [
   { method: 'post', path: '/v1/flags', min: 'editor', body: (role) => releaseFlag(`created-by-${role}`) },
   { method: 'post', path: `/v1/flags/${FLAG}/enable`, min: 'editor', body: () => ({ reason: 'auth test' }) },
   { method: 'post', path: `/v1/flags/${FLAG}/disable`, min: 'editor', body: () => ({ reason: 'auth test' }) },
-  { method: 'post', path: `/v1/flags/${FLAG}/kill-switch/engage`, min: 'editor', body: () => ({ reason: 'auth test' }) },
-  { method: 'post', path: `/v1/flags/${FLAG}/kill-switch/release`, min: 'editor', body: () => ({ reason: 'auth test' }) },
+  {
+    method: 'post',
+    path: `/v1/flags/${FLAG}/kill-switch/engage`,
+    min: 'editor',
+    body: () => ({ reason: 'auth test' }),
+  },
+  {
+    method: 'post',
+    path: `/v1/flags/${FLAG}/kill-switch/release`,
+    min: 'editor',
+    body: () => ({ reason: 'auth test' }),
+  },
   { method: 'put', path: `/v1/flags/${FLAG}/rollout`, min: 'editor', body: () => ({ percentage: 25 }) },
   { method: 'put', path: `/v1/flags/${FLAG}/segments`, min: 'editor', body: () => ({ segments: ['beta'] }) },
-  { method: 'patch', path: `/v1/flags/${FLAG}`, min: 'editor', body: () => ({ description: 'changed by the auth test' }) },
+  {
+    method: 'patch',
+    path: `/v1/flags/${FLAG}`,
+    min: 'editor',
+    body: () => ({ description: 'changed by the auth test' }),
+  },
   { method: 'post', path: `/v1/flags/${FLAG}/archive`, min: 'editor', body: () => ({ reason: 'auth test' }) },
   { method: 'post', path: `/v1/flags/${FLAG}/restore`, min: 'editor', body: () => ({ reason: 'auth test' }) },
-  { method: 'post', path: '/v1/telemetry/evaluations', min: 'evaluator', body: () => ({ evaluations: [{ flagKey: FLAG, reason: 'ROLLOUT_FULL', count: 3, lastEvaluatedAt: '2026-11-25T12:00:00Z' }] }) },
+  {
+    method: 'post',
+    path: '/v1/telemetry/evaluations',
+    min: 'evaluator',
+    body: () => ({
+      evaluations: [{ flagKey: FLAG, reason: 'ROLLOUT_FULL', count: 3, lastEvaluatedAt: '2026-11-25T12:00:00Z' }],
+    }),
+  },
   { method: 'get', path: '/v1/snapshot', min: 'evaluator' },
   // GET /v1/stream never ends, so it is not in this table: test/e2e/delivery.e2e-spec.ts checks its 401/403.
   { method: 'get', path: '/v1/flags/stale', min: 'viewer' },
@@ -75,7 +110,10 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
 
   beforeAll(async () => {
     t = await startTestApp();
-    const res = await t.http().post('/v1/flags').set('Authorization', t.auth('admin'))
+    const res = await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('admin'))
       .send({ key: FLAG, type: 'operational', owner: 'platform' });
     expect(res.status).toBe(201);
   });
@@ -88,9 +126,15 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
   }
 
   function expectProblem(res: Response, status: number, route: RouteCase): void {
-    if (res.status !== status) throw new Error(`${label(route)}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== status)
+      throw new Error(`${label(route)}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    expect(res.body).toMatchObject({
+      status,
+      type: expect.any(String),
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
   }
 
   it('the route table covers every role of SPEC §4 and lists each route once', () => {
@@ -99,15 +143,18 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
   });
 
   describe('401 for missing or unknown credentials', () => {
-    it.each(PROTECTED.map((r) => [label(r), r] as const))('%s → 401 problem+json for every bad credential, nothing written', async (_l, route) => {
-      const before = eventCount(t.dbPath);
-      for (const [what, authorization] of BAD_CREDENTIALS) {
-        const res = await send(route, authorization);
-        expect({ credential: what, status: res.status }).toEqual({ credential: what, status: 401 });
-        expectProblem(res, 401, route);
-      }
-      expect(eventCount(t.dbPath)).toBe(before);
-    });
+    it.each(PROTECTED.map((r) => [label(r), r] as const))(
+      '%s → 401 problem+json for every bad credential, nothing written',
+      async (_l, route) => {
+        const before = eventCount(t.dbPath);
+        for (const [what, authorization] of BAD_CREDENTIALS) {
+          const res = await send(route, authorization);
+          expect({ credential: what, status: res.status }).toEqual({ credential: what, status: 401 });
+          expectProblem(res, 401, route);
+        }
+        expect(eventCount(t.dbPath)).toBe(before);
+      },
+    );
 
     it('answers 401 before looking at the body: an unauthenticated invalid create is 401, not 400', async () => {
       const before = eventCount(t.dbPath);
@@ -136,7 +183,11 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
 
     it('answers 403 before validating the body: a viewer sending an invalid create gets 403, not 400', async () => {
       const before = eventCount(t.dbPath);
-      const res = await t.http().post('/v1/flags').set('Authorization', t.auth('viewer')).send({ key: 'NOT VALID', foo: 1 });
+      const res = await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', t.auth('viewer'))
+        .send({ key: 'NOT VALID', foo: 1 });
       expect(res.status).toBe(403);
       expect(eventCount(t.dbPath)).toBe(before);
     });
@@ -148,7 +199,8 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
     it.each(allowed)('%s as %s → neither 401 nor 403 (nor 5xx)', async (_l, role, route) => {
       const res = await send(route, t.auth(role), role);
       const detail = `${label(route)} as ${role}: ${res.status} ${JSON.stringify(res.body)}`;
-      if (res.status === 401 || res.status === 403 || res.status >= 500) throw new Error(`refused or failed: ${detail}`);
+      if (res.status === 401 || res.status === 403 || res.status >= 500)
+        throw new Error(`refused or failed: ${detail}`);
       // With a valid body on an existing flag, an allowed caller actually succeeds.
       if (res.status < 200 || res.status >= 300) throw new Error(`expected a 2xx: ${detail}`);
     });
@@ -160,25 +212,29 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
   });
 
   describe('public routes', () => {
-    it.each(PUBLIC.map((r) => [label(r), r] as const))('%s answers 200 with any credential or none', async (_l, route) => {
-      for (const [, authorization] of BAD_CREDENTIALS) {
-        const res = await send(route, authorization);
-        expect(res.status).toBe(200);
-        if (route.path.endsWith('health')) expect(res.body).toMatchObject({ status: 'ok' });
-        else expect(res.text).toContain('flagledger_');
-      }
-      for (const role of ROLE_ORDER) {
-        const res = await send(route, t.auth(role), role);
-        expect(res.status).toBe(200);
-      }
-    });
+    it.each(PUBLIC.map((r) => [label(r), r] as const))(
+      '%s answers 200 with any credential or none',
+      async (_l, route) => {
+        for (const [, authorization] of BAD_CREDENTIALS) {
+          const res = await send(route, authorization);
+          expect(res.status).toBe(200);
+          if (route.path.endsWith('health')) expect(res.body).toMatchObject({ status: 'ok' });
+          else expect(res.text).toContain('flagledger_');
+        }
+        for (const role of ROLE_ORDER) {
+          const res = await send(route, t.auth(role), role);
+          expect(res.status).toBe(200);
+        }
+      },
+    );
   });
 
   it('no 401/403 attempt on any route changed the event count (whole table in one pass)', async () => {
     const before = eventCount(t.dbPath);
     for (const route of PROTECTED) {
       for (const [, authorization] of BAD_CREDENTIALS) expect((await send(route, authorization)).status).toBe(401);
-      for (const role of rolesBelow(route.min as RoleName)) expect((await send(route, t.auth(role), role)).status).toBe(403);
+      for (const role of rolesBelow(route.min as RoleName))
+        expect((await send(route, t.auth(role), role)).status).toBe(403);
     }
     expect(eventCount(t.dbPath)).toBe(before);
   });
@@ -219,25 +275,44 @@ describe('actor: recorded from the token, never from the request (SPEC §3)', ()
     expect(actorInLog(res.body.event.seq)).toBe('root');
   });
 
-  it.each(['createdBy', 'actor'])('rejects a create body that sets %s with 400 naming it, writing nothing', async (field) => {
-    const before = eventCount(t.dbPath);
-    const res = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(`spoof-${field.toLowerCase()}`, { [field]: 'mallory' }));
-    expect(res.status).toBe(400);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-    expect(eventCount(t.dbPath)).toBe(before);
-  });
+  it.each(['createdBy', 'actor'])(
+    'rejects a create body that sets %s with 400 naming it, writing nothing',
+    async (field) => {
+      const before = eventCount(t.dbPath);
+      const res = await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', t.auth('editor'))
+        .send(releaseFlag(`spoof-${field.toLowerCase()}`, { [field]: 'mallory' }));
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+      expect(eventCount(t.dbPath)).toBe(before);
+    },
+  );
 
-  it.each(['actor', 'createdBy'])('rejects a command body that sets %s with 400 naming it, writing nothing', async (field) => {
-    const before = eventCount(t.dbPath);
-    const res = await t.http().post('/v1/flags/by-alice/enable').set('Authorization', t.auth('editor')).send({ reason: 'x', [field]: 'mallory' });
-    expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-    expect(eventCount(t.dbPath)).toBe(before);
-  });
+  it.each(['actor', 'createdBy'])(
+    'rejects a command body that sets %s with 400 naming it, writing nothing',
+    async (field) => {
+      const before = eventCount(t.dbPath);
+      const res = await t
+        .http()
+        .post('/v1/flags/by-alice/enable')
+        .set('Authorization', t.auth('editor'))
+        .send({ reason: 'x', [field]: 'mallory' });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+      expect(eventCount(t.dbPath)).toBe(before);
+    },
+  );
 
   it('ignores an X-Actor header: {"reason": "x"} with X-Actor: mallory is recorded as alice', async () => {
-    const res = await t.http().post('/v1/flags/by-root/enable').set('Authorization', t.auth('editor')).set('X-Actor', 'mallory').send({ reason: 'x' });
+    const res = await t
+      .http()
+      .post('/v1/flags/by-root/enable')
+      .set('Authorization', t.auth('editor'))
+      .set('X-Actor', 'mallory')
+      .send({ reason: 'x' });
     expect(res.status).toBe(200);
     expect(res.body.event).toMatchObject({ type: 'FlagEnabled', actor: 'alice', reason: 'x' });
     expect(actorInLog(res.body.event.seq)).toBe('alice');
@@ -251,7 +326,11 @@ describe('actor: recorded from the token, never from the request (SPEC §3)', ()
   });
 
   it('keeps createdBy as the creator when someone else changes the flag later', async () => {
-    const res = await t.http().put('/v1/flags/by-alice/rollout').set('Authorization', t.auth('admin')).send({ percentage: 30 });
+    const res = await t
+      .http()
+      .put('/v1/flags/by-alice/rollout')
+      .set('Authorization', t.auth('admin'))
+      .send({ percentage: 30 });
     expect(res.status).toBe(200);
     expect(res.body.event.actor).toBe('root');
     expect(res.body.flag.createdBy).toBe('alice');
@@ -259,7 +338,11 @@ describe('actor: recorded from the token, never from the request (SPEC §3)', ()
 
   it('rejects the server-maintained createdBy in a PATCH body with 400 naming it', async () => {
     const before = eventCount(t.dbPath);
-    const res = await t.http().patch('/v1/flags/by-alice').set('Authorization', t.auth('editor')).send({ createdBy: 'mallory' });
+    const res = await t
+      .http()
+      .patch('/v1/flags/by-alice')
+      .set('Authorization', t.auth('editor'))
+      .send({ createdBy: 'mallory' });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'createdBy' })]));
     expect(eventCount(t.dbPath)).toBe(before);

@@ -1,9 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
-import { openRaw, releaseFlag, sqliteOnly, startTestApp, tempDir, testCliEnv, type TestApp } from '../support/test-app.js';
+import {
+  openRaw,
+  releaseFlag,
+  sqliteOnly,
+  startTestApp,
+  tempDir,
+  testCliEnv,
+  type TestApp,
+} from '../support/test-app.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string; json: Record<string, unknown> }> {
+async function cli(
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string; json: Record<string, unknown> }> {
   let out = '';
   let err = '';
   const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), env: testCliEnv() });
@@ -22,18 +32,36 @@ describe('operator CLI', () => {
     const t: TestApp = await startTestApp({ dbPath });
     db = t.dbPath;
     for (const key of ['alpha', 'beta', 'gamma']) {
-      await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(key, { reason: 'a "quoted", reason\nover lines' })).expect(201);
+      await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', t.auth('editor'))
+        .send(releaseFlag(key, { reason: 'a "quoted", reason\nover lines' }))
+        .expect(201);
       await t.http().post(`/v1/flags/${key}/enable`).set('Authorization', t.auth('editor')).expect(200);
     }
     await t.http().post('/v1/admin/checkpoints').set('Authorization', t.auth('admin')).expect(201);
-    await t.http().put('/v1/flags/alpha/rollout').set('Authorization', t.auth('editor')).send({ percentage: 25 }).expect(200);
-    writeFileSync(keyFile, (await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer'))).body.publicKeyPem);
-    const exported = await t.http().get('/v1/export?format=ndjson').set('Authorization', t.auth('viewer')).buffer(true).parse((res, done) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done(null, text));
-    });
+    await t
+      .http()
+      .put('/v1/flags/alpha/rollout')
+      .set('Authorization', t.auth('editor'))
+      .send({ percentage: 25 })
+      .expect(200);
+    writeFileSync(
+      keyFile,
+      (await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer'))).body.publicKeyPem,
+    );
+    const exported = await t
+      .http()
+      .get('/v1/export?format=ndjson')
+      .set('Authorization', t.auth('viewer'))
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      });
     expect(exported.status).toBe(200);
     writeFileSync(exportFile, exported.body as string);
     await t.close();
@@ -57,8 +85,14 @@ describe('operator CLI', () => {
   it('verify-export: names the first bad seq of an edited row, and refuses a truncated file', async () => {
     const lines = readFileSync(exportFile, 'utf8').trimEnd().split('\n');
     const edited = join(dir, 'edited.ndjson');
-    writeFileSync(edited, lines.map((l, i) => (i === 3 ? l.replace('"actor":"alice"', '"actor":"mallory"') : l)).join('\n'));
-    expect(await cli('verify-export', edited, '--public-key', keyFile)).toMatchObject({ code: 1, json: { ok: false, firstBadSeq: 4 } });
+    writeFileSync(
+      edited,
+      lines.map((l, i) => (i === 3 ? l.replace('"actor":"alice"', '"actor":"mallory"') : l)).join('\n'),
+    );
+    expect(await cli('verify-export', edited, '--public-key', keyFile)).toMatchObject({
+      code: 1,
+      json: { ok: false, firstBadSeq: 4 },
+    });
     const truncated = join(dir, 'truncated.ndjson');
     writeFileSync(truncated, lines.slice(0, 4).join('\n'));
     expect(await cli('verify-export', truncated)).toMatchObject({ code: 1, json: { ok: false } });
@@ -71,10 +105,29 @@ describe('operator CLI', () => {
     const fromHttp = readFileSync(exportFile, 'utf8').trimEnd().split('\n');
     const fromCli = readFileSync(ndjson, 'utf8').trimEnd().split('\n');
     expect(fromCli.slice(0, -1)).toEqual(fromHttp.slice(0, -1));
-    expect(await cli('verify-export', ndjson, '--public-key', keyFile)).toMatchObject({ code: 0, json: { ok: true, rows: 7 } });
+    expect(await cli('verify-export', ndjson, '--public-key', keyFile)).toMatchObject({
+      code: 0,
+      json: { ok: true, rows: 7 },
+    });
 
     const csv = join(dir, 'cli-export.csv');
-    expect((await cli('export', '--db', db, '--format', 'csv', '--type', 'FlagEnabled', '--type', 'FlagRolloutChanged', '--out', csv)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'export',
+          '--db',
+          db,
+          '--format',
+          'csv',
+          '--type',
+          'FlagEnabled',
+          '--type',
+          'FlagRolloutChanged',
+          '--out',
+          csv,
+        )
+      ).code,
+    ).toBe(0);
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     expect(lines).toHaveLength(1 + 4);
     expect(lines[0]).toBe('seq,streamId,version,type,actor,at,reason,data,prevHash,hash');
@@ -87,7 +140,10 @@ describe('operator CLI', () => {
   it('rebuild: replays the projections into identical tables', async () => {
     const dump = () => {
       const raw = openRaw(dbPath);
-      const rows = JSON.stringify([raw.prepare('SELECT * FROM flag_state ORDER BY key').all(), raw.prepare('SELECT * FROM audit_trail ORDER BY seq').all()]);
+      const rows = JSON.stringify([
+        raw.prepare('SELECT * FROM flag_state ORDER BY key').all(),
+        raw.prepare('SELECT * FROM audit_trail ORDER BY seq').all(),
+      ]);
       raw.close();
       return rows;
     };
@@ -109,7 +165,9 @@ describe('operator CLI', () => {
   it('verify: refuses a PostgreSQL database with exit code 2, pointing at GET /v1/audit/verify', async () => {
     const result = await cli('verify', '--db', 'postgres://flagledger:secret@db.internal/flagledger');
     expect(result.code).toBe(2);
-    expect(result.err).toBe('verify reads a SQLite file; on PostgreSQL (postgres://flagledger:***@db.internal/flagledger) ask a server: GET /v1/audit/verify\n');
+    expect(result.err).toBe(
+      'verify reads a SQLite file; on PostgreSQL (postgres://flagledger:***@db.internal/flagledger) ask a server: GET /v1/audit/verify\n',
+    );
   });
 
   it('answers an unknown command with its usage and exit code 2', async () => {

@@ -35,7 +35,12 @@ function range(from: number, to: number): number[] {
 function expectProblem(res: Response, status: number): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
 
 describe('concurrency and idempotency of flag commands', () => {
@@ -54,7 +59,11 @@ describe('concurrency and idempotency of flag commands', () => {
   /** Creates a fresh flag for one test and returns its key (its version is 1). */
   async function newFlag(prefix: string, overrides: Record<string, unknown> = {}): Promise<string> {
     const key = `${prefix}-${++flagCounter}`;
-    const res = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(key, overrides));
+    const res = await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('editor'))
+      .send(releaseFlag(key, overrides));
     expect(res.status).toBe(201);
     return key;
   }
@@ -63,36 +72,37 @@ describe('concurrency and idempotency of flag commands', () => {
     t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth(role)).send({ percentage });
 
   describe('If-Match', () => {
-    it.each([2, 20])('lets exactly one of %i parallel commands carrying the same If-Match win; the others get 412 problem+json', async (n) => {
-      const key = await newFlag('race-if-match');
-      const before = eventCount(t.dbPath);
+    it.each([2, 20])(
+      'lets exactly one of %i parallel commands carrying the same If-Match win; the others get 412 problem+json',
+      async (n) => {
+        const key = await newFlag('race-if-match');
+        const before = eventCount(t.dbPath);
 
-      // Every request would change something (distinct percentages, none equal to the current 100).
-      const responses = await Promise.all(
-        range(1, n).map((i) => rollout(key, i * 4).set('If-Match', '"1"')),
-      );
+        // Every request would change something (distinct percentages, none equal to the current 100).
+        const responses = await Promise.all(range(1, n).map((i) => rollout(key, i * 4).set('If-Match', '"1"')));
 
-      const winners = responses.filter((r) => r.status >= 200 && r.status < 300);
-      const losers = responses.filter((r) => r.status < 200 || r.status >= 300);
-      expect(winners).toHaveLength(1);
-      expect(losers).toHaveLength(n - 1);
-      for (const loser of losers) expectProblem(loser, 412);
+        const winners = responses.filter((r) => r.status >= 200 && r.status < 300);
+        const losers = responses.filter((r) => r.status < 200 || r.status >= 300);
+        expect(winners).toHaveLength(1);
+        expect(losers).toHaveLength(n - 1);
+        for (const loser of losers) expectProblem(loser, 412);
 
-      const winner = winners[0]!;
-      expect(winner.status).toBe(200);
-      expect(winner.headers.etag).toBe('"2"');
-      expect(winner.body.flag.version).toBe(2);
-      expect(winner.body.event).toMatchObject({ type: 'FlagRolloutChanged', version: 2, data: { from: 100 } });
+        const winner = winners[0]!;
+        expect(winner.status).toBe(200);
+        expect(winner.headers.etag).toBe('"2"');
+        expect(winner.body.flag.version).toBe(2);
+        expect(winner.body.event).toMatchObject({ type: 'FlagRolloutChanged', version: 2, data: { from: 100 } });
 
-      expect(eventCount(t.dbPath)).toBe(before + 1);
-      const stream = eventsOf(t.dbPath, key);
-      expect(stream.map((e) => e.version)).toEqual([1, 2]);
-      expect(JSON.parse(stream[1]!.data)).toEqual(winner.body.event.data);
+        expect(eventCount(t.dbPath)).toBe(before + 1);
+        const stream = eventsOf(t.dbPath, key);
+        expect(stream.map((e) => e.version)).toEqual([1, 2]);
+        expect(JSON.parse(stream[1]!.data)).toEqual(winner.body.event.data);
 
-      const current = await t.http().get(`/v1/flags/${key}`).set('Authorization', t.auth('viewer'));
-      expect(current.headers.etag).toBe('"2"');
-      expect(current.body.rolloutPercentage).toBe(winner.body.flag.rolloutPercentage);
-    });
+        const current = await t.http().get(`/v1/flags/${key}`).set('Authorization', t.auth('viewer'));
+        expect(current.headers.etag).toBe('"2"');
+        expect(current.body.rolloutPercentage).toBe(winner.body.flag.rolloutPercentage);
+      },
+    );
 
     it('refuses a command whose If-Match is stale with 412 and writes nothing', async () => {
       const key = await newFlag('stale-if-match');
@@ -100,7 +110,12 @@ describe('concurrency and idempotency of flag commands', () => {
       const before = eventCount(t.dbPath);
       const flagBefore = await t.http().get(`/v1/flags/${key}`).set('Authorization', t.auth('viewer'));
 
-      const stale = await t.http().post(`/v1/flags/${key}/enable`).set('Authorization', t.auth('editor')).set('If-Match', '"1"').send({ reason: 'late' });
+      const stale = await t
+        .http()
+        .post(`/v1/flags/${key}/enable`)
+        .set('Authorization', t.auth('editor'))
+        .set('If-Match', '"1"')
+        .send({ reason: 'late' });
       expectProblem(stale, 412);
       const ahead = await rollout(key, 50).set('If-Match', '"7"');
       expectProblem(ahead, 412);
@@ -116,7 +131,12 @@ describe('concurrency and idempotency of flag commands', () => {
       const current = await t.http().get(`/v1/flags/${key}`).set('Authorization', t.auth('viewer'));
       expect(current.headers.etag).toBe('"1"');
 
-      const enabled = await t.http().post(`/v1/flags/${key}/enable`).set('Authorization', t.auth('editor')).set('If-Match', current.headers.etag!).send({});
+      const enabled = await t
+        .http()
+        .post(`/v1/flags/${key}/enable`)
+        .set('Authorization', t.auth('editor'))
+        .set('If-Match', current.headers.etag!)
+        .send({});
       expect(enabled.status).toBe(200);
       expect(enabled.headers.etag).toBe('"2"');
       expect(enabled.body.flag).toMatchObject({ enabled: true, version: 2 });
@@ -139,12 +159,21 @@ describe('concurrency and idempotency of flag commands', () => {
     it('replays the first response (same status, body and event seq) with Idempotent-Replayed: true and appends nothing', async () => {
       const key = await newFlag('idem-replay');
       const send = () =>
-        t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('editor')).set('Idempotency-Key', `replay-${key}`).send({ percentage: 30, reason: 'ramp' });
+        t
+          .http()
+          .put(`/v1/flags/${key}/rollout`)
+          .set('Authorization', t.auth('editor'))
+          .set('Idempotency-Key', `replay-${key}`)
+          .send({ percentage: 30, reason: 'ramp' });
 
       const first = await send();
       expect(first.status).toBe(200);
       expect(first.headers['idempotent-replayed']).toBeUndefined();
-      expect(first.body.event).toMatchObject({ type: 'FlagRolloutChanged', data: { from: 100, to: 30 }, idempotencyKey: `replay-${key}` });
+      expect(first.body.event).toMatchObject({
+        type: 'FlagRolloutChanged',
+        data: { from: 100, to: 30 },
+        idempotencyKey: `replay-${key}`,
+      });
       const countAfterFirst = eventCount(t.dbPath);
 
       // Something else changes the flag in between: the replay still returns the recorded answer.
@@ -165,7 +194,13 @@ describe('concurrency and idempotency of flag commands', () => {
 
     it('replays a create with its original 201 and does not report the key as taken (no 409)', async () => {
       const key = `idem-create-${++flagCounter}`;
-      const send = () => t.http().post('/v1/flags').set('Authorization', t.auth('editor')).set('Idempotency-Key', `create-${key}`).send(releaseFlag(key));
+      const send = () =>
+        t
+          .http()
+          .post('/v1/flags')
+          .set('Authorization', t.auth('editor'))
+          .set('Idempotency-Key', `create-${key}`)
+          .send(releaseFlag(key));
       const first = await send();
       expect(first.status).toBe(201);
       const before = eventCount(t.dbPath);
@@ -180,12 +215,28 @@ describe('concurrency and idempotency of flag commands', () => {
     it('refuses the same key with a different body with 422 problem+json and appends nothing', async () => {
       const key = await newFlag('idem-mismatch');
       const idemKey = `mismatch-${key}`;
-      await t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('editor')).set('Idempotency-Key', idemKey).send({ percentage: 30 }).expect(200);
+      await t
+        .http()
+        .put(`/v1/flags/${key}/rollout`)
+        .set('Authorization', t.auth('editor'))
+        .set('Idempotency-Key', idemKey)
+        .send({ percentage: 30 })
+        .expect(200);
       const before = eventCount(t.dbPath);
 
-      const otherBody = await t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('editor')).set('Idempotency-Key', idemKey).send({ percentage: 31 });
+      const otherBody = await t
+        .http()
+        .put(`/v1/flags/${key}/rollout`)
+        .set('Authorization', t.auth('editor'))
+        .set('Idempotency-Key', idemKey)
+        .send({ percentage: 31 });
       expectProblem(otherBody, 422);
-      const otherRoute = await t.http().post(`/v1/flags/${key}/enable`).set('Authorization', t.auth('editor')).set('Idempotency-Key', idemKey).send({});
+      const otherRoute = await t
+        .http()
+        .post(`/v1/flags/${key}/enable`)
+        .set('Authorization', t.auth('editor'))
+        .set('Idempotency-Key', idemKey)
+        .send({});
       expectProblem(otherRoute, 422);
 
       expect(eventCount(t.dbPath)).toBe(before);
@@ -196,32 +247,63 @@ describe('concurrency and idempotency of flag commands', () => {
     it('scopes keys per token: another actor reusing the key runs its own command', async () => {
       const key = await newFlag('idem-scope');
       const idemKey = `shared-${key}`;
-      const byAlice = await t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('editor')).set('Idempotency-Key', idemKey).send({ percentage: 30 });
+      const byAlice = await t
+        .http()
+        .put(`/v1/flags/${key}/rollout`)
+        .set('Authorization', t.auth('editor'))
+        .set('Idempotency-Key', idemKey)
+        .send({ percentage: 30 });
       expect(byAlice.status).toBe(200);
       expect(byAlice.body.event).toMatchObject({ actor: 'alice', data: { from: 100, to: 30 } });
 
       // Different actor, same key, different body: neither a 422 nor a replay of alice's answer.
-      const byRoot = await t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('admin')).set('Idempotency-Key', idemKey).send({ percentage: 60 });
+      const byRoot = await t
+        .http()
+        .put(`/v1/flags/${key}/rollout`)
+        .set('Authorization', t.auth('admin'))
+        .set('Idempotency-Key', idemKey)
+        .send({ percentage: 60 });
       expect(byRoot.status).toBe(200);
       expect(byRoot.headers['idempotent-replayed']).toBeUndefined();
-      expect(byRoot.body.event).toMatchObject({ actor: 'root', data: { from: 30, to: 60 }, seq: byAlice.body.event.seq + 1 });
+      expect(byRoot.body.event).toMatchObject({
+        actor: 'root',
+        data: { from: 30, to: 60 },
+        seq: byAlice.body.event.seq + 1,
+      });
 
       // Different actor, same key, same body as alice: still its own command (not alice's recorded answer).
-      const byRootSame = await t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('admin')).set('Idempotency-Key', `${idemKey}-2`).send({ percentage: 30 });
+      const byRootSame = await t
+        .http()
+        .put(`/v1/flags/${key}/rollout`)
+        .set('Authorization', t.auth('admin'))
+        .set('Idempotency-Key', `${idemKey}-2`)
+        .send({ percentage: 30 });
       expect(byRootSame.status).toBe(200);
-      const aliceSameAgain = await t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('editor')).set('Idempotency-Key', `${idemKey}-2`).send({ percentage: 30 });
+      const aliceSameAgain = await t
+        .http()
+        .put(`/v1/flags/${key}/rollout`)
+        .set('Authorization', t.auth('editor'))
+        .set('Idempotency-Key', `${idemKey}-2`)
+        .send({ percentage: 30 });
       expect(aliceSameAgain.status).toBe(200);
       expect(aliceSameAgain.headers['idempotent-replayed']).toBeUndefined();
       // The flag is already at 30, so alice's own command changes nothing; root's recorded event is not hers.
       expect(aliceSameAgain.body.event).toBeNull();
 
       // alice's own repeat is still her replay.
-      const aliceRepeat = await t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('editor')).set('Idempotency-Key', idemKey).send({ percentage: 30 });
+      const aliceRepeat = await t
+        .http()
+        .put(`/v1/flags/${key}/rollout`)
+        .set('Authorization', t.auth('editor'))
+        .set('Idempotency-Key', idemKey)
+        .send({ percentage: 30 });
       expect(aliceRepeat.headers['idempotent-replayed']).toBe('true');
       expect(aliceRepeat.body).toEqual(byAlice.body);
 
       const stream = eventsOf(t.dbPath, key);
-      expect(stream.map((e) => [e.actor, e.type === 'FlagCreated' ? JSON.parse(e.data).key : JSON.parse(e.data).to])).toEqual([
+      expect(
+        stream.map((e) => [e.actor, e.type === 'FlagCreated' ? JSON.parse(e.data).key : JSON.parse(e.data).to]),
+      ).toEqual([
         ['alice', key],
         ['alice', 30],
         ['root', 60],
@@ -234,7 +316,12 @@ describe('concurrency and idempotency of flag commands', () => {
       const before = eventCount(t.dbPath);
       const responses = await Promise.all(
         range(1, 20).map(() =>
-          t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', t.auth('editor')).set('Idempotency-Key', `burst-${key}`).send({ percentage: 42 }),
+          t
+            .http()
+            .put(`/v1/flags/${key}/rollout`)
+            .set('Authorization', t.auth('editor'))
+            .set('Idempotency-Key', `burst-${key}`)
+            .send({ percentage: 42 }),
         ),
       );
       for (const res of responses) expect(res.status).toBe(200);
@@ -255,10 +342,17 @@ describe('concurrency and idempotency of flag commands', () => {
       const dir = tempDir();
       const app = await startTestApp({ dbPath: join(dir.dir, 'race.db') });
       try {
-        await app.http().post('/v1/flags').set('Authorization', app.auth('editor')).send(releaseFlag('race')).expect(201);
+        await app
+          .http()
+          .post('/v1/flags')
+          .set('Authorization', app.auth('editor'))
+          .send(releaseFlag('race'))
+          .expect(201);
         const percentages = range(1, 20);
         const responses = await Promise.all(
-          percentages.map((p) => app.http().put('/v1/flags/race/rollout').set('Authorization', app.auth('editor')).send({ percentage: p })),
+          percentages.map((p) =>
+            app.http().put('/v1/flags/race/rollout').set('Authorization', app.auth('editor')).send({ percentage: p }),
+          ),
         );
         const statuses = responses.map((r) => r.status);
         expect(statuses).toEqual(percentages.map(() => 200));

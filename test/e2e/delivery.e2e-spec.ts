@@ -56,7 +56,10 @@ class SseClient {
   ) {}
 
   /** Resolves once the response headers arrived (the server flushes them at once). */
-  static connect(base: string, options: { lastEventId?: string; query?: string; token?: string | null } = {}): Promise<SseClient> {
+  static connect(
+    base: string,
+    options: { lastEventId?: string; query?: string; token?: string | null } = {},
+  ): Promise<SseClient> {
     const token = options.token === undefined ? TOKENS.evaluator.secret : options.token;
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -88,7 +91,11 @@ class SseClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${JSON.stringify(this.events.map((e) => `${e.event}#${e.id}`))}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; got ${JSON.stringify(this.events.map((e) => `${e.event}#${e.id}`))}`,
+          ),
+        );
       }, timeoutMs);
       const check = () => {
         if (!condition()) return;
@@ -103,7 +110,9 @@ class SseClient {
   /** Waits until `count` flag events arrived. */
   untilFlagChanges(count: number): Promise<FlagChange[]> {
     // Counted without parsing: a long replay arrives in many chunks.
-    return this.until(() => this.events.filter((e) => e.event === 'flag').length >= count, `${count} flag events`).then(() => this.flagChanges);
+    return this.until(() => this.events.filter((e) => e.event === 'flag').length >= count, `${count} flag events`).then(
+      () => this.flagChanges,
+    );
   }
 
   close(): void {
@@ -122,7 +131,12 @@ class SseClient {
 
   private line(line: string): void {
     if (line === '') {
-      if (this.pending.data !== undefined) this.events.push({ event: this.pending.event ?? 'message', id: this.pending.id, data: this.pending.data.join('\n') });
+      if (this.pending.data !== undefined)
+        this.events.push({
+          event: this.pending.event ?? 'message',
+          id: this.pending.id,
+          data: this.pending.data.join('\n'),
+        });
       this.pending = {};
       return;
     }
@@ -183,7 +197,11 @@ describe('delivery: snapshot and stream', () => {
   }
 
   async function create(key: string, overrides: Record<string, unknown> = {}): Promise<Committed> {
-    const res = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(key, overrides));
+    const res = await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('editor'))
+      .send(releaseFlag(key, overrides));
     expect(res.status).toBe(201);
     return { seq: res.body.event.seq, type: res.body.event.type, flag: res.body.flag };
   }
@@ -226,7 +244,12 @@ describe('delivery: snapshot and stream', () => {
       expect(keys).not.toContain('snap-c');
       const listed = await t.http().get('/v1/flags').set('Authorization', t.auth('viewer'));
       expect(body.flags).toEqual(listed.body.flags.map(stateOf));
-      expect(body.flags.find((f) => f.key === 'snap-a')).toMatchObject({ enabled: true, rolloutPercentage: 30, version: 1, archived: false });
+      expect(body.flags.find((f) => f.key === 'snap-a')).toMatchObject({
+        enabled: true,
+        rolloutPercentage: 30,
+        version: 1,
+        archived: false,
+      });
     });
 
     it('is open to evaluators and refuses a request without a token', async () => {
@@ -350,23 +373,31 @@ describe('delivery: snapshot and stream', () => {
       // commands commit: some replays end mid-burst, some changes arrive while a replay is being read.
       const commands = keys.map((key, i) => sleep(i).then(() => command('post', `${key}/kill-switch/engage`)));
       const connecting = [0, 12, 1, 8, 3, 5, 0, 2, 10, 4].map((behind, i) =>
-        sleep(2 * i).then(async () => ({ client: await connect({ lastEventId: String(start - behind) }), after: start - behind })),
+        sleep(2 * i).then(async () => ({
+          client: await connect({ lastEventId: String(start - behind) }),
+          after: start - behind,
+        })),
       );
       const committed = await Promise.all(commands);
       const readers = await Promise.all(connecting);
 
       const end = start + keys.length;
-      expect(committed.map((c) => c.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: keys.length }, (_, i) => start + 1 + i));
+      expect(committed.map((c) => c.seq).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: keys.length }, (_, i) => start + 1 + i),
+      );
       for (const { client, after } of readers) await client.untilFlagChanges(end - after);
       // Anything duplicated would arrive right behind the last expected event.
       await sleep(2 * HEARTBEAT_MS);
       for (const { client, after } of readers) {
         expect(client.events.map((e) => e.event)).not.toContain('snapshot');
-        expect(client.flagChanges.map((c) => c.seq)).toEqual(Array.from({ length: end - after }, (_, i) => after + 1 + i));
+        expect(client.flagChanges.map((c) => c.seq)).toEqual(
+          Array.from({ length: end - after }, (_, i) => after + 1 + i),
+        );
       }
       // The states streamed for the racing commands are the ones the commands answered.
       const bySeq = new Map(readers[0]!.client.flagChanges.map((c) => [c.seq, c]));
-      for (const c of committed) expect(bySeq.get(c.seq)).toEqual({ seq: c.seq, key: c.flag.key, type: c.type, flag: c.flag });
+      for (const c of committed)
+        expect(bySeq.get(c.seq)).toEqual({ seq: c.seq, key: c.flag.key, type: c.type, flag: c.flag });
     });
 
     it('sends a heartbeat comment on an idle stream', async () => {
@@ -380,8 +411,18 @@ describe('delivery: snapshot and stream', () => {
       const client = await connect({ lastEventId: String(await headSeq()) });
       const editor = t.auth('editor');
       await t.http().post('/v1/flags/unchanged/enable').set('Authorization', editor).expect(200);
-      await t.http().post('/v1/flags/unchanged/disable').set('Authorization', editor).set('If-Match', '"7"').expect(412);
-      await t.http().put('/v1/flags/unchanged/rollout').set('Authorization', editor).send({ percentage: 300 }).expect(400);
+      await t
+        .http()
+        .post('/v1/flags/unchanged/disable')
+        .set('Authorization', editor)
+        .set('If-Match', '"7"')
+        .expect(412);
+      await t
+        .http()
+        .put('/v1/flags/unchanged/rollout')
+        .set('Authorization', editor)
+        .send({ percentage: 300 })
+        .expect(400);
       await t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('unchanged')).expect(409);
       await t.http().post('/v1/flags/unchanged/disable').set('Authorization', t.auth('viewer')).expect(403);
 
@@ -455,7 +496,11 @@ describe('delivery: shutdown', () => {
     const tmp = tempDir();
     const t = await startTestApp({ dbPath: join(tmp.dir, 'shutdown.db') });
     try {
-      const clients = await Promise.all([SseClient.connect(baseUrl(t)), SseClient.connect(baseUrl(t)), SseClient.connect(baseUrl(t), { lastEventId: '0' })]);
+      const clients = await Promise.all([
+        SseClient.connect(baseUrl(t)),
+        SseClient.connect(baseUrl(t)),
+        SseClient.connect(baseUrl(t), { lastEventId: '0' }),
+      ]);
       await clients[0]!.until(() => clients[0]!.events.length >= 1, 'the snapshot');
       expect(t.app.get(FlagStreams).openCount).toBe(3);
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { eventCount, releaseFlag, startTestApp, tempDir, TOKENS, type TestApp } from '../support/test-app.js';
@@ -25,7 +25,12 @@ type Context = { userId?: string | null; segment?: string | null };
 function expectProblem(res: Response, status: number): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
 
 /**
@@ -45,7 +50,11 @@ function fastClient(t: TestApp) {
           path,
           method: 'POST',
           agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${TOKENS.evaluator.secret}` },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            authorization: `Bearer ${TOKENS.evaluator.secret}`,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -90,7 +99,11 @@ describe('evaluation over HTTP (SPEC §2)', () => {
   });
 
   async function create(key: string, overrides: Record<string, unknown> = {}): Promise<void> {
-    const res = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(key, overrides));
+    const res = await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('editor'))
+      .send(releaseFlag(key, overrides));
     expect(res.status).toBe(201);
   }
 
@@ -108,13 +121,22 @@ describe('evaluation over HTTP (SPEC §2)', () => {
   }
 
   async function evaluate(flagKey: string, context?: Context): Promise<Answer> {
-    const res = await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send(context === undefined ? { flagKey } : { flagKey, context });
+    const res = await t
+      .http()
+      .post('/v1/evaluate')
+      .set('Authorization', t.auth('evaluator'))
+      .send(context === undefined ? { flagKey } : { flagKey, context });
     expect(res.status).toBe(200);
     return res.body as Answer;
   }
 
   /** Asserts the exact answer (no stray bucket) and that it names the flag's current version. */
-  async function expectAnswer(flagKey: string, context: Context | undefined, enabled: boolean, reason: string): Promise<void> {
+  async function expectAnswer(
+    flagKey: string,
+    context: Context | undefined,
+    enabled: boolean,
+    reason: string,
+  ): Promise<void> {
     const answer = await evaluate(flagKey, context);
     expect(answer).toEqual({ flagKey, enabled, reason, flagVersion: await currentVersion(flagKey) });
   }
@@ -318,18 +340,26 @@ describe('evaluation over HTTP (SPEC §2)', () => {
       'x'.repeat(300),
     ];
 
-    it.each(['new_payment_processor', 'a', 'checkout.v2-beta'])('agree for ASCII, e-mail, UUID and non-ASCII ids on flag %s', async (flagKey) => {
-      await create(flagKey, { enabled: true, rolloutPercentage: 50 });
-      const answers = await Promise.all(ids.map((userId) => evaluate(flagKey, { userId })));
-      const got = answers.map((a, i) => [ids[i], a.bucket]);
-      const expected = ids.map((userId) => [userId, unleashBucket(userId, flagKey)]);
-      expect(got).toEqual(expected);
-      for (const answer of answers) expect(answer.enabled).toBe(answer.bucket! <= 50);
-    });
+    it.each(['new_payment_processor', 'a', 'checkout.v2-beta'])(
+      'agree for ASCII, e-mail, UUID and non-ASCII ids on flag %s',
+      async (flagKey) => {
+        await create(flagKey, { enabled: true, rolloutPercentage: 50 });
+        const answers = await Promise.all(ids.map((userId) => evaluate(flagKey, { userId })));
+        const got = answers.map((a, i) => [ids[i], a.bucket]);
+        const expected = ids.map((userId) => [userId, unleashBucket(userId, flagKey)]);
+        expect(got).toEqual(expected);
+        for (const answer of answers) expect(answer.enabled).toBe(answer.bucket! <= 50);
+      },
+    );
   });
 
   describe('request validation', () => {
-    const post = (body: unknown) => t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send(body as object);
+    const post = (body: unknown) =>
+      t
+        .http()
+        .post('/v1/evaluate')
+        .set('Authorization', t.auth('evaluator'))
+        .send(body as object);
 
     it('rejects a body without flagKey with 400 problem+json naming the field', async () => {
       const res = await post({ context: { userId: 'u-1' } });
@@ -343,16 +373,24 @@ describe('evaluation over HTTP (SPEC §2)', () => {
       for (const userId of [42, true, { id: 'u-1' }, ['u-1']]) {
         const res = await post({ flagKey: 'partial', context: { userId } });
         expectProblem(res, 400);
-        expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringContaining('userId') })]));
+        expect(res.body.errors).toEqual(
+          expect.arrayContaining([expect.objectContaining({ field: expect.stringContaining('userId') })]),
+        );
       }
     });
 
     it('rejects unknown fields in the context and in the body with 400', async () => {
       const inContext = await post({ flagKey: 'partial', context: { userId: 'u-1', country: 'DE' } });
       expectProblem(inContext, 400);
-      expect(inContext.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.stringContaining('country') })]));
+      expect(inContext.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: expect.stringContaining('country') })]),
+      );
       expectProblem(await post({ flagKey: 'partial', context: { userId: 'u-1' }, extra: true }), 400);
-      const all = await t.http().post('/v1/evaluate/all').set('Authorization', t.auth('evaluator')).send({ context: { userId: 'u-1', plan: 'pro' } });
+      const all = await t
+        .http()
+        .post('/v1/evaluate/all')
+        .set('Authorization', t.auth('evaluator'))
+        .send({ context: { userId: 'u-1', plan: 'pro' } });
       expectProblem(all, 400);
     });
 
@@ -369,14 +407,29 @@ describe('evaluation determinism and distribution', () => {
 
   it('gives 200 users the same answers and buckets at 37 % after a restart on the same file', async () => {
     const dbPath = join(tmp.dir, 'determinism.db');
-    const users = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? `user-${i}` : i % 3 === 1 ? `${i}@example.com` : `ü-${i}-用户`));
+    const users = Array.from({ length: 200 }, (_, i) =>
+      i % 3 === 0 ? `user-${i}` : i % 3 === 1 ? `${i}@example.com` : `ü-${i}-用户`,
+    );
     const evaluateAll = (t: TestApp) =>
-      Promise.all(users.map((userId) => t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'thirty-seven', context: { userId } })));
+      Promise.all(
+        users.map((userId) =>
+          t
+            .http()
+            .post('/v1/evaluate')
+            .set('Authorization', t.auth('evaluator'))
+            .send({ flagKey: 'thirty-seven', context: { userId } }),
+        ),
+      );
 
     let t = await startTestApp({ dbPath });
     let before: Answer[];
     try {
-      await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('thirty-seven', { enabled: true, rolloutPercentage: 37 })).expect(201);
+      await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', t.auth('editor'))
+        .send(releaseFlag('thirty-seven', { enabled: true, rolloutPercentage: 37 }))
+        .expect(201);
       before = (await evaluateAll(t)).map((r) => r.body as Answer);
     } finally {
       await t.close();
@@ -402,7 +455,12 @@ describe('evaluation determinism and distribution', () => {
     try {
       const percentages = { 'split-10': 10, 'split-50': 50, 'split-90': 90 } as const;
       for (const [key, rolloutPercentage] of Object.entries(percentages)) {
-        await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(key, { enabled: true, rolloutPercentage })).expect(201);
+        await t
+          .http()
+          .post('/v1/flags')
+          .set('Authorization', t.auth('editor'))
+          .send(releaseFlag(key, { enabled: true, rolloutPercentage }))
+          .expect(201);
       }
       const client = fastClient(t);
       const users = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
@@ -417,7 +475,8 @@ describe('evaluation determinism and distribution', () => {
         expect(res.results).toHaveLength(3);
         for (const r of res.results) {
           const p = percentages[r.flagKey as keyof typeof percentages];
-          if (r.bucket !== unleashBucket(users[i]!, r.flagKey) || r.enabled !== r.bucket <= p || r.flagVersion !== 1) inconsistent++;
+          if (r.bucket !== unleashBucket(users[i]!, r.flagKey) || r.enabled !== r.bucket <= p || r.flagVersion !== 1)
+            inconsistent++;
           if (r.enabled) enabledCount[r.flagKey]!++;
         }
       });

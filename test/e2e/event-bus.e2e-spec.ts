@@ -33,9 +33,19 @@ describe('EventBus publication', () => {
 
   it('publishes nothing for a rejected command or one that changes nothing', async () => {
     const before = published.length;
-    await t.http().post('/v1/flags/new_payment_processor/disable').set('Authorization', t.auth('editor')).set('If-Match', '"1"').expect(412);
+    await t
+      .http()
+      .post('/v1/flags/new_payment_processor/disable')
+      .set('Authorization', t.auth('editor'))
+      .set('If-Match', '"1"')
+      .expect(412);
     await t.http().post('/v1/flags/new_payment_processor/enable').set('Authorization', t.auth('editor')).expect(200);
-    await t.http().put('/v1/flags/new_payment_processor/rollout').set('Authorization', t.auth('editor')).send({ percentage: 300 }).expect(400);
+    await t
+      .http()
+      .put('/v1/flags/new_payment_processor/rollout')
+      .set('Authorization', t.auth('editor'))
+      .send({ percentage: 300 })
+      .expect(400);
     expect(published).toHaveLength(before);
   });
 });

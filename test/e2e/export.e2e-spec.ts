@@ -1,4 +1,3 @@
-import type { ExportManifest } from '../../src/export/export-manifest.js';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -6,9 +5,16 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { eventHash } from '../../src/event-store/event-hash.js';
-import { EVENT_STORE, GENESIS_HASH, type EventFilter, type EventStore, type StoredEvent } from '../../src/event-store/event-store.js';
+import {
+  EVENT_STORE,
+  GENESIS_HASH,
+  type EventFilter,
+  type EventStore,
+  type StoredEvent,
+} from '../../src/event-store/event-store.js';
 import type { EventTable } from '../../src/event-store/event.table.js';
 import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
+import type { ExportManifest } from '../../src/export/export-manifest.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
 import { seedFlagEvents } from '../support/seed-events.js';
 import { openRaw, releaseFlag, startTestApp, tempDir, type RoleName, type TestApp } from '../support/test-app.js';
@@ -21,7 +27,14 @@ import { openRaw, releaseFlag, startTestApp, tempDir, type RoleName, type TestAp
 const MINUTE = 60_000;
 const CSV_HEADER = ['seq', 'streamId', 'version', 'type', 'actor', 'at', 'reason', 'data', 'prevHash', 'hash'];
 const NASTY_REASON = 'rollback, because "prod" broke\r\nsee INC-7\nand, again';
-const FORMULA_REASONS = ['=HYPERLINK("http://evil.example","click")', '+SUM(A1:A9)', '-1+1', '@evil', '\tTabbed', '\rcarriage'];
+const FORMULA_REASONS = [
+  '=HYPERLINK("http://evil.example","click")',
+  '+SUM(A1:A9)',
+  '-1+1',
+  '@evil',
+  '\tTabbed',
+  '\rcarriage',
+];
 const SEED_ACTOR = '@evil-bot';
 
 type Manifest = ExportManifest;
@@ -45,10 +58,16 @@ async function exportText(t: TestApp, query: string, role: RoleName = 'viewer') 
 }
 
 async function exportNdjson(t: TestApp, query = '') {
-  const res = await exportText(t, query.includes('format=') ? query : `${query}${query.includes('?') ? '&' : '?'}format=ndjson`);
+  const res = await exportText(
+    t,
+    query.includes('format=') ? query : `${query}${query.includes('?') ? '&' : '?'}format=ndjson`,
+  );
   expect(res.status).toBe(200);
   expect(res.text.endsWith('\n')).toBe(true);
-  const lines = res.text.slice(0, -1).split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = res.text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   const last = lines.pop() as { manifest: Manifest };
   expect(Object.keys(last)).toEqual(['manifest']);
   return { rows: lines as unknown as StoredEvent[], manifest: last.manifest, headers: res.headers };
@@ -60,7 +79,11 @@ async function exportCsv(t: TestApp, query = '') {
   const records = parseCsv(res.text, { columns: false, relax_column_count: false }) as string[][];
   const [header, ...rows] = records;
   expect(header).toEqual(CSV_HEADER);
-  return { text: res.text, rows: rows.map((r) => Object.fromEntries(CSV_HEADER.map((c, i) => [c, r[i]!]))), headers: res.headers };
+  return {
+    text: res.text,
+    rows: rows.map((r) => Object.fromEntries(CSV_HEADER.map((c, i) => [c, r[i]!]))),
+    headers: res.headers,
+  };
 }
 
 /** What the CSV must hold for an event: the OWASP rule applied by an independent oracle. */
@@ -99,18 +122,74 @@ async function buildHistory(t: TestApp): Promise<string[]> {
     await send();
     t.clock.advance(MINUTE);
   };
-  await step(() => t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('checkout_v2', { reason: NASTY_REASON })).expect(201));
   await step(() =>
-    t.http().post('/v1/flags').set('Authorization', admin)
-      .send({ key: 'ops.maintenance', type: 'operational', owner: '@evil', description: '=cmd|" /C calc"!A0', reason: FORMULA_REASONS[0] }).expect(201),
+    t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', editor)
+      .send(releaseFlag('checkout_v2', { reason: NASTY_REASON }))
+      .expect(201),
   );
-  await step(() => t.http().put('/v1/flags/checkout_v2/rollout').set('Authorization', editor).send({ percentage: 25, reason: FORMULA_REASONS[2] }).expect(200));
-  await step(() => t.http().post('/v1/flags/checkout_v2/enable').set('Authorization', admin).send({ reason: FORMULA_REASONS[1] }).expect(200));
-  await step(() => t.http().post('/v1/flags/ops.maintenance/kill-switch/engage').set('Authorization', editor).send({ reason: FORMULA_REASONS[3] }).expect(200));
-  await step(() => t.http().post('/v1/flags/checkout_v2/disable').set('Authorization', editor).send({ reason: FORMULA_REASONS[4] }).expect(200));
-  await step(() => t.http().patch('/v1/flags/ops.maintenance').set('Authorization', admin).send({ owner: '-team', reason: FORMULA_REASONS[5] }).expect(200));
-  await step(() => t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('legacy_banner')).expect(201));
-  await step(() => t.http().post('/v1/flags/legacy_banner/archive').set('Authorization', editor).send({ reason: 'done' }).expect(200));
+  await step(() =>
+    t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', admin)
+      .send({
+        key: 'ops.maintenance',
+        type: 'operational',
+        owner: '@evil',
+        description: '=cmd|" /C calc"!A0',
+        reason: FORMULA_REASONS[0],
+      })
+      .expect(201),
+  );
+  await step(() =>
+    t
+      .http()
+      .put('/v1/flags/checkout_v2/rollout')
+      .set('Authorization', editor)
+      .send({ percentage: 25, reason: FORMULA_REASONS[2] })
+      .expect(200),
+  );
+  await step(() =>
+    t
+      .http()
+      .post('/v1/flags/checkout_v2/enable')
+      .set('Authorization', admin)
+      .send({ reason: FORMULA_REASONS[1] })
+      .expect(200),
+  );
+  await step(() =>
+    t
+      .http()
+      .post('/v1/flags/ops.maintenance/kill-switch/engage')
+      .set('Authorization', editor)
+      .send({ reason: FORMULA_REASONS[3] })
+      .expect(200),
+  );
+  await step(() =>
+    t
+      .http()
+      .post('/v1/flags/checkout_v2/disable')
+      .set('Authorization', editor)
+      .send({ reason: FORMULA_REASONS[4] })
+      .expect(200),
+  );
+  await step(() =>
+    t
+      .http()
+      .patch('/v1/flags/ops.maintenance')
+      .set('Authorization', admin)
+      .send({ owner: '-team', reason: FORMULA_REASONS[5] })
+      .expect(200),
+  );
+  await step(() =>
+    t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('legacy_banner')).expect(201),
+  );
+  await step(() =>
+    t.http().post('/v1/flags/legacy_banner/archive').set('Authorization', editor).send({ reason: 'done' }).expect(200),
+  );
   return times;
 }
 
@@ -143,7 +222,20 @@ describe('GET /v1/export', () => {
   it('streams every event as NDJSON: the full stored envelope, in seq order', async () => {
     const { rows } = await exportNdjson(t);
     expect(rows).toEqual(all);
-    expect(Object.keys(rows[0]!)).toEqual(['seq', 'streamId', 'version', 'type', 'schemaVersion', 'data', 'actor', 'reason', 'at', 'idempotencyKey', 'prevHash', 'hash']);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'seq',
+      'streamId',
+      'version',
+      'type',
+      'schemaVersion',
+      'data',
+      'actor',
+      'reason',
+      'at',
+      'idempotencyKey',
+      'prevHash',
+      'hash',
+    ]);
   });
 
   it('NDJSON rows each re-hash with eventHash and link prevHash → hash from the genesis hash', async () => {
@@ -182,7 +274,11 @@ describe('GET /v1/export', () => {
   it('sends NDJSON and CSV as attachments named after the UTC export time, with their content types, never cached', async () => {
     const ndjson = await exportText(t, '?format=ndjson');
     const csv = await exportText(t, '?format=csv');
-    const stamp = t.clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const stamp = t.clock
+      .now()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     expect(stamp).toMatch(/^\d{8}T\d{6}Z$/);
     expect(ndjson.headers['content-type']).toBe('application/x-ndjson');
     expect(ndjson.headers['content-disposition']).toBe(`attachment; filename="flagledger-export-${stamp}.ndjson"`);
@@ -322,7 +418,9 @@ describe('GET /v1/export manifest checkpoint', () => {
       const events = storedEvents(t.dbPath);
       const raw = openRaw(t.dbPath);
       try {
-        const insert = raw.prepare('INSERT INTO signed_checkpoints (seq, hash, at, signature, key_id, signed_at) VALUES (?, ?, ?, ?, ?, ?)');
+        const insert = raw.prepare(
+          'INSERT INTO signed_checkpoints (seq, hash, at, signature, key_id, signed_at) VALUES (?, ?, ?, ?, ?, ?)',
+        );
         for (const seq of [2, 4]) {
           const e = events[seq - 1]!;
           insert.run(seq, e.hash, e.at, `sig-${seq}`, 'key-0123456789ab', e.at);
@@ -334,7 +432,13 @@ describe('GET /v1/export manifest checkpoint', () => {
       }
       const { manifest } = await exportNdjson(t);
       expect(manifest.headSeq).toBe(5);
-      expect(manifest.checkpoint).toEqual({ seq: 4, hash: events[3]!.hash, at: events[3]!.at, signature: 'sig-4', keyId: 'key-0123456789ab' });
+      expect(manifest.checkpoint).toEqual({
+        seq: 4,
+        hash: events[3]!.hash,
+        at: events[3]!.at,
+        signature: 'sig-4',
+        keyId: 'key-0123456789ab',
+      });
     } finally {
       await t.close();
     }
@@ -374,11 +478,25 @@ interface StreamedExport {
  * Reads an NDJSON export line by line without keeping it: checks each row against the previous one
  * (seq + 1, prevHash → hash, eventHash) as it arrives, so the client's own memory stays flat too.
  */
-function streamNdjson(t: TestApp, path: string, onFirstChunk: () => void, onEveryRows?: { rows: number; call: () => void }): Promise<StreamedExport> {
+function streamNdjson(
+  t: TestApp,
+  path: string,
+  onFirstChunk: () => void,
+  onEveryRows?: { rows: number; call: () => void },
+): Promise<StreamedExport> {
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return new Promise((resolve, reject) => {
     const request = http.get({ host: '127.0.0.1', port, path, headers: { authorization: t.auth('viewer') } }, (res) => {
-      const result: StreamedExport = { status: res.statusCode ?? 0, headers: res.headers, rows: 0, lastRow: undefined, manifest: undefined, bytes: 0, firstByteAt: 0, endedAt: 0 };
+      const result: StreamedExport = {
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        rows: 0,
+        lastRow: undefined,
+        manifest: undefined,
+        bytes: 0,
+        firstByteAt: 0,
+        endedAt: 0,
+      };
       let partial = '';
       let prevHash = GENESIS_HASH;
       const onLine = (line: string) => {
@@ -473,10 +591,17 @@ describe(`GET /v1/export over ${BIG.toLocaleString('en')} events`, () => {
     const first = await startTestApp({ dbPath });
     await first.close();
     const seeded = performance.now();
-    head = seedFlagEvents(first.dbPath, { flags: BIG_FLAGS, events: BIG, startAt: '2026-01-01T00:00:00.000Z', stepMs: 100 });
+    head = seedFlagEvents(first.dbPath, {
+      flags: BIG_FLAGS,
+      events: BIG,
+      startAt: '2026-01-01T00:00:00.000Z',
+      stepMs: 100,
+    });
     const started = performance.now();
     t = await startTestApp({ dbPath, clock: first.clock });
-    console.log(`seeded ${BIG} events in ${Math.round(started - seeded)} ms; restart with catch-up in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `seeded ${BIG} events in ${Math.round(started - seeded)} ms; restart with catch-up in ${Math.round(performance.now() - started)} ms`,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -490,12 +615,25 @@ describe(`GET /v1/export over ${BIG.toLocaleString('en')} events`, () => {
     const timed = (what: string, send: () => Promise<{ status: number; body: unknown }>) =>
       concurrent.push(send().then((res) => ({ what, status: res.status, body: res.body, at: performance.now() })));
     const started = performance.now();
-    const streamed = await streamNdjson(t, '/v1/export', () => {
-      timed('health', () => t.http().get('/health'));
-      timed('evaluate', () => t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'seed-flag-07', context: { userId: 'u-1' } }));
-      // Appended after the export read its head: must not appear in it.
-      timed('command', () => t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('during_export')));
-    }, { rows: 20_000, call: memory.sample });
+    const streamed = await streamNdjson(
+      t,
+      '/v1/export',
+      () => {
+        timed('health', () => t.http().get('/health'));
+        timed('evaluate', () =>
+          t
+            .http()
+            .post('/v1/evaluate')
+            .set('Authorization', t.auth('evaluator'))
+            .send({ flagKey: 'seed-flag-07', context: { userId: 'u-1' } }),
+        );
+        // Appended after the export read its head: must not appear in it.
+        timed('command', () =>
+          t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('during_export')),
+        );
+      },
+      { rows: 20_000, call: memory.sample },
+    );
     const usage = memory.stop();
     const answers = await Promise.all(concurrent);
     console.log(
@@ -506,14 +644,24 @@ describe(`GET /v1/export over ${BIG.toLocaleString('en')} events`, () => {
     expect(streamed.status).toBe(200);
     expect(streamed.rows).toBe(BIG);
     expect(streamed.lastRow).toMatchObject({ seq: head.seq, hash: head.hash });
-    expect(streamed.manifest).toMatchObject({ count: BIG, firstSeq: 1, lastSeq: head.seq, headSeq: head.seq, headHash: head.hash, filters: {} });
+    expect(streamed.manifest).toMatchObject({
+      count: BIG,
+      firstSeq: 1,
+      lastSeq: head.seq,
+      headSeq: head.seq,
+      headHash: head.hash,
+      filters: {},
+    });
     // The catch-up signed checkpoints over the seeded log; the manifest names one that the rows vouch for.
     const checkpoint = streamed.manifest!.checkpoint;
     if (checkpoint !== null) expect(checkpoint.seq).toBeLessThanOrEqual(head.seq);
     if (checkpoint?.seq === head.seq) expect(checkpoint.hash).toBe(head.hash);
 
     for (const answer of answers) {
-      expect({ what: answer.what, status: answer.status }).toEqual({ what: answer.what, status: answer.what === 'command' ? 201 : 200 });
+      expect({ what: answer.what, status: answer.status }).toEqual({
+        what: answer.what,
+        status: answer.what === 'command' ? 201 : 200,
+      });
       expect(answer.at).toBeLessThan(streamed.endedAt);
     }
     expect(answers.find((a) => a.what === 'command')!.body).toMatchObject({ event: { seq: head.seq + 1 } });
@@ -591,7 +739,9 @@ describe(`GET /v1/export over ${BIG.toLocaleString('en')} events`, () => {
 function openExport(t: TestApp, path: string): Promise<IncomingMessage> {
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path, headers: { authorization: t.auth('viewer') } }, resolve).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path, headers: { authorization: t.auth('viewer') } }, resolve)
+      .on('error', reject);
   });
 }
 

@@ -1,14 +1,14 @@
-import { copyFileSync, readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyDatabaseFile } from '../../src/cli/verify-database.js';
 import { eventHash } from '../../src/event-store/event-hash.js';
 import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.js';
 import type { EventTable } from '../../src/event-store/event.table.js';
 import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
-import { canonicalJson } from '../../src/shared/canonical-json.js';
 import { signChainPoint } from '../../src/integrity/checkpoint-signature.js';
 import { parsePublicKey, SIGNING_KEY_FILE } from '../../src/integrity/signing-key.js';
+import { canonicalJson } from '../../src/shared/canonical-json.js';
 import { backend, openRaw, releaseFlag, sqliteOnly, startTestApp, tempDir, type TestApp } from '../support/test-app.js';
 
 const EVENTS = 2500;
@@ -33,7 +33,9 @@ async function growLog(t: TestApp, total: number): Promise<void> {
 
 function dropGuards(db: ReturnType<typeof openRaw>): void {
   if (backend === 'postgres') {
-    db.exec('DROP TRIGGER events_append_only ON events; DROP TRIGGER signed_checkpoints_append_only ON signed_checkpoints;');
+    db.exec(
+      'DROP TRIGGER events_append_only ON events; DROP TRIGGER signed_checkpoints_append_only ON signed_checkpoints;',
+    );
     return;
   }
   db.exec('DROP TRIGGER events_refuse_update; DROP TRIGGER events_refuse_delete;');
@@ -48,7 +50,8 @@ describe('signed checkpoints and verification', () => {
   beforeAll(async () => {
     const t = await startTestApp({ dbPath: pristine });
     await growLog(t, EVENTS);
-    publicKeyPem = (await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer')).expect(200)).body.publicKeyPem;
+    publicKeyPem = (await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer')).expect(200)).body
+      .publicKeyPem;
     await t.close();
   });
   afterAll(cleanup);
@@ -66,7 +69,11 @@ describe('signed checkpoints and verification', () => {
 
   it('signs a checkpoint at every 1,000th event, in the append transaction', () => {
     const db = openRaw(pristine);
-    const rows = db.prepare('SELECT c.seq, CASE WHEN c.hash = e.hash THEN 1 ELSE 0 END AS matches FROM signed_checkpoints c JOIN events e ON e.seq = c.seq ORDER BY c.seq').all();
+    const rows = db
+      .prepare(
+        'SELECT c.seq, CASE WHEN c.hash = e.hash THEN 1 ELSE 0 END AS matches FROM signed_checkpoints c JOIN events e ON e.seq = c.seq ORDER BY c.seq',
+      )
+      .all();
     db.close();
     expect(rows).toEqual([
       { seq: 1000, matches: 1 },
@@ -78,14 +85,29 @@ describe('signed checkpoints and verification', () => {
   // PostgreSQL has no file for; there, verification is GET /v1/audit/verify (tested over HTTP below).
   sqliteOnly('verifies an untouched database', async () => {
     const db = openRaw(pristine);
-    const head = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+    const head = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as {
+      seq: number;
+      hash: string;
+    };
     db.close();
-    expect(await verifyDatabaseFile(pristine, parsePublicKey(publicKeyPem))).toEqual({ ok: true, events: EVENTS, headSeq: EVENTS, headHash: head.hash, checkpoints: 2 });
+    expect(await verifyDatabaseFile(pristine, parsePublicKey(publicKeyPem))).toEqual({
+      ok: true,
+      events: EVENTS,
+      headSeq: EVENTS,
+      headHash: head.hash,
+      checkpoints: 2,
+    });
   });
 
   sqliteOnly('names the seq whose data lost one byte', async () => {
-    const result = await verifyTampered('byte', (db) => db.prepare(`UPDATE events SET data = replace(data, '"from"', '"frOm"') WHERE seq = 500`).run());
-    expect(result).toMatchObject({ ok: false, firstBadSeq: 500, reason: expect.stringContaining('does not match its content') });
+    const result = await verifyTampered('byte', (db) =>
+      db.prepare(`UPDATE events SET data = replace(data, '"from"', '"frOm"') WHERE seq = 500`).run(),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      firstBadSeq: 500,
+      reason: expect.stringContaining('does not match its content'),
+    });
   });
 
   sqliteOnly('names the seq that was deleted', async () => {
@@ -128,7 +150,11 @@ describe('signed checkpoints and verification', () => {
   sqliteOnly('rejects a checkpoint whose signature was forged', async () => {
     const impostor = generateKeyPairSync('ed25519').privateKey;
     const result = await verifyTampered('forged', (db) => {
-      const row = db.prepare('SELECT seq, hash, at FROM signed_checkpoints WHERE seq = 1000').get() as { seq: number; hash: string; at: string };
+      const row = db.prepare('SELECT seq, hash, at FROM signed_checkpoints WHERE seq = 1000').get() as {
+        seq: number;
+        hash: string;
+        at: string;
+      };
       db.prepare('UPDATE signed_checkpoints SET signature = ? WHERE seq = 1000').run(signChainPoint(row, impostor));
     });
     expect(result).toMatchObject({ ok: false, firstBadSeq: 1000, reason: expect.stringContaining('signature') });
@@ -159,8 +185,12 @@ describe('signed checkpoints and verification', () => {
       const key = await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer')).expect(200);
       expect(key.body).toMatchObject({ algorithm: 'Ed25519', keyId: signed.body.keyId });
       // SQLite keeps a generated key beside the file; PostgreSQL requires FLAGLEDGER_SIGNING_KEY instead.
-      if (backend === 'sqlite') expect(readFileSync(join(dir, 'live', SIGNING_KEY_FILE), 'utf8')).toContain('PRIVATE KEY');
-      expect((await t.http().get('/v1/audit/verify').set('Authorization', t.auth('viewer'))).body).toMatchObject({ ok: true, checkpoints: 1 });
+      if (backend === 'sqlite')
+        expect(readFileSync(join(dir, 'live', SIGNING_KEY_FILE), 'utf8')).toContain('PRIVATE KEY');
+      expect((await t.http().get('/v1/audit/verify').set('Authorization', t.auth('viewer'))).body).toMatchObject({
+        ok: true,
+        checkpoints: 1,
+      });
     });
 
     it('lets only admins sign and viewers verify', async () => {
@@ -181,7 +211,9 @@ describe('signed checkpoints and verification', () => {
       const before = (await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer'))).body.keyId;
       await t.close();
       t = await startTestApp({ dbPath: t.dbPath });
-      expect((await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer'))).body.keyId).toBe(before);
+      expect((await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer'))).body.keyId).toBe(
+        before,
+      );
     });
   });
 });

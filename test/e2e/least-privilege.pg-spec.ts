@@ -74,7 +74,14 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
       role: appRole.name,
       schema: 'public',
       appendOnly: ['events', 'idempotency_records', 'signed_checkpoints'],
-      readWrite: ['audit_trail', 'flag_evaluation_counts', 'flag_last_evaluated', 'flag_snapshots', 'flag_state', 'projection_checkpoints'],
+      readWrite: [
+        'audit_trail',
+        'flag_evaluation_counts',
+        'flag_last_evaluated',
+        'flag_snapshots',
+        'flag_state',
+        'projection_checkpoints',
+      ],
       readOnly: ['kysely_migration', 'kysely_migration_lock'],
     });
 
@@ -107,15 +114,39 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
 
   it('a server running as the app role does all a server does: commands, idempotent replays, evaluation, telemetry, checkpoints, rebuild, verify', async () => {
     t = await startTestApp({ backend: 'postgres', dbPath: urlAs(appRole) });
-    const created = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).set('Idempotency-Key', 'lp-create').send(releaseFlag('least_privilege'));
+    const created = await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('editor'))
+      .set('Idempotency-Key', 'lp-create')
+      .send(releaseFlag('least_privilege'));
     expect(created.status).toBe(201);
-    const replayed = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).set('Idempotency-Key', 'lp-create').send(releaseFlag('least_privilege'));
+    const replayed = await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('editor'))
+      .set('Idempotency-Key', 'lp-create')
+      .send(releaseFlag('least_privilege'));
     expect(replayed.status).toBe(201);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
-    await t.http().post('/v1/flags/least_privilege/enable').set('Authorization', t.auth('editor')).send({ reason: 'go' }).expect(200);
-    await t.http().put('/v1/flags/least_privilege/rollout').set('Authorization', t.auth('editor')).send({ percentage: 60 }).expect(200);
+    await t
+      .http()
+      .post('/v1/flags/least_privilege/enable')
+      .set('Authorization', t.auth('editor'))
+      .send({ reason: 'go' })
+      .expect(200);
+    await t
+      .http()
+      .put('/v1/flags/least_privilege/rollout')
+      .set('Authorization', t.auth('editor'))
+      .send({ percentage: 60 })
+      .expect(200);
 
-    const evaluated = await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'least_privilege', context: { userId: 'u-1' } });
+    const evaluated = await t
+      .http()
+      .post('/v1/evaluate')
+      .set('Authorization', t.auth('evaluator'))
+      .send({ flagKey: 'least_privilege', context: { userId: 'u-1' } });
     expect(evaluated.status).toBe(200);
     expect(evaluated.body).toMatchObject({ flagKey: 'least_privilege', flagVersion: 3 });
     await t.app.get(EvaluationTelemetry).flush();
@@ -137,7 +168,10 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
     ['TRUNCATE events', 'TRUNCATE events'],
     ['disable the append-only trigger', 'ALTER TABLE events DISABLE TRIGGER events_append_only'],
     ['drop the append-only trigger', 'DROP TRIGGER events_append_only ON events'],
-    ['replace the trigger function', `CREATE OR REPLACE FUNCTION flagledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`],
+    [
+      'replace the trigger function',
+      `CREATE OR REPLACE FUNCTION flagledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`,
+    ],
     ['DROP TABLE events', 'DROP TABLE events'],
     ['rename events away', 'ALTER TABLE events RENAME TO events_old'],
     ['UPDATE signed_checkpoints', `UPDATE signed_checkpoints SET signature = 'forged'`],
@@ -155,7 +189,10 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
   });
 
   it('the app role holds no rewriting privilege on the append-only tables (no start-up warning); the owner does, and the trigger still refuses it', async () => {
-    const asRole = (role: { name: string; password: string }) => new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: urlAs(role), max: 1 }) }) });
+    const asRole = (role: { name: string; password: string }) =>
+      new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: urlAs(role), max: 1 }) }),
+      });
     const app = asRole(appRole);
     const own = asRole(owner);
     try {
@@ -166,20 +203,34 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
       await own.destroy();
     }
     const ownerClient = await connectAs(owner);
-    await expect(ownerClient.query(`UPDATE events SET actor = 'mallory'`)).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(ownerClient.query(`UPDATE events SET actor = 'mallory'`)).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
   });
 
   it('postgres-setup refuses an app role that could rewrite the log or does not exist, and a SQLite database', async () => {
-    await expect(cli(['postgres-setup', '--app-role', owner.name, '--db', urlAs(owner)])).rejects.toThrow(/connected as 'fl_owner_\w+' itself/);
+    await expect(cli(['postgres-setup', '--app-role', owner.name, '--db', urlAs(owner)])).rejects.toThrow(
+      /connected as 'fl_owner_\w+' itself/,
+    );
     await admin(`CREATE ROLE fl_member_${suffix} LOGIN IN ROLE ${owner.name}`);
-    await expect(cli(['postgres-setup', '--app-role', `fl_member_${suffix}`, '--db', urlAs(owner)])).rejects.toThrow(/is, or is a member of, 'fl_owner_\w+', which owns the tables/);
+    await expect(cli(['postgres-setup', '--app-role', `fl_member_${suffix}`, '--db', urlAs(owner)])).rejects.toThrow(
+      /is, or is a member of, 'fl_owner_\w+', which owns the tables/,
+    );
     // Run by a superuser, the check is still against the tables' owner, not against whoever is connected.
     const asSuperuser = new URL(`/${database}`, adminUrl).toString();
-    await expect(cli(['postgres-setup', '--app-role', `fl_member_${suffix}`, '--db', asSuperuser])).rejects.toThrow(/is, or is a member of, 'fl_owner_\w+', which owns the tables/);
-    await expect(cli(['postgres-setup', '--app-role', appRole.name, '--db', urlAs(appRole)])).rejects.toThrow(/connected as 'fl_app_\w+' itself: run it as the role that owns/);
+    await expect(cli(['postgres-setup', '--app-role', `fl_member_${suffix}`, '--db', asSuperuser])).rejects.toThrow(
+      /is, or is a member of, 'fl_owner_\w+', which owns the tables/,
+    );
+    await expect(cli(['postgres-setup', '--app-role', appRole.name, '--db', urlAs(appRole)])).rejects.toThrow(
+      /connected as 'fl_app_\w+' itself: run it as the role that owns/,
+    );
     const superuser = new URL(adminUrl).username;
-    await expect(cli(['postgres-setup', '--app-role', superuser, '--db', urlAs(owner)])).rejects.toThrow(/is a superuser/);
-    await expect(cli(['postgres-setup', '--app-role', `fl_nobody_${suffix}`, '--db', urlAs(owner)])).rejects.toThrow(/does not exist: create it first/);
+    await expect(cli(['postgres-setup', '--app-role', superuser, '--db', urlAs(owner)])).rejects.toThrow(
+      /is a superuser/,
+    );
+    await expect(cli(['postgres-setup', '--app-role', `fl_nobody_${suffix}`, '--db', urlAs(owner)])).rejects.toThrow(
+      /does not exist: create it first/,
+    );
     const noRole = await cli(['postgres-setup', '--db', urlAs(owner)]);
     expect(noRole).toMatchObject({ code: 2, stderr: expect.stringContaining('needs --app-role') });
     const sqlite = await cli(['postgres-setup', '--app-role', appRole.name, '--db', '/tmp/flagledger-not-postgres.db']);

@@ -12,7 +12,11 @@ describe('malformed input the fuzzer found: refused with problem+json, nothing w
 
   beforeAll(async () => {
     t = await startTestApp();
-    const created = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send({ key: FLAG, type: 'operational', owner: 'sre' });
+    const created = await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('editor'))
+      .send({ key: FLAG, type: 'operational', owner: 'sre' });
     expect(created.status).toBe(201);
   });
   afterAll(() => t.close());
@@ -25,7 +29,8 @@ describe('malformed input the fuzzer found: refused with problem+json, nothing w
     const res = await send();
     if (res.status !== status) throw new Error(`expected ${status}, got ${res.status} ${res.text.slice(0, 300)}`);
     expect(problemJsonViolation(res)).toBeUndefined();
-    if (field !== undefined) expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    if (field !== undefined)
+      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     expect(eventCount(t.dbPath)).toBe(before);
     return res;
   }
@@ -51,41 +56,75 @@ describe('malformed input the fuzzer found: refused with problem+json, nothing w
 
   describe('an application/*+json body', () => {
     // It passed the 415 check but the parser only read application/json, so the body was dropped unread.
-    it.each(['application/merge-patch+json', 'application/vnd.flagledger+json'])('is validated when sent as %s: an unknown field is a 400', async (type) => {
-      await refused(() => post(`/v1/flags/${FLAG}/disable`, '{"reason":"x","actor":"mallory"}', type), 400, 'actor');
-    });
+    it.each(['application/merge-patch+json', 'application/vnd.flagledger+json'])(
+      'is validated when sent as %s: an unknown field is a 400',
+      async (type) => {
+        await refused(() => post(`/v1/flags/${FLAG}/disable`, '{"reason":"x","actor":"mallory"}', type), 400, 'actor');
+      },
+    );
 
     it('is read when valid: its fields take effect', async () => {
-      const res = await t.http().put(`/v1/flags/${FLAG}/rollout`).set('Authorization', t.auth('editor')).set('Content-Type', 'application/merge-patch+json').send('{"percentage":30,"reason":"merge-patch"}');
+      const res = await t
+        .http()
+        .put(`/v1/flags/${FLAG}/rollout`)
+        .set('Authorization', t.auth('editor'))
+        .set('Content-Type', 'application/merge-patch+json')
+        .send('{"percentage":30,"reason":"merge-patch"}');
       expect(res.status).toBe(200);
       expect(res.body.flag.rolloutPercentage).toBe(30);
       expect(res.body.event).toMatchObject({ type: 'FlagRolloutChanged', reason: 'merge-patch' });
     });
   });
 
-  describe.each(['toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'])('a field named %s (an Object.prototype member)', (name) => {
-    // class-transformer skips keys the instance inherits a method for, so the whitelist never saw them.
-    it('is refused in a command body with 400 naming it', async () => {
-      await refused(() => post(`/v1/flags/${FLAG}/disable`, JSON.stringify({ reason: 'x', [name]: 1 })), 400, name);
-    });
+  describe.each(['toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'])(
+    'a field named %s (an Object.prototype member)',
+    (name) => {
+      // class-transformer skips keys the instance inherits a method for, so the whitelist never saw them.
+      it('is refused in a command body with 400 naming it', async () => {
+        await refused(() => post(`/v1/flags/${FLAG}/disable`, JSON.stringify({ reason: 'x', [name]: 1 })), 400, name);
+      });
 
-    it('is refused inside a nested object with 400 naming it', async () => {
-      const body = JSON.stringify({ flagKey: FLAG, context: { userId: 'u', [name]: 'x' } });
-      await refused(() => t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).set('Content-Type', 'application/json').send(body), 400, `context.${name}`);
-    });
+      it('is refused inside a nested object with 400 naming it', async () => {
+        const body = JSON.stringify({ flagKey: FLAG, context: { userId: 'u', [name]: 'x' } });
+        await refused(
+          () =>
+            t
+              .http()
+              .post('/v1/evaluate')
+              .set('Authorization', t.auth('evaluator'))
+              .set('Content-Type', 'application/json')
+              .send(body),
+          400,
+          `context.${name}`,
+        );
+      });
 
-    it('is refused as a query parameter with 400 naming it', async () => {
-      await refused(() => t.http().get(`/v1/audit?${name}=1`).set('Authorization', t.auth('viewer')), 400, name);
-    });
-  });
+      it('is refused as a query parameter with 400 naming it', async () => {
+        await refused(() => t.http().get(`/v1/audit?${name}=1`).set('Authorization', t.auth('viewer')), 400, name);
+      });
+    },
+  );
 
   describe('SDK telemetry whose evaluations contain arrays', () => {
     // ValidateNested walks into an array item as into a list and found nothing wrong with [].
     it.each([
       ['an empty array', '{"evaluations":[[]]}'],
-      ['an array beside a valid report', '{"evaluations":[{"flagKey":"a","reason":"DISABLED","count":1,"lastEvaluatedAt":"2026-11-25T11:00:00Z"},[]]}'],
+      [
+        'an array beside a valid report',
+        '{"evaluations":[{"flagKey":"a","reason":"DISABLED","count":1,"lastEvaluatedAt":"2026-11-25T11:00:00Z"},[]]}',
+      ],
     ])('is a 400 naming evaluations for %s', async (_what, body) => {
-      await refused(() => t.http().post('/v1/telemetry/evaluations').set('Authorization', t.auth('evaluator')).set('Content-Type', 'application/json').send(body), 400, 'evaluations');
+      await refused(
+        () =>
+          t
+            .http()
+            .post('/v1/telemetry/evaluations')
+            .set('Authorization', t.auth('evaluator'))
+            .set('Content-Type', 'application/json')
+            .send(body),
+        400,
+        'evaluations',
+      );
     });
   });
 });

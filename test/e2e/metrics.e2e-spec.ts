@@ -14,11 +14,32 @@ describe('GET /metrics (Prometheus text)', () => {
   };
 
   it('counts evaluations by flag, result and reason, commands by type and outcome, and append latency', async () => {
-    await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('checkout', { enabled: true })).expect(201);
+    await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('editor'))
+      .send(releaseFlag('checkout', { enabled: true }))
+      .expect(201);
     await t.http().post('/v1/flags/checkout/enable').set('Authorization', t.auth('editor')).expect(200);
-    await t.http().post('/v1/flags/checkout/disable').set('Authorization', t.auth('editor')).set('If-Match', '"9"').expect(412);
-    for (let i = 0; i < 3; i++) await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'checkout', context: { userId: `u${i}` } }).expect(200);
-    await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'ghost', context: {} }).expect(200);
+    await t
+      .http()
+      .post('/v1/flags/checkout/disable')
+      .set('Authorization', t.auth('editor'))
+      .set('If-Match', '"9"')
+      .expect(412);
+    for (let i = 0; i < 3; i++)
+      await t
+        .http()
+        .post('/v1/evaluate')
+        .set('Authorization', t.auth('evaluator'))
+        .send({ flagKey: 'checkout', context: { userId: `u${i}` } })
+        .expect(200);
+    await t
+      .http()
+      .post('/v1/evaluate')
+      .set('Authorization', t.auth('evaluator'))
+      .send({ flagKey: 'ghost', context: {} })
+      .expect(200);
 
     const text = await scrape();
     expect(text).toContain('flagledger_evaluations_total{flag="checkout",reason="ROLLOUT_FULL",result="true"} 3');

@@ -66,7 +66,9 @@ describe('two server processes on one PostgreSQL database: 50 writers, kill -9 o
     database = await createTestDatabase();
     env = {
       FLAGLEDGER_DB: database.url,
-      FLAGLEDGER_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      FLAGLEDGER_SIGNING_KEY: generateKeyPairSync('ed25519')
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
       FLAGLEDGER_TOKENS: `chaos:admin:${TOKEN}`,
     };
     ports.push(await freePort(), await freePort());
@@ -76,15 +78,26 @@ describe('two server processes on one PostgreSQL database: 50 writers, kill -9 o
     await database?.drop();
   });
 
-  const call = (instance: number, agent: Agent | false, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    callServer(ports[instance]!, agent, method, path, TOKEN, body, headers);
+  const call = (
+    instance: number,
+    agent: Agent | false,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => callServer(ports[instance]!, agent, method, path, TOKEN, body, headers);
 
   it('loses and duplicates no acknowledged command, keeps seq gapless and the chain valid, the survivor serving, and both instances equal to the log and a rebuild', async () => {
     // Both start together on an empty database: exactly one of them migrates it.
     [servers[0], servers[1]] = await Promise.all([spawnServer(ports[0]!, env), spawnServer(ports[1]!, env)]);
 
     for (let f = 0; f < FLAGS; f++) {
-      const created = await call(f % 2, false, 'POST', '/v1/flags', { key: `pgchaos-${f}`, type: 'operational', owner: 'chaos', enabled: true });
+      const created = await call(f % 2, false, 'POST', '/v1/flags', {
+        key: `pgchaos-${f}`,
+        type: 'operational',
+        owner: 'chaos',
+        enabled: true,
+      });
       expect(created.status).toBe(201);
     }
 
@@ -106,7 +119,14 @@ describe('two server processes on one PostgreSQL database: 50 writers, kill -9 o
             try {
               const res = await call(instance, agents[instance]!, 'PUT', path, body, { 'idempotency-key': key });
               if (res.status === 200) {
-                acknowledged.push({ idempotencyKey: key, seq: res.body.event?.seq ?? null, hash: res.body.event?.hash ?? null, instance, client: c, at: performance.now() });
+                acknowledged.push({
+                  idempotencyKey: key,
+                  seq: res.body.event?.seq ?? null,
+                  hash: res.body.event?.hash ?? null,
+                  instance,
+                  client: c,
+                  at: performance.now(),
+                });
                 break;
               }
               if (res.status < 500) {
@@ -163,15 +183,20 @@ describe('two server processes on one PostgreSQL database: 50 writers, kill -9 o
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      const rows = (await client.query('SELECT * FROM events ORDER BY seq')).rows.map((row) => toStoredEvent({ ...row, seq: Number(row.seq) }));
+      const rows = (await client.query('SELECT * FROM events ORDER BY seq')).rows.map((row) =>
+        toStoredEvent({ ...row, seq: Number(row.seq) }),
+      );
       const head = rows.length;
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
 
       const byKey = new Map<string, { seq: number; hash: string }[]>();
-      for (const row of rows) if (row.idempotencyKey !== null) byKey.set(row.idempotencyKey, [...(byKey.get(row.idempotencyKey) ?? []), { seq: row.seq, hash: row.hash }]);
+      for (const row of rows)
+        if (row.idempotencyKey !== null)
+          byKey.set(row.idempotencyKey, [...(byKey.get(row.idempotencyKey) ?? []), { seq: row.seq, hash: row.hash }]);
       for (const ack of acknowledged) {
         const stored = byKey.get(ack.idempotencyKey) ?? [];
-        if (ack.seq === null) expect(stored).toEqual([]); // acknowledged as "no change": nothing appended
+        if (ack.seq === null)
+          expect(stored).toEqual([]); // acknowledged as "no change": nothing appended
         else expect(stored).toEqual([{ seq: ack.seq, hash: ack.hash }]);
       }
 
@@ -187,7 +212,14 @@ describe('two server processes on one PostgreSQL database: 50 writers, kill -9 o
       const folded = new Map<string, FlagState>();
       for (const row of rows) {
         if (!isFlagEventType(row.type)) continue;
-        folded.set(row.streamId, evolveFlagState(folded.get(row.streamId), { type: row.type, data: row.data } as FlagEvent, { version: row.version, actor: row.actor, at: row.at }));
+        folded.set(
+          row.streamId,
+          evolveFlagState(folded.get(row.streamId), { type: row.type, data: row.data } as FlagEvent, {
+            version: row.version,
+            actor: row.actor,
+            at: row.at,
+          }),
+        );
       }
       const expected = [...folded.values()].sort((x, y) => x.key.localeCompare(y.key));
       const flagsOn = async (instance: number) => {
@@ -205,7 +237,10 @@ describe('two server processes on one PostgreSQL database: 50 writers, kill -9 o
 
       // The database projections equal a rebuild from the log.
       const dump = async () =>
-        JSON.stringify([(await client.query('SELECT * FROM flag_state ORDER BY key')).rows, (await client.query('SELECT * FROM audit_trail ORDER BY seq')).rows]);
+        JSON.stringify([
+          (await client.query('SELECT * FROM flag_state ORDER BY key')).rows,
+          (await client.query('SELECT * FROM audit_trail ORDER BY seq')).rows,
+        ]);
       const beforeRebuild = await dump();
       const rebuilt = await call(0, false, 'POST', '/v1/admin/projections/rebuild');
       expect(rebuilt.status).toBe(200);
@@ -219,18 +254,33 @@ describe('two server processes on one PostgreSQL database: 50 writers, kill -9 o
 
     // A change through one instance is evaluated on the other within 100 ms, both ways (B restarted).
     const lags: number[] = [];
-    const created = await call(0, false, 'POST', '/v1/flags', { key: 'pgchaos-fresh', type: 'operational', owner: 'chaos', enabled: false, rolloutPercentage: 100 });
+    const created = await call(0, false, 'POST', '/v1/flags', {
+      key: 'pgchaos-fresh',
+      type: 'operational',
+      owner: 'chaos',
+      enabled: false,
+      rolloutPercentage: 100,
+    });
     expect(created.status).toBe(201);
     for (let i = 0; i < 10; i++) {
       const [writer, reader] = i % 2 === 0 ? [0, 1] : [1, 0];
-      const changed = await call(writer, false, 'POST', `/v1/flags/pgchaos-fresh/${i % 2 === 0 ? 'enable' : 'disable'}`, { reason: `freshness ${i}` });
+      const changed = await call(
+        writer,
+        false,
+        'POST',
+        `/v1/flags/pgchaos-fresh/${i % 2 === 0 ? 'enable' : 'disable'}`,
+        { reason: `freshness ${i}` },
+      );
       const committed = performance.now();
       expect(changed.status).toBe(200);
       const version: number = changed.body.flag.version;
       const evaluated = await until(
         `instance ${reader} to evaluate version ${version}`,
         async () => {
-          const res = await call(reader, false, 'POST', '/v1/evaluate', { flagKey: 'pgchaos-fresh', context: { userId: 'u-1' } });
+          const res = await call(reader, false, 'POST', '/v1/evaluate', {
+            flagKey: 'pgchaos-fresh',
+            context: { userId: 'u-1' },
+          });
           return res.status === 200 && res.body.flagVersion === version ? res.body : undefined;
         },
         2000,

@@ -17,33 +17,44 @@ interface FlagChange {
 }
 
 /** A bare SSE reader on B's /v1/stream: records each `flag` event with the time it arrived. */
-function openStream(base: string): Promise<{ changes: { at: number; change: FlagChange }[]; close: () => void; snapshot: Promise<void> }> {
+function openStream(
+  base: string,
+): Promise<{ changes: { at: number; change: FlagChange }[]; close: () => void; snapshot: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const changes: { at: number; change: FlagChange }[] = [];
     let gotSnapshot: () => void = () => undefined;
     const snapshot = new Promise<void>((r) => (gotSnapshot = r));
-    const request = http.get(`${base}/v1/stream`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${TOKENS.evaluator.secret}` }, agent: false }, (res) => {
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event === 'snapshot') gotSnapshot();
-          if (event === 'flag' && data !== undefined) changes.push({ at: performance.now(), change: JSON.parse(data) as FlagChange });
-        }
-      });
-      resolve({ changes, snapshot, close: () => request.destroy() });
-    });
+    const request = http.get(
+      `${base}/v1/stream`,
+      { headers: { accept: 'text/event-stream', authorization: `Bearer ${TOKENS.evaluator.secret}` }, agent: false },
+      (res) => {
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (event === 'snapshot') gotSnapshot();
+            if (event === 'flag' && data !== undefined)
+              changes.push({ at: performance.now(), change: JSON.parse(data) as FlagChange });
+          }
+        });
+        resolve({ changes, snapshot, close: () => request.destroy() });
+      },
+    );
     request.on('error', reject);
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 2000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 2000,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -79,7 +90,11 @@ describe('several instances on one PostgreSQL database', () => {
       const res =
         i === 0
           ? await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag(key)).expect(201)
-          : await a.http().post(`/v1/flags/${key}/${i % 2 === 1 ? 'enable' : 'disable'}`).set('Authorization', a.auth('editor')).expect(200);
+          : await a
+              .http()
+              .post(`/v1/flags/${key}/${i % 2 === 1 ? 'enable' : 'disable'}`)
+              .set('Authorization', a.auth('editor'))
+              .expect(200);
       const committed = performance.now();
       version = res.body.flag.version;
       const seq: number = res.body.event.seq;
@@ -88,9 +103,16 @@ describe('several instances on one PostgreSQL database', () => {
         return read.status === 200 && read.body.version === version ? true : undefined;
       });
       const read = performance.now() - committed;
-      const evaluated = await b.http().post('/v1/evaluate').set('Authorization', b.auth('evaluator')).send({ flagKey: key, context: { userId: 'u-1' } }).expect(200);
+      const evaluated = await b
+        .http()
+        .post('/v1/evaluate')
+        .set('Authorization', b.auth('evaluator'))
+        .send({ flagKey: key, context: { userId: 'u-1' } })
+        .expect(200);
       expect(evaluated.body).toMatchObject({ flagVersion: version, enabled: res.body.flag.enabled });
-      const pushed = await until(`B's stream to push seq ${seq}`, () => stream.changes.find((c) => c.change.seq === seq));
+      const pushed = await until(`B's stream to push seq ${seq}`, () =>
+        stream.changes.find((c) => c.change.seq === seq),
+      );
       expect(pushed.change).toMatchObject({ key, flag: { version } });
       lags.push({ read, stream: Math.max(0, pushed.at - committed) });
     }
@@ -99,7 +121,9 @@ describe('several instances on one PostgreSQL database', () => {
     const seqs = stream.changes.map((c) => c.change.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     expect(new Set(seqs).size).toBe(10);
-    console.log(`A → B lag over 10 changes (ms): read max ${Math.max(...lags.map((l) => l.read)).toFixed(1)}, stream max ${Math.max(...lags.map((l) => l.stream)).toFixed(1)}`);
+    console.log(
+      `A → B lag over 10 changes (ms): read max ${Math.max(...lags.map((l) => l.read)).toFixed(1)}, stream max ${Math.max(...lags.map((l) => l.stream)).toFixed(1)}`,
+    );
     for (const lag of lags) {
       expect(lag.read).toBeLessThan(FRESHNESS_MS);
       expect(lag.stream).toBeLessThan(FRESHNESS_MS);
@@ -107,20 +131,62 @@ describe('several instances on one PostgreSQL database', () => {
   });
 
   it('replays on B an Idempotency-Key first used on A, and appends nothing', async () => {
-    await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('idem_across')).expect(201);
-    const first = await a.http().put('/v1/flags/idem_across/rollout').set('Authorization', a.auth('editor')).set('Idempotency-Key', 'k-across-1').send({ percentage: 30 }).expect(200);
-    const retry = await b.http().put('/v1/flags/idem_across/rollout').set('Authorization', b.auth('editor')).set('Idempotency-Key', 'k-across-1').send({ percentage: 30 }).expect(200);
+    await a
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', a.auth('editor'))
+      .send(releaseFlag('idem_across'))
+      .expect(201);
+    const first = await a
+      .http()
+      .put('/v1/flags/idem_across/rollout')
+      .set('Authorization', a.auth('editor'))
+      .set('Idempotency-Key', 'k-across-1')
+      .send({ percentage: 30 })
+      .expect(200);
+    const retry = await b
+      .http()
+      .put('/v1/flags/idem_across/rollout')
+      .set('Authorization', b.auth('editor'))
+      .set('Idempotency-Key', 'k-across-1')
+      .send({ percentage: 30 })
+      .expect(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
-    await b.http().put('/v1/flags/idem_across/rollout').set('Authorization', b.auth('editor')).set('Idempotency-Key', 'k-across-1').send({ percentage: 31 }).expect(422);
+    await b
+      .http()
+      .put('/v1/flags/idem_across/rollout')
+      .set('Authorization', b.auth('editor'))
+      .set('Idempotency-Key', 'k-across-1')
+      .send({ percentage: 31 })
+      .expect(422);
   });
 
   it('holds If-Match across instances: B refuses a version A already moved past, at once', async () => {
-    await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('match_across')).expect(201);
-    await a.http().post('/v1/flags/match_across/enable').set('Authorization', a.auth('editor')).set('If-Match', '"1"').expect(200);
-    const stale = await b.http().post('/v1/flags/match_across/disable').set('Authorization', b.auth('editor')).set('If-Match', '"1"');
+    await a
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', a.auth('editor'))
+      .send(releaseFlag('match_across'))
+      .expect(201);
+    await a
+      .http()
+      .post('/v1/flags/match_across/enable')
+      .set('Authorization', a.auth('editor'))
+      .set('If-Match', '"1"')
+      .expect(200);
+    const stale = await b
+      .http()
+      .post('/v1/flags/match_across/disable')
+      .set('Authorization', b.auth('editor'))
+      .set('If-Match', '"1"');
     expect(stale.status).toBe(412);
-    await b.http().post('/v1/flags/match_across/disable').set('Authorization', b.auth('editor')).set('If-Match', '"2"').expect(200);
+    await b
+      .http()
+      .post('/v1/flags/match_across/disable')
+      .set('Authorization', b.auth('editor'))
+      .set('If-Match', '"2"')
+      .expect(200);
   });
 
   it('lets exactly one of 20 commands racing the same If-Match over both instances win; the other 19 get 412', async () => {
@@ -128,13 +194,21 @@ describe('several instances on one PostgreSQL database', () => {
     // Distinct percentages, none the current 100: every request would change something.
     const responses = await Promise.all(
       overBoth(20).map((app, i) =>
-        app.http().put('/v1/flags/match_race/rollout').set('Authorization', app.auth('editor')).set('If-Match', '"1"').send({ percentage: (i + 1) * 4 }),
+        app
+          .http()
+          .put('/v1/flags/match_race/rollout')
+          .set('Authorization', app.auth('editor'))
+          .set('If-Match', '"1"')
+          .send({ percentage: (i + 1) * 4 }),
       ),
     );
     const statuses = responses.map((r) => r.status).sort((x, y) => x - y);
     expect(statuses).toEqual([200, ...Array<number>(19).fill(412)]);
     const winner = responses.find((r) => r.status === 200)!;
-    expect(winner.body.event).toMatchObject({ version: 2, data: { from: 100, to: winner.body.flag.rolloutPercentage } });
+    expect(winner.body.event).toMatchObject({
+      version: 2,
+      data: { from: 100, to: winner.body.flag.rolloutPercentage },
+    });
     for (const app of [a, b]) {
       const flag = await until(`version 2 on ${app === a ? 'A' : 'B'}`, async () => {
         const res = await app.http().get('/v1/flags/match_race').set('Authorization', app.auth('viewer'));
@@ -142,7 +216,11 @@ describe('several instances on one PostgreSQL database', () => {
       });
       expect(flag.body.rolloutPercentage).toBe(winner.body.flag.rolloutPercentage);
     }
-    const history = await a.http().get('/v1/flags/match_race/history').set('Authorization', a.auth('viewer')).expect(200);
+    const history = await a
+      .http()
+      .get('/v1/flags/match_race/history')
+      .set('Authorization', a.auth('viewer'))
+      .expect(200);
     expect((history.body.entries as { version: number }[]).map((e) => e.version)).toEqual([1, 2]);
   });
 
@@ -150,19 +228,34 @@ describe('several instances on one PostgreSQL database', () => {
     await a.http().post('/v1/flags').set('Authorization', a.auth('editor')).send(releaseFlag('idem_race')).expect(201);
     const responses = await Promise.all(
       overBoth(20).map((app) =>
-        app.http().put('/v1/flags/idem_race/rollout').set('Authorization', app.auth('editor')).set('Idempotency-Key', 'k-race-1').send({ percentage: 42 }),
+        app
+          .http()
+          .put('/v1/flags/idem_race/rollout')
+          .set('Authorization', app.auth('editor'))
+          .set('Idempotency-Key', 'k-race-1')
+          .send({ percentage: 42 }),
       ),
     );
     for (const res of responses) expect(res.status).toBe(200);
     const originals = responses.filter((r) => r.headers['idempotent-replayed'] === undefined);
     expect(originals).toHaveLength(1);
     for (const res of responses) expect(res.body).toEqual(originals[0]!.body);
-    const history = await b.http().get('/v1/flags/idem_race/history').set('Authorization', b.auth('viewer')).expect(200);
+    const history = await b
+      .http()
+      .get('/v1/flags/idem_race/history')
+      .set('Authorization', b.auth('viewer'))
+      .expect(200);
     expect((history.body.entries as { version: number }[]).map((e) => e.version)).toEqual([1, 2]);
   });
 
   it('applies each event to the database projections exactly once, whichever instance appended it', async () => {
-    const writes = overBoth(20).map((app, i) => app.http().put('/v1/flags/cross_instance/rollout').set('Authorization', app.auth('editor')).send({ percentage: i + 1 }));
+    const writes = overBoth(20).map((app, i) =>
+      app
+        .http()
+        .put('/v1/flags/cross_instance/rollout')
+        .set('Authorization', app.auth('editor'))
+        .send({ percentage: i + 1 }),
+    );
     expect((await Promise.all(writes)).map((r) => r.status)).toEqual(Array(20).fill(200));
     const client = new pg.Client({ connectionString: a.dbPath });
     await client.connect();
@@ -188,17 +281,29 @@ describe('several instances on one PostgreSQL database', () => {
     const admin = new pg.Client({ connectionString: a.dbPath });
     await admin.connect();
     try {
-      const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'flagledger-follower' AND datname = current_database()`);
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'flagledger-follower' AND datname = current_database()`,
+      );
       expect(killed.rowCount).toBe(2);
-      const res = await a.http().post('/v1/flags/cross_instance/disable').set('Authorization', a.auth('editor')).expect(200);
+      const res = await a
+        .http()
+        .post('/v1/flags/cross_instance/disable')
+        .set('Authorization', a.auth('editor'))
+        .expect(200);
       await until('B to see the change through polling', async () => {
         const body = (await b.http().get('/v1/flags/cross_instance').set('Authorization', b.auth('viewer'))).body;
         return body.version === res.body.flag.version ? true : undefined;
       });
-      await until('both followers to LISTEN again', async () => {
-        const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flagledger-follower' AND datname = current_database()`);
-        return rows[0].n === 2 ? true : undefined;
-      }, 5000);
+      await until(
+        'both followers to LISTEN again',
+        async () => {
+          const { rows } = await admin.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flagledger-follower' AND datname = current_database()`,
+          );
+          return rows[0].n === 2 ? true : undefined;
+        },
+        5000,
+      );
     } finally {
       await admin.end();
     }

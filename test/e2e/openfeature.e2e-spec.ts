@@ -29,9 +29,20 @@ describe('OpenFeature provider over a FlagledgerClient following the real server
   beforeAll(async () => {
     t = await startTestApp();
     port = Number(new URL(t.url).port);
-    await t.http().post('/v1/flags').set('Authorization', t.auth('editor'))
-      .send(releaseFlag('new_payment_processor', { enabled: true, rolloutPercentage: 50, targetSegments: ['enterprise'] })).expect(201);
-    client = await FlagledgerClient.start({ url: t.url, token: TOKENS.evaluator.secret, reconnectInitialMs: 50, reconnectMaxMs: 200 });
+    await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', t.auth('editor'))
+      .send(
+        releaseFlag('new_payment_processor', { enabled: true, rolloutPercentage: 50, targetSegments: ['enterprise'] }),
+      )
+      .expect(201);
+    client = await FlagledgerClient.start({
+      url: t.url,
+      token: TOKENS.evaluator.secret,
+      reconnectInitialMs: 50,
+      reconnectMaxMs: 200,
+    });
     client.on('error', () => undefined);
     await OpenFeature.setProviderAndWait(new FlagledgerProvider(client, { reconnectPollMs: 20 }));
     await eventually(() => client.connected);
@@ -43,8 +54,14 @@ describe('OpenFeature provider over a FlagledgerClient following the real server
   });
 
   it('answers getBooleanDetails as POST /v1/evaluate does, in OpenFeature terms', async () => {
-    const server = (await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator'))
-      .send({ flagKey: 'new_payment_processor', context: { userId: 'user-42', segment: 'enterprise' } }).expect(200)).body;
+    const server = (
+      await t
+        .http()
+        .post('/v1/evaluate')
+        .set('Authorization', t.auth('evaluator'))
+        .send({ flagKey: 'new_payment_processor', context: { userId: 'user-42', segment: 'enterprise' } })
+        .expect(200)
+    ).body;
     const details = await OpenFeature.getClient().getBooleanDetails('new_payment_processor', !server.enabled, context);
     expect(details).toMatchObject({
       flagKey: 'new_payment_processor',
@@ -58,11 +75,23 @@ describe('OpenFeature provider over a FlagledgerClient following the real server
 
   it('emits PROVIDER_CONFIGURATION_CHANGED for a flag changed over REST, and answers from the new state', async () => {
     const changed = nextEvent(ProviderEvents.ConfigurationChanged);
-    const engaged = await t.http().post('/v1/flags/new_payment_processor/kill-switch/engage').set('Authorization', t.auth('editor'))
-      .send({ reason: 'processor timeouts' }).expect(200);
-    await expect(changed).resolves.toMatchObject({ flagsChanged: ['new_payment_processor'], metadata: { seq: engaged.body.event.seq } });
-    await expect(OpenFeature.getClient().getBooleanDetails('new_payment_processor', true, context)).resolves.toMatchObject({
-      value: false, variant: 'off', reason: 'DISABLED', flagMetadata: { flagledgerReason: 'KILL_SWITCH', flagVersion: engaged.body.flag.version },
+    const engaged = await t
+      .http()
+      .post('/v1/flags/new_payment_processor/kill-switch/engage')
+      .set('Authorization', t.auth('editor'))
+      .send({ reason: 'processor timeouts' })
+      .expect(200);
+    await expect(changed).resolves.toMatchObject({
+      flagsChanged: ['new_payment_processor'],
+      metadata: { seq: engaged.body.event.seq },
+    });
+    await expect(
+      OpenFeature.getClient().getBooleanDetails('new_payment_processor', true, context),
+    ).resolves.toMatchObject({
+      value: false,
+      variant: 'off',
+      reason: 'DISABLED',
+      flagMetadata: { flagledgerReason: 'KILL_SWITCH', flagVersion: engaged.body.flag.version },
     });
   });
 
@@ -81,7 +110,11 @@ describe('OpenFeature provider over a FlagledgerClient following the real server
 
   it('leaves the client it was given open when OpenFeature closes the provider', async () => {
     await OpenFeature.close();
-    const released = await t.http().post('/v1/flags/new_payment_processor/kill-switch/release').set('Authorization', t.auth('editor')).expect(200);
+    const released = await t
+      .http()
+      .post('/v1/flags/new_payment_processor/kill-switch/release')
+      .set('Authorization', t.auth('editor'))
+      .expect(200);
     await eventually(() => client.headSeq === released.body.event.seq);
     expect(client.connected).toBe(true);
     expect(client.listenerCount('changed')).toBe(0);

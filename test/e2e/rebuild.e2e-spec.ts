@@ -20,11 +20,26 @@ async function randomCommand(t: TestApp, random: () => number): Promise<number> 
   const res = await [
     () => t.http().post(`${base}/enable`).set('Authorization', auth).send({ reason }),
     () => t.http().post(`${base}/disable`).set('Authorization', auth).send({ reason }),
-    () => t.http().put(`${base}/rollout`).set('Authorization', auth).send({ percentage: Math.floor(random() * 101), reason }),
-    () => t.http().put(`${base}/segments`).set('Authorization', auth).send({ segments: ['a', 'b', 'c'].filter(() => random() < 0.5), reason }),
+    () =>
+      t
+        .http()
+        .put(`${base}/rollout`)
+        .set('Authorization', auth)
+        .send({ percentage: Math.floor(random() * 101), reason }),
+    () =>
+      t
+        .http()
+        .put(`${base}/segments`)
+        .set('Authorization', auth)
+        .send({ segments: ['a', 'b', 'c'].filter(() => random() < 0.5), reason }),
     () => t.http().post(`${base}/kill-switch/engage`).set('Authorization', auth).send({ reason }),
     () => t.http().post(`${base}/kill-switch/release`).set('Authorization', auth).send({ reason }),
-    () => t.http().patch(base).set('Authorization', auth).send({ ticket: `T-${Math.floor(random() * 100)}`, description: random() < 0.5 ? null : 'd' }),
+    () =>
+      t
+        .http()
+        .patch(base)
+        .set('Authorization', auth)
+        .send({ ticket: `T-${Math.floor(random() * 100)}`, description: random() < 0.5 ? null : 'd' }),
     () => t.http().post(`${base}/archive`).set('Authorization', auth).send({ reason }),
     () => t.http().post(`${base}/restore`).set('Authorization', auth).send({ reason }),
   ][pick]!();
@@ -50,7 +65,8 @@ describe('projection rebuild', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    for (const key of KEYS) await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(key)).expect(201);
+    for (const key of KEYS)
+      await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(key)).expect(201);
     const random = prng(20261125);
     const statuses = new Set<number>();
     for (let i = 0; i < 600; i++) statuses.add(await randomCommand(t, random));
@@ -60,11 +76,21 @@ describe('projection rebuild', () => {
 
   it('rebuilds every projection from seq 1 into state identical, byte for byte, to the incremental one', async () => {
     const before = projectionDump(t.dbPath);
-    const flagsBefore = (await t.http().get('/v1/flags?includeArchived=true').set('Authorization', t.auth('viewer'))).body;
-    const report = await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('admin')).expect(200);
-    expect(report.body).toMatchObject({ projections: expect.arrayContaining(['flag_state', 'audit_trail']), headSeq: JSON.parse(before.checkpoints)[0].seq });
+    const flagsBefore = (await t.http().get('/v1/flags?includeArchived=true').set('Authorization', t.auth('viewer')))
+      .body;
+    const report = await t
+      .http()
+      .post('/v1/admin/projections/rebuild')
+      .set('Authorization', t.auth('admin'))
+      .expect(200);
+    expect(report.body).toMatchObject({
+      projections: expect.arrayContaining(['flag_state', 'audit_trail']),
+      headSeq: JSON.parse(before.checkpoints)[0].seq,
+    });
     expect(projectionDump(t.dbPath)).toEqual(before);
-    expect((await t.http().get('/v1/flags?includeArchived=true').set('Authorization', t.auth('viewer'))).body).toEqual(flagsBefore);
+    expect((await t.http().get('/v1/flags?includeArchived=true').set('Authorization', t.auth('viewer'))).body).toEqual(
+      flagsBefore,
+    );
   });
 
   it('keeps answering evaluations and taking commands while it runs, and loses none of them', async () => {
@@ -73,13 +99,18 @@ describe('projection rebuild', () => {
       Array.from({ length: 40 }, (_, i) =>
         i % 4 === 0
           ? t.http().put('/v1/flags/flag-0/rollout').set('Authorization', t.auth('editor')).send({ percentage: i })
-          : t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: 'flag-1', context: { userId: `u${i}` } }),
+          : t
+              .http()
+              .post('/v1/evaluate')
+              .set('Authorization', t.auth('evaluator'))
+              .send({ flagKey: 'flag-1', context: { userId: `u${i}` } }),
       ),
     );
     expect((await rebuilding).status).toBe(200);
     expect(during.map((r) => r.status).filter((s) => s !== 200 && s !== 409)).toEqual([]);
     const flag = (await t.http().get('/v1/flags/flag-0').set('Authorization', t.auth('viewer'))).body;
-    const history = (await t.http().get('/v1/flags/flag-0/history').set('Authorization', t.auth('viewer'))).body.entries;
+    const history = (await t.http().get('/v1/flags/flag-0/history').set('Authorization', t.auth('viewer'))).body
+      .entries;
     const lastRollout = history.filter((e: { type: string }) => e.type === 'FlagRolloutChanged').pop();
     if (!flag.archived) expect(flag.rolloutPercentage).toBe(lastRollout.to);
     const dump = projectionDump(t.dbPath);

@@ -2,11 +2,20 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { eventHash } from '../../src/event-store/event-hash.js';
 import type { EventTable } from '../../src/event-store/event.table.js';
+import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import type { FlagStateTable } from '../../src/flags/projections/flag-state.table.js';
 import type { AuditTrailTable } from '../../src/history/audit-trail.table.js';
-import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
-import { eventCount, ManualClock, openRaw, releaseFlag, startTestApp, tempDir, type TestApp, stateOf } from '../support/test-app.js';
+import {
+  eventCount,
+  ManualClock,
+  openRaw,
+  releaseFlag,
+  startTestApp,
+  tempDir,
+  type TestApp,
+  stateOf,
+} from '../support/test-app.js';
 
 /**
  * SPEC §3: the log is durable, hash-chained and append-only; projections record their checkpoint and catch up
@@ -35,7 +44,10 @@ const flagStateRows = (dbPath: string) => query<FlagStateRow>(dbPath, 'SELECT * 
 function checkpoints(dbPath: string): Record<string, number> {
   const db = openRaw(dbPath);
   try {
-    const rows = db.prepare('SELECT name, seq FROM projection_checkpoints ORDER BY name').all() as { name: string; seq: number }[];
+    const rows = db.prepare('SELECT name, seq FROM projection_checkpoints ORDER BY name').all() as {
+      name: string;
+      seq: number;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.name, r.seq]));
   } finally {
     db.close();
@@ -47,29 +59,72 @@ async function seedHistory(t: TestApp): Promise<void> {
   const editor = t.auth('editor');
   const admin = t.auth('admin');
   const step = () => t.clock.advance(MINUTE);
-  await t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('checkout_v2', { reason: 'PAY-1' })).expect(201);
+  await t
+    .http()
+    .post('/v1/flags')
+    .set('Authorization', editor)
+    .send(releaseFlag('checkout_v2', { reason: 'PAY-1' }))
+    .expect(201);
   step();
-  await t.http().post('/v1/flags').set('Authorization', editor)
-    .send({ key: 'ops.maintenance', type: 'operational', owner: 'sre', description: 'read-only mode' }).expect(201);
+  await t
+    .http()
+    .post('/v1/flags')
+    .set('Authorization', editor)
+    .send({ key: 'ops.maintenance', type: 'operational', owner: 'sre', description: 'read-only mode' })
+    .expect(201);
   step();
-  await t.http().post('/v1/flags').set('Authorization', admin)
-    .send(releaseFlag('search-ranking', { type: 'experiment', rolloutPercentage: 37, enabled: true })).expect(201);
+  await t
+    .http()
+    .post('/v1/flags')
+    .set('Authorization', admin)
+    .send(releaseFlag('search-ranking', { type: 'experiment', rolloutPercentage: 37, enabled: true }))
+    .expect(201);
   step();
-  await t.http().put('/v1/flags/checkout_v2/rollout').set('Authorization', editor).send({ percentage: 25, reason: 'ramp' }).expect(200);
+  await t
+    .http()
+    .put('/v1/flags/checkout_v2/rollout')
+    .set('Authorization', editor)
+    .send({ percentage: 25, reason: 'ramp' })
+    .expect(200);
   step();
   await t.http().post('/v1/flags/checkout_v2/enable').set('Authorization', admin).send({ reason: 'go' }).expect(200);
   step();
-  await t.http().put('/v1/flags/checkout_v2/segments').set('Authorization', editor).send({ segments: ['beta', 'staff'] }).expect(200);
+  await t
+    .http()
+    .put('/v1/flags/checkout_v2/segments')
+    .set('Authorization', editor)
+    .send({ segments: ['beta', 'staff'] })
+    .expect(200);
   step();
-  await t.http().patch('/v1/flags/ops.maintenance').set('Authorization', editor).send({ owner: 'platform', ticket: 'OPS-7' }).expect(200);
+  await t
+    .http()
+    .patch('/v1/flags/ops.maintenance')
+    .set('Authorization', editor)
+    .send({ owner: 'platform', ticket: 'OPS-7' })
+    .expect(200);
   step();
-  await t.http().post('/v1/flags/ops.maintenance/kill-switch/engage').set('Authorization', editor).send({ reason: 'incident' }).expect(200);
+  await t
+    .http()
+    .post('/v1/flags/ops.maintenance/kill-switch/engage')
+    .set('Authorization', editor)
+    .send({ reason: 'incident' })
+    .expect(200);
   step();
   await t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('legacy_banner')).expect(201);
   step();
-  await t.http().post('/v1/flags/legacy_banner/archive').set('Authorization', editor).send({ reason: 'done' }).expect(200);
+  await t
+    .http()
+    .post('/v1/flags/legacy_banner/archive')
+    .set('Authorization', editor)
+    .send({ reason: 'done' })
+    .expect(200);
   step();
-  await t.http().put('/v1/flags/search-ranking/rollout').set('Authorization', editor).send({ percentage: 60 }).expect(200);
+  await t
+    .http()
+    .put('/v1/flags/search-ranking/rollout')
+    .set('Authorization', editor)
+    .send({ percentage: 60 })
+    .expect(200);
 }
 
 const FLAG_KEYS = ['checkout_v2', 'ops.maintenance', 'search-ranking', 'legacy_banner'];
@@ -93,7 +148,9 @@ async function observe(t: TestApp): Promise<unknown> {
   }
   const evaluations = await Promise.all(
     CONTEXTS.flatMap((context) => [
-      ...[...FLAG_KEYS, 'never-created'].map((flagKey) => t.http().post('/v1/evaluate').set('Authorization', evaluator).send({ flagKey, context })),
+      ...[...FLAG_KEYS, 'never-created'].map((flagKey) =>
+        t.http().post('/v1/evaluate').set('Authorization', evaluator).send({ flagKey, context }),
+      ),
       t.http().post('/v1/evaluate/all').set('Authorization', evaluator).send({ context }),
     ]),
   ).then((responses) =>
@@ -130,17 +187,34 @@ describe('restart on the same database file', () => {
       expect(after).toEqual(before);
 
       clock.advance(MINUTE);
-      const next = await t.http().put('/v1/flags/checkout_v2/rollout').set('Authorization', t.auth('editor')).send({ percentage: 50 });
+      const next = await t
+        .http()
+        .put('/v1/flags/checkout_v2/rollout')
+        .set('Authorization', t.auth('editor'))
+        .send({ percentage: 50 });
       expect(next.status).toBe(200);
       expect(next.headers.etag).toBe('"5"');
-      expect(next.body.event).toMatchObject({ seq: eventsBefore + 1, version: 5, streamId: 'checkout_v2', data: { from: 25, to: 50 } });
+      expect(next.body.event).toMatchObject({
+        seq: eventsBefore + 1,
+        version: 5,
+        streamId: 'checkout_v2',
+        data: { from: 25, to: 50 },
+      });
       expect(next.body.event.prevHash).toBe(allEvents(dbPath)[eventsBefore - 1]!.hash);
 
-      const created = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('after_restart'));
+      const created = await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', t.auth('editor'))
+        .send(releaseFlag('after_restart'));
       expect(created.status).toBe(201);
       expect(created.body.event).toMatchObject({ seq: eventsBefore + 2, version: 1 });
 
-      const all = await t.http().post('/v1/evaluate/all').set('Authorization', t.auth('evaluator')).send({ context: { userId: 'u-1' } });
+      const all = await t
+        .http()
+        .post('/v1/evaluate/all')
+        .set('Authorization', t.auth('evaluator'))
+        .send({ context: { userId: 'u-1' } });
       expect(all.body.headSeq).toBe(eventsBefore + 2);
     } finally {
       await t.close();
@@ -151,10 +225,20 @@ describe('restart on the same database file', () => {
     const dbPath = join(tmp.dir, 'idempotency.db');
     let t = await startTestApp({ dbPath });
     const send = (app: TestApp) =>
-      app.http().put('/v1/flags/checkout_v2/rollout').set('Authorization', app.auth('editor')).set('Idempotency-Key', 'ramp-25').send({ percentage: 25 });
+      app
+        .http()
+        .put('/v1/flags/checkout_v2/rollout')
+        .set('Authorization', app.auth('editor'))
+        .set('Idempotency-Key', 'ramp-25')
+        .send({ percentage: 25 });
     let first;
     try {
-      await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('checkout_v2')).expect(201);
+      await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', t.auth('editor'))
+        .send(releaseFlag('checkout_v2'))
+        .expect(201);
       first = await send(t);
       expect(first.status).toBe(200);
     } finally {
@@ -186,8 +270,19 @@ describe('restart on the same database file', () => {
     t = await startTestApp({ dbPath, clock });
     try {
       clock.advance(MINUTE);
-      await t.http().post('/v1/flags/checkout_v2/disable').set('Authorization', t.auth('editor')).set('Idempotency-Key', 'off-1').send({ reason: 'rollback' }).expect(200);
-      await t.http().post('/v1/flags').set('Authorization', t.auth('admin')).send(releaseFlag('unicode.description', { description: 'Zoë’s 用户 🚀 test' })).expect(201);
+      await t
+        .http()
+        .post('/v1/flags/checkout_v2/disable')
+        .set('Authorization', t.auth('editor'))
+        .set('Idempotency-Key', 'off-1')
+        .send({ reason: 'rollback' })
+        .expect(200);
+      await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', t.auth('admin'))
+        .send(releaseFlag('unicode.description', { description: 'Zoë’s 用户 🚀 test' }))
+        .expect(201);
     } finally {
       await t.close();
     }
@@ -214,7 +309,9 @@ describe('restart on the same database file', () => {
         idempotencyKey: row.idempotency_key,
         prevHash: row.prev_hash,
       };
-      const expected = createHash('sha256').update(row.prev_hash + canonicalJson(envelope), 'utf8').digest('hex');
+      const expected = createHash('sha256')
+        .update(row.prev_hash + canonicalJson(envelope), 'utf8')
+        .digest('hex');
       expect({ seq: row.seq, hash: row.hash }).toEqual({ seq: row.seq, hash: expected });
       // …and the server's own function over its own mapping agree.
       const { hash, ...unhashed } = toStoredEvent(row);
@@ -222,7 +319,11 @@ describe('restart on the same database file', () => {
       // `at` is UTC with milliseconds.
       expect(row.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     }
-    expect(rows.find((r) => r.idempotency_key === 'off-1')).toMatchObject({ type: 'FlagDisabled', reason: 'rollback', actor: 'alice' });
+    expect(rows.find((r) => r.idempotency_key === 'off-1')).toMatchObject({
+      type: 'FlagDisabled',
+      reason: 'rollback',
+      actor: 'alice',
+    });
     // Per-stream versions are gapless too.
     const versions = new Map<string, number[]>();
     for (const r of rows) versions.set(r.stream_id, [...(versions.get(r.stream_id) ?? []), r.version]);
@@ -239,7 +340,12 @@ describe('restart on the same database file', () => {
     try {
       const editor = t.auth('editor');
       await t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('alpha')).expect(201);
-      await t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('beta', { rolloutPercentage: 20 })).expect(201);
+      await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', editor)
+        .send(releaseFlag('beta', { rolloutPercentage: 20 }))
+        .expect(201);
       await t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('untouched')).expect(201);
       await t.http().post('/v1/flags/alpha/enable').set('Authorization', editor).send({}).expect(200);
       k = eventCount(dbPath);
@@ -248,9 +354,19 @@ describe('restart on the same database file', () => {
       flagStateAtK = flagStateRows(dbPath);
       expect(checkpoints(dbPath)).toMatchObject({ audit_trail: k, flag_state: k });
       clock.advance(MINUTE);
-      await t.http().put('/v1/flags/alpha/rollout').set('Authorization', editor).send({ percentage: 30, reason: 'after k' }).expect(200);
+      await t
+        .http()
+        .put('/v1/flags/alpha/rollout')
+        .set('Authorization', editor)
+        .send({ percentage: 30, reason: 'after k' })
+        .expect(200);
       await t.http().post('/v1/flags/beta/enable').set('Authorization', t.auth('admin')).send({}).expect(200);
-      await t.http().post('/v1/flags').set('Authorization', editor).send(releaseFlag('gamma', { enabled: true, rolloutPercentage: 50 })).expect(201);
+      await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', editor)
+        .send(releaseFlag('gamma', { enabled: true, rolloutPercentage: 50 }))
+        .expect(201);
       await t.http().post('/v1/flags/gamma/kill-switch/engage').set('Authorization', editor).send({}).expect(200);
       before = await observeCatchUp(t);
     } finally {
@@ -271,7 +387,9 @@ describe('restart on the same database file', () => {
         raw.prepare("UPDATE audit_trail SET reason = 'sentinel: not replayed' WHERE seq = 3").run();
         raw.prepare("UPDATE projection_checkpoints SET seq = ? WHERE name = 'audit_trail'").run(k);
         raw.prepare('DELETE FROM flag_state').run();
-        const insert = raw.prepare('INSERT INTO flag_state (key, state, version, archived, last_seq) VALUES (@key, @state, @version, @archived, @last_seq)');
+        const insert = raw.prepare(
+          'INSERT INTO flag_state (key, state, version, archived, last_seq) VALUES (@key, @state, @version, @archived, @last_seq)',
+        );
         for (const row of flagStateAtK) insert.run(row);
         const untouched = flagStateAtK.find((r) => r.key === 'untouched')!;
         const planted = { ...JSON.parse(untouched.state), description: 'sentinel: not replayed' };
@@ -295,7 +413,9 @@ describe('restart on the same database file', () => {
       expect(auditAfter.filter((r) => r.seq > k)).toEqual(auditBefore.filter((r) => r.seq > k));
       // Rows <= k were left alone: the sentinel is still there, the rest is unchanged.
       expect(auditAfter.find((r) => r.seq === 3)!.reason).toBe('sentinel: not replayed');
-      expect(auditAfter.filter((r) => r.seq <= k && r.seq !== 3)).toEqual(auditBefore.filter((r) => r.seq <= k && r.seq !== 3));
+      expect(auditAfter.filter((r) => r.seq <= k && r.seq !== 3)).toEqual(
+        auditBefore.filter((r) => r.seq <= k && r.seq !== 3),
+      );
 
       // Flags changed or created after k were rebuilt from their state at k plus the tail.
       const flagStateAfter = flagStateRows(dbPath);
@@ -311,7 +431,9 @@ describe('restart on the same database file', () => {
       const after = (await observeCatchUp(t)) as { flags: Record<string, unknown> };
       const expected = before as { flags: Record<string, unknown> };
       for (const key of ['alpha', 'beta', 'gamma']) expect(after.flags[key]).toEqual(expected.flags[key]);
-      expect((after.flags.untouched as { body: { description: string } }).body.description).toBe('sentinel: not replayed');
+      expect((after.flags.untouched as { body: { description: string } }).body.description).toBe(
+        'sentinel: not replayed',
+      );
     } finally {
       await t.close();
     }
@@ -321,7 +443,12 @@ describe('restart on the same database file', () => {
     const dbPath = join(tmp.dir, 'append-only.db');
     const t = await startTestApp({ dbPath });
     try {
-      await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag('immutable')).expect(201);
+      await t
+        .http()
+        .post('/v1/flags')
+        .set('Authorization', t.auth('editor'))
+        .send(releaseFlag('immutable'))
+        .expect(201);
       await t.http().post('/v1/flags/immutable/enable').set('Authorization', t.auth('editor')).send({}).expect(200);
     } finally {
       await t.close();
@@ -330,7 +457,9 @@ describe('restart on the same database file', () => {
     const raw = openRaw(dbPath);
     try {
       expect(() => raw.prepare("UPDATE events SET actor = 'mallory' WHERE seq = 1").run()).toThrow(/append-only/);
-      expect(() => raw.prepare("UPDATE events SET data = '{}' , hash = prev_hash WHERE seq = 2").run()).toThrow(/append-only/);
+      expect(() => raw.prepare("UPDATE events SET data = '{}' , hash = prev_hash WHERE seq = 2").run()).toThrow(
+        /append-only/,
+      );
       expect(() => raw.prepare('DELETE FROM events WHERE seq = 2').run()).toThrow(/append-only/);
       expect(() => raw.prepare('DELETE FROM events').run()).toThrow(/append-only/);
     } finally {
@@ -354,8 +483,17 @@ async function observeCatchUp(t: TestApp): Promise<unknown> {
   for (const key of ['alpha', 'beta', 'gamma', 'untouched']) {
     const res = await t.http().get(`/v1/flags/${key}`).set('Authorization', t.auth('viewer'));
     const history = await t.http().get(`/v1/flags/${key}/history`).set('Authorization', t.auth('viewer'));
-    const evaluation = await t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send({ flagKey: key, context: { userId: 'u-7' } });
-    flags[key] = { etag: res.headers.etag, body: stateOf(res.body), history: history.body, evaluation: evaluation.body };
+    const evaluation = await t
+      .http()
+      .post('/v1/evaluate')
+      .set('Authorization', t.auth('evaluator'))
+      .send({ flagKey: key, context: { userId: 'u-7' } });
+    flags[key] = {
+      etag: res.headers.etag,
+      body: stateOf(res.body),
+      history: history.body,
+      evaluation: evaluation.body,
+    };
   }
   return { flags };
 }

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { CommittedEventFeed } from '../../src/event-store/committed-event-feed.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../src/event-store/event-store.js';
-import type { FlagSnapshotTable } from '../../src/flags/projections/flag-snapshot.table.js';
 import { foldFlagEvents } from '../../src/flags/flag-event-folding.js';
 import type { FlagState } from '../../src/flags/flag-state.js';
+import type { FlagSnapshotTable } from '../../src/flags/projections/flag-snapshot.table.js';
 import { openRaw, releaseFlag, startTestApp, tempDir, TOKENS, type TestApp, stateOf } from '../support/test-app.js';
 
 /** A live list as time travel shows it: flag states without today's usage telemetry. */
@@ -25,7 +25,8 @@ interface Recorded {
 function expectProblem(res: Response, status: number, field?: string): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  if (field !== undefined) expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+  if (field !== undefined)
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
 }
 
 const before = (at: string) => new Date(Date.parse(at) - 1).toISOString();
@@ -54,14 +55,17 @@ describe('time travel', () => {
 
   const viewer = (path: string) => t.http().get(path).set('Authorization', t.auth('viewer'));
   const evaluate = (body: object) => t.http().post('/v1/evaluate').set('Authorization', t.auth('evaluator')).send(body);
-  const evaluateAll = (body: object) => t.http().post('/v1/evaluate/all').set('Authorization', t.auth('evaluator')).send(body);
+  const evaluateAll = (body: object) =>
+    t.http().post('/v1/evaluate/all').set('Authorization', t.auth('evaluator')).send(body);
 
   describe('one flag', () => {
     const history: Recorded[] = [];
 
     beforeAll(async () => {
       const key = 'tt-every';
-      history.push(await command('post', '/v1/flags', releaseFlag(key, { targetSegments: ['beta'], description: 'first' })));
+      history.push(
+        await command('post', '/v1/flags', releaseFlag(key, { targetSegments: ['beta'], description: 'first' })),
+      );
       history.push(await command('put', `/v1/flags/${key}/rollout`, { percentage: 25 }));
       history.push(await command('post', `/v1/flags/${key}/enable`));
       history.push(await command('put', `/v1/flags/${key}/segments`, { segments: ['beta', 'staff'] }));
@@ -87,7 +91,8 @@ describe('time travel', () => {
       for (const [i, { flag, event }] of history.entries()) {
         expect((await viewer(`/v1/flags/tt-every?asOf=${event.at}`).expect(200)).body).toEqual(flag);
         const next = history[i + 1];
-        if (next !== undefined) expect((await viewer(`/v1/flags/tt-every?asOf=${before(next.event.at)}`).expect(200)).body).toEqual(flag);
+        if (next !== undefined)
+          expect((await viewer(`/v1/flags/tt-every?asOf=${before(next.event.at)}`).expect(200)).body).toEqual(flag);
       }
     });
 
@@ -96,7 +101,9 @@ describe('time travel', () => {
       const shifted = new Date(Date.parse(event.at) - 5 * 60 * MINUTE).toISOString().replace(/\.\d+Z$/, '-05:00');
       expect((await viewer(`/v1/flags/tt-every?asOf=${encodeURIComponent(shifted)}`).expect(200)).body).toEqual(flag);
       const current = await viewer('/v1/flags/tt-every').expect(200);
-      expect((await viewer('/v1/flags/tt-every?asOf=2100-01-01T00:00:00Z').expect(200)).body).toEqual(stateOf(current.body));
+      expect((await viewer('/v1/flags/tt-every?asOf=2100-01-01T00:00:00Z').expect(200)).body).toEqual(
+        stateOf(current.body),
+      );
     });
 
     it('answers 304 to If-None-Match with the historical version', async () => {
@@ -167,7 +174,9 @@ describe('time travel', () => {
     it('GET /v1/flags?asOf lists the flags as the live list showed them then, archived ones on request', async () => {
       for (const point of seen) {
         expect((await viewer(`/v1/flags?asOf=${point.at}`).expect(200)).body).toEqual(point.list);
-        expect((await viewer(`/v1/flags?asOf=${point.at}&includeArchived=true`).expect(200)).body).toEqual(point.listArchived);
+        expect((await viewer(`/v1/flags?asOf=${point.at}&includeArchived=true`).expect(200)).body).toEqual(
+          point.listArchived,
+        );
       }
       const operational = await viewer(`/v1/flags?asOf=${seen[2]!.at}&type=operational`).expect(200);
       expect(operational.body.flags.map((f: FlagState) => f.key)).toEqual(['tt-kill']);
@@ -191,14 +200,27 @@ describe('time travel', () => {
         reason: 'ROLLOUT_FULL',
         flagVersion: 1,
       });
-      expect((await evaluate({ flagKey: 'tt-kill', context, asOf: engaged }).expect(200)).body).toMatchObject({ enabled: false, reason: 'KILL_SWITCH', flagVersion: 2 });
-      expect((await evaluate({ flagKey: 'tt-kill', context, asOf: released }).expect(200)).body).toMatchObject({ enabled: false, reason: 'ROLLOUT_OUT', flagVersion: 4 });
-      expect((await evaluate({ flagKey: 'tt-exp', context, asOf: seen[4]!.at }).expect(200)).body).toMatchObject({ enabled: false, reason: 'ARCHIVED' });
+      expect((await evaluate({ flagKey: 'tt-kill', context, asOf: engaged }).expect(200)).body).toMatchObject({
+        enabled: false,
+        reason: 'KILL_SWITCH',
+        flagVersion: 2,
+      });
+      expect((await evaluate({ flagKey: 'tt-kill', context, asOf: released }).expect(200)).body).toMatchObject({
+        enabled: false,
+        reason: 'ROLLOUT_OUT',
+        flagVersion: 4,
+      });
+      expect((await evaluate({ flagKey: 'tt-exp', context, asOf: seen[4]!.at }).expect(200)).body).toMatchObject({
+        enabled: false,
+        reason: 'ARCHIVED',
+      });
     });
 
     it('POST /v1/evaluate/all with asOf answers as it did then, with the headSeq of that moment', async () => {
       for (const point of seen) {
-        expect((await evaluateAll({ context: { userId: 'u-1', segment: 'beta' }, asOf: point.at }).expect(200)).body).toEqual(point.all);
+        expect(
+          (await evaluateAll({ context: { userId: 'u-1', segment: 'beta' }, asOf: point.at }).expect(200)).body,
+        ).toEqual(point.all);
       }
     });
 
@@ -245,7 +267,9 @@ describe('time travel', () => {
     const snapshotRows = (): FlagSnapshotTable[] => {
       const db = openRaw(dbPath);
       try {
-        return db.prepare('SELECT * FROM flag_snapshots WHERE key = ? ORDER BY version').all(key) as FlagSnapshotTable[];
+        return db
+          .prepare('SELECT * FROM flag_snapshots WHERE key = ? ORDER BY version')
+          .all(key) as FlagSnapshotTable[];
       } finally {
         db.close();
       }
@@ -285,10 +309,17 @@ describe('time travel', () => {
       try {
         // Mark the snapshot: a read that starts from it shows the mark, one before it does not.
         const marked = { ...(JSON.parse(original.state) as FlagState), owner: 'from-the-snapshot' };
-        db.prepare('UPDATE flag_snapshots SET state = ? WHERE key = ? AND version = 1000').run(JSON.stringify(marked), key);
+        db.prepare('UPDATE flag_snapshots SET state = ? WHERE key = ? AND version = 1000').run(
+          JSON.stringify(marked),
+          key,
+        );
         expect((await viewer(`/v1/flags/${key}?version=1500`).expect(200)).body.owner).toBe('from-the-snapshot');
-        expect((await viewer(`/v1/flags/${key}?asOf=${points[3]!.at}`).expect(200)).body.owner).toBe('from-the-snapshot');
-        expect((await viewer(`/v1/flags?asOf=${points[3]!.at}&type=permission`).expect(200)).body.flags[0].owner).toBe('from-the-snapshot');
+        expect((await viewer(`/v1/flags/${key}?asOf=${points[3]!.at}`).expect(200)).body.owner).toBe(
+          'from-the-snapshot',
+        );
+        expect((await viewer(`/v1/flags?asOf=${points[3]!.at}&type=permission`).expect(200)).body.flags[0].owner).toBe(
+          'from-the-snapshot',
+        );
         expect((await viewer(`/v1/flags/${key}?version=999`).expect(200)).body.owner).toBe('iam');
       } finally {
         db.prepare('UPDATE flag_snapshots SET state = ? WHERE key = ? AND version = 1000').run(original.state, key);
@@ -298,7 +329,11 @@ describe('time travel', () => {
 
     it('comes out of a full projection rebuild byte for byte the same', async () => {
       const expected = snapshotRows();
-      const report = await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('admin')).expect(200);
+      const report = await t
+        .http()
+        .post('/v1/admin/projections/rebuild')
+        .set('Authorization', t.auth('admin'))
+        .expect(200);
       expect(report.body.tables).toContain('flag_snapshots');
       expect(snapshotRows()).toEqual(expected);
     });

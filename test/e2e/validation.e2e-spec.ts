@@ -25,28 +25,61 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
       const res = await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(body);
       expect(res.status).toBe(201);
     }
-    const archived = await t.http().post(`/v1/flags/${ARCHIVED}/archive`).set('Authorization', t.auth('editor')).send({});
+    const archived = await t
+      .http()
+      .post(`/v1/flags/${ARCHIVED}/archive`)
+      .set('Authorization', t.auth('editor'))
+      .send({});
     expect(archived.status).toBe(200);
   });
   afterAll(() => t.close());
 
   const editor = () => t.auth('editor');
-  const create = (body: unknown) => t.http().post('/v1/flags').set('Authorization', editor()).send(body as object);
-  const patch = (key: string, body: unknown) => t.http().patch(`/v1/flags/${key}`).set('Authorization', editor()).send(body as object);
-  const putRollout = (body: unknown) => t.http().put(`/v1/flags/${RELEASE}/rollout`).set('Authorization', editor()).send(body as object);
-  const putSegments = (body: unknown) => t.http().put(`/v1/flags/${RELEASE}/segments`).set('Authorization', editor()).send(body as object);
+  const create = (body: unknown) =>
+    t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', editor())
+      .send(body as object);
+  const patch = (key: string, body: unknown) =>
+    t
+      .http()
+      .patch(`/v1/flags/${key}`)
+      .set('Authorization', editor())
+      .send(body as object);
+  const putRollout = (body: unknown) =>
+    t
+      .http()
+      .put(`/v1/flags/${RELEASE}/rollout`)
+      .set('Authorization', editor())
+      .send(body as object);
+  const putSegments = (body: unknown) =>
+    t
+      .http()
+      .put(`/v1/flags/${RELEASE}/segments`)
+      .set('Authorization', editor())
+      .send(body as object);
   /** Sends a body verbatim (for JSON that a JS object literal cannot express, e.g. an own "__proto__" key). */
   const raw = (method: 'post' | 'put' | 'patch', path: string, body: string, contentType = 'application/json') =>
     t.http()[method](path).set('Authorization', editor()).set('Content-Type', contentType).send(body);
 
   function expectProblem(res: Response, status: number, field?: string): void {
     if (res.status !== status) {
-      throw new Error(`expected ${status}, got ${res.status} ${res.headers['content-type']} ${JSON.stringify(res.body)}`);
+      throw new Error(
+        `expected ${status}, got ${res.status} ${res.headers['content-type']} ${JSON.stringify(res.body)}`,
+      );
     }
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    expect(res.body).toMatchObject({
+      status,
+      type: expect.any(String),
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
     if (field !== undefined) {
-      expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]));
+      expect(res.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
+      );
     }
   }
 
@@ -148,7 +181,11 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     });
 
     it.each(['release', 'experiment'])('is required for a %s flag: null → 400 naming expiresAt', async (type) => {
-      await rejects(() => create({ key: `null-expiry-${type}`, type, owner: 'growth', expiresAt: null }), 400, 'expiresAt');
+      await rejects(
+        () => create({ key: `null-expiry-${type}`, type, owner: 'growth', expiresAt: null }),
+        400,
+        'expiresAt',
+      );
     });
 
     it.each(['operational', 'permission'])('is optional for a %s flag: created without it → 201', async (type) => {
@@ -165,7 +202,11 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     });
 
     it('rejects a past expiresAt on an operational flag too (must lie in the future whenever set)', async () => {
-      await rejects(() => create({ key: 'past-op', type: 'operational', owner: 'sre', expiresAt: '2026-01-01T00:00:00.000Z' }), 400, 'expiresAt');
+      await rejects(
+        () => create({ key: 'past-op', type: 'operational', owner: 'sre', expiresAt: '2026-01-01T00:00:00.000Z' }),
+        400,
+        'expiresAt',
+      );
     });
 
     it('measures "the future" with the server clock, not the wall clock', async () => {
@@ -192,22 +233,30 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
       ['a week without day', '2027-W10'],
       ['an ordinal date', '2027-060'],
       ['the basic (no separators) format', '20270301T000000Z'],
-    ])('answers an expiresAt in ISO-8601 %s form with 201 or 400 naming expiresAt, never a 5xx', async (what, expiresAt) => {
-      for (const send of [() => create(releaseFlag(`iso-${what.replace(/[^a-z]+/g, '-')}`, { expiresAt })), () => patch(RELEASE, { expiresAt })]) {
-        const before = eventCount(t.dbPath);
-        const res = await send();
-        if (![200, 201, 400].includes(res.status)) {
-          throw new Error(`expiresAt '${expiresAt}': expected 201/200 or 400, got ${res.status} ${JSON.stringify(res.body)}`);
+    ])(
+      'answers an expiresAt in ISO-8601 %s form with 201 or 400 naming expiresAt, never a 5xx',
+      async (what, expiresAt) => {
+        for (const send of [
+          () => create(releaseFlag(`iso-${what.replace(/[^a-z]+/g, '-')}`, { expiresAt })),
+          () => patch(RELEASE, { expiresAt }),
+        ]) {
+          const before = eventCount(t.dbPath);
+          const res = await send();
+          if (![200, 201, 400].includes(res.status)) {
+            throw new Error(
+              `expiresAt '${expiresAt}': expected 201/200 or 400, got ${res.status} ${JSON.stringify(res.body)}`,
+            );
+          }
+          if (res.status === 400) {
+            expectProblem(res, 400, 'expiresAt');
+            expect(eventCount(t.dbPath)).toBe(before);
+          } else {
+            expect(Number.isNaN(Date.parse(res.body.flag.expiresAt))).toBe(false);
+          }
         }
-        if (res.status === 400) {
-          expectProblem(res, 400, 'expiresAt');
-          expect(eventCount(t.dbPath)).toBe(before);
-        } else {
-          expect(Number.isNaN(Date.parse(res.body.flag.expiresAt))).toBe(false);
-        }
-      }
-      await patch(RELEASE, { expiresAt: FUTURE });
-    });
+        await patch(RELEASE, { expiresAt: FUTURE });
+      },
+    );
   });
 
   describe('rolloutPercentage / PUT rollout {percentage}', () => {
@@ -219,13 +268,19 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
       ['a boolean', true],
     ];
 
-    it.each(badPercentages)('rejects rolloutPercentage %s on create with 400 naming rolloutPercentage', async (_what, rolloutPercentage) => {
-      await rejects(() => create(releaseFlag('bad-rollout', { rolloutPercentage })), 400, 'rolloutPercentage');
-    });
+    it.each(badPercentages)(
+      'rejects rolloutPercentage %s on create with 400 naming rolloutPercentage',
+      async (_what, rolloutPercentage) => {
+        await rejects(() => create(releaseFlag('bad-rollout', { rolloutPercentage })), 400, 'rolloutPercentage');
+      },
+    );
 
-    it.each(badPercentages)('rejects percentage %s on PUT /rollout with 400 naming percentage', async (_what, percentage) => {
-      await rejects(() => putRollout({ percentage }), 400, 'percentage');
-    });
+    it.each(badPercentages)(
+      'rejects percentage %s on PUT /rollout with 400 naming percentage',
+      async (_what, percentage) => {
+        await rejects(() => putRollout({ percentage }), 400, 'percentage');
+      },
+    );
 
     it('rejects PUT /rollout without percentage (or with null) with 400 naming percentage', async () => {
       await rejects(() => putRollout({}), 400, 'percentage');
@@ -249,13 +304,19 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
       ['a non-string item', ['beta', 7]],
     ];
 
-    it.each(badSegments)('rejects targetSegments with %s on create with 400 naming targetSegments', async (_what, targetSegments) => {
-      await rejects(() => create(releaseFlag('bad-segments', { targetSegments })), 400, 'targetSegments');
-    });
+    it.each(badSegments)(
+      'rejects targetSegments with %s on create with 400 naming targetSegments',
+      async (_what, targetSegments) => {
+        await rejects(() => create(releaseFlag('bad-segments', { targetSegments })), 400, 'targetSegments');
+      },
+    );
 
-    it.each(badSegments)('rejects segments with %s on PUT /segments with 400 naming segments', async (_what, segments) => {
-      await rejects(() => putSegments({ segments }), 400, 'segments');
-    });
+    it.each(badSegments)(
+      'rejects segments with %s on PUT /segments with 400 naming segments',
+      async (_what, segments) => {
+        await rejects(() => putSegments({ segments }), 400, 'segments');
+      },
+    );
 
     it('rejects PUT /segments without segments with 400 naming segments', async () => {
       await rejects(() => putSegments({}), 400, 'segments');
@@ -268,15 +329,22 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
   });
 
   describe('booleans', () => {
-    it.each(['enabled', 'killSwitch'])('rejects a non-boolean %s on create (e.g. "true") with 400 naming it', async (field) => {
-      await rejects(() => create(releaseFlag('bad-bool', { [field]: 'true' })), 400, field);
-      await rejects(() => create(releaseFlag('bad-bool', { [field]: 1 })), 400, field);
-    });
+    it.each(['enabled', 'killSwitch'])(
+      'rejects a non-boolean %s on create (e.g. "true") with 400 naming it',
+      async (field) => {
+        await rejects(() => create(releaseFlag('bad-bool', { [field]: 'true' })), 400, field);
+        await rejects(() => create(releaseFlag('bad-bool', { [field]: 1 })), 400, field);
+      },
+    );
   });
 
   describe('free-text lengths', () => {
     it('rejects a description over 2,000 characters with 400 naming description', async () => {
-      await rejects(() => create(releaseFlag('long-description', { description: 'd'.repeat(2001) })), 400, 'description');
+      await rejects(
+        () => create(releaseFlag('long-description', { description: 'd'.repeat(2001) })),
+        400,
+        'description',
+      );
       await rejects(() => patch(RELEASE, { description: 'd'.repeat(2001) }), 400, 'description');
     });
 
@@ -297,13 +365,21 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     it('rejects a reason over 500 characters with 400 naming reason, on create and on every command', async () => {
       const reason = 'r'.repeat(501);
       await rejects(() => create(releaseFlag('long-reason', { reason })), 400, 'reason');
-      await rejects(() => t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).send({ reason }), 400, 'reason');
+      await rejects(
+        () => t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).send({ reason }),
+        400,
+        'reason',
+      );
       await rejects(() => putRollout({ percentage: 42, reason }), 400, 'reason');
       await rejects(() => patch(RELEASE, { owner: 'someone-else', reason }), 400, 'reason');
     });
 
     it('rejects a non-string reason with 400 naming reason', async () => {
-      await rejects(() => t.http().post(`/v1/flags/${RELEASE}/disable`).set('Authorization', editor()).send({ reason: 12 }), 400, 'reason');
+      await rejects(
+        () => t.http().post(`/v1/flags/${RELEASE}/disable`).set('Authorization', editor()).send({ reason: 12 }),
+        400,
+        'reason',
+      );
     });
   });
 
@@ -313,7 +389,11 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     });
 
     it('rejects an unknown field on a command with 400 naming it', async () => {
-      await rejects(() => t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).send({ foo: 1 }), 400, 'foo');
+      await rejects(
+        () => t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).send({ foo: 1 }),
+        400,
+        'foo',
+      );
       await rejects(() => putRollout({ percentage: 10, foo: 1 }), 400, 'foo');
       await rejects(() => patch(RELEASE, { foo: 1 }), 400, 'foo');
     });
@@ -321,7 +401,11 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     it.each(['createdBy', 'createdAt', 'updatedAt', 'version', 'archived', 'lastEvaluatedAt'])(
       'rejects the server-maintained field %s in a create body with 400 naming it',
       async (field) => {
-        await rejects(() => create(releaseFlag('server-field', { [field]: field === 'version' ? 7 : 'x' })), 400, field);
+        await rejects(
+          () => create(releaseFlag('server-field', { [field]: field === 'version' ? 7 : 'x' })),
+          400,
+          field,
+        );
       },
     );
 
@@ -386,10 +470,27 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     const commandsOn = (key: string): Array<[string, () => Test]> => [
       ['POST enable', () => t.http().post(`/v1/flags/${key}/enable`).set('Authorization', editor()).send({})],
       ['POST disable', () => t.http().post(`/v1/flags/${key}/disable`).set('Authorization', editor()).send({})],
-      ['POST kill-switch/engage', () => t.http().post(`/v1/flags/${key}/kill-switch/engage`).set('Authorization', editor()).send({})],
-      ['POST kill-switch/release', () => t.http().post(`/v1/flags/${key}/kill-switch/release`).set('Authorization', editor()).send({})],
-      ['PUT rollout', () => t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', editor()).send({ percentage: 50 })],
-      ['PUT segments', () => t.http().put(`/v1/flags/${key}/segments`).set('Authorization', editor()).send({ segments: ['beta'] })],
+      [
+        'POST kill-switch/engage',
+        () => t.http().post(`/v1/flags/${key}/kill-switch/engage`).set('Authorization', editor()).send({}),
+      ],
+      [
+        'POST kill-switch/release',
+        () => t.http().post(`/v1/flags/${key}/kill-switch/release`).set('Authorization', editor()).send({}),
+      ],
+      [
+        'PUT rollout',
+        () => t.http().put(`/v1/flags/${key}/rollout`).set('Authorization', editor()).send({ percentage: 50 }),
+      ],
+      [
+        'PUT segments',
+        () =>
+          t
+            .http()
+            .put(`/v1/flags/${key}/segments`)
+            .set('Authorization', editor())
+            .send({ segments: ['beta'] }),
+      ],
       ['PATCH', () => t.http().patch(`/v1/flags/${key}`).set('Authorization', editor()).send({ description: 'x' })],
     ];
 
@@ -404,7 +505,11 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     });
 
     it('answers a command with If-Match on an unknown flag with 404, not 412', async () => {
-      await rejects(() => t.http().post('/v1/flags/no-such-flag/enable').set('Authorization', editor()).set('If-Match', '"3"').send({}), 404);
+      await rejects(
+        () =>
+          t.http().post('/v1/flags/no-such-flag/enable').set('Authorization', editor()).set('If-Match', '"3"').send({}),
+        404,
+      );
     });
 
     it.each(commandsOn(ARCHIVED))('refuses %s on an archived flag with 409 code FLAG_ARCHIVED', async (_what, send) => {
@@ -413,11 +518,19 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     });
 
     it('answers a command that changes nothing (enable twice) with 200, event null and no new event', async () => {
-      const first = await t.http().post(`/v1/flags/${OPERATIONAL}/enable`).set('Authorization', editor()).send({ reason: 'on' });
+      const first = await t
+        .http()
+        .post(`/v1/flags/${OPERATIONAL}/enable`)
+        .set('Authorization', editor())
+        .send({ reason: 'on' });
       expect(first.status).toBe(200);
       expect(first.body.event).toMatchObject({ type: 'FlagEnabled' });
       const before = eventCount(t.dbPath);
-      const second = await t.http().post(`/v1/flags/${OPERATIONAL}/enable`).set('Authorization', editor()).send({ reason: 'on again' });
+      const second = await t
+        .http()
+        .post(`/v1/flags/${OPERATIONAL}/enable`)
+        .set('Authorization', editor())
+        .send({ reason: 'on again' });
       expect(second.status).toBe(200);
       expect(second.body.event).toBeNull();
       expect(second.body.flag).toMatchObject({ key: OPERATIONAL, enabled: true, version: first.body.flag.version });
@@ -430,15 +543,27 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
       ['PUT segments to the current list', () => putSegments({ segments: [] })],
       ['PATCH with the current owner', () => patch(RELEASE, { owner: 'payments-team' })],
       ['PATCH with an empty body', () => patch(RELEASE, {})],
-      ['archive an archived flag', () => t.http().post(`/v1/flags/${ARCHIVED}/archive`).set('Authorization', editor()).send({})],
-      ['disable a disabled flag', () => t.http().post(`/v1/flags/${RELEASE}/disable`).set('Authorization', editor()).send({})],
-      ['release a released kill switch', () => t.http().post(`/v1/flags/${RELEASE}/kill-switch/release`).set('Authorization', editor()).send({})],
-    ] as Array<[string, () => Test]>)('answers a no-op (%s) with 200, event null and no new event', async (_what, send) => {
-      const before = eventCount(t.dbPath);
-      const res = await send();
-      expect({ status: res.status, body: res.body }).toMatchObject({ status: 200, body: { event: null } });
-      expect(eventCount(t.dbPath)).toBe(before);
-    });
+      [
+        'archive an archived flag',
+        () => t.http().post(`/v1/flags/${ARCHIVED}/archive`).set('Authorization', editor()).send({}),
+      ],
+      [
+        'disable a disabled flag',
+        () => t.http().post(`/v1/flags/${RELEASE}/disable`).set('Authorization', editor()).send({}),
+      ],
+      [
+        'release a released kill switch',
+        () => t.http().post(`/v1/flags/${RELEASE}/kill-switch/release`).set('Authorization', editor()).send({}),
+      ],
+    ] as Array<[string, () => Test]>)(
+      'answers a no-op (%s) with 200, event null and no new event',
+      async (_what, send) => {
+        const before = eventCount(t.dbPath);
+        const res = await send();
+        expect({ status: res.status, body: res.body }).toMatchObject({ status: 200, body: { event: null } });
+        expect(eventCount(t.dbPath)).toBe(before);
+      },
+    );
   });
 
   describe('malformed input never reaches the log and is never a 5xx', () => {
@@ -464,7 +589,10 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     });
 
     it('rejects a form-encoded body with 415 problem+json', async () => {
-      await rejects(() => raw('post', '/v1/flags', 'key=form&type=operational&owner=x', 'application/x-www-form-urlencoded'), 415);
+      await rejects(
+        () => raw('post', '/v1/flags', 'key=form&type=operational&owner=x', 'application/x-www-form-urlencoded'),
+        415,
+      );
     });
 
     it('rejects a body over 1 MB with 413 problem+json', async () => {
@@ -473,16 +601,31 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     });
 
     it.each([
-      ['__proto__ at the top level', '{"__proto__": {"isAdmin": true}, "key": "proto-top", "type": "operational", "owner": "x"}', '__proto__'],
-      ['constructor at the top level', '{"constructor": {"prototype": {"isAdmin": true}}, "key": "ctor-top", "type": "operational", "owner": "x"}', 'constructor'],
-      ['prototype at the top level', '{"prototype": {"isAdmin": true}, "key": "proto2-top", "type": "operational", "owner": "x"}', 'prototype'],
+      [
+        '__proto__ at the top level',
+        '{"__proto__": {"isAdmin": true}, "key": "proto-top", "type": "operational", "owner": "x"}',
+        '__proto__',
+      ],
+      [
+        'constructor at the top level',
+        '{"constructor": {"prototype": {"isAdmin": true}}, "key": "ctor-top", "type": "operational", "owner": "x"}',
+        'constructor',
+      ],
+      [
+        'prototype at the top level',
+        '{"prototype": {"isAdmin": true}, "key": "proto2-top", "type": "operational", "owner": "x"}',
+        'prototype',
+      ],
     ])('rejects %s with 400 naming it', async (_what, body, field) => {
       await rejects(() => raw('post', '/v1/flags', body), 400, field);
     });
 
     it('rejects __proto__ / constructor on a command body with 400', async () => {
       await rejects(() => raw('post', `/v1/flags/${RELEASE}/enable`, '{"__proto__": {"reason": "polluted"}}'), 400);
-      await rejects(() => raw('put', `/v1/flags/${RELEASE}/rollout`, '{"percentage": 10, "constructor": {"name": "x"}}'), 400);
+      await rejects(
+        () => raw('put', `/v1/flags/${RELEASE}/rollout`, '{"percentage": 10, "constructor": {"name": "x"}}'),
+        400,
+      );
       // and the server's objects were not polluted
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     });
@@ -490,12 +633,18 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
     it('rejects a 20-level deep JSON object with 400', async () => {
       const deep = '{"a":'.repeat(20) + '1' + '}'.repeat(20);
       await rejects(() => raw('post', '/v1/flags', deep), 400);
-      await rejects(() => raw('post', '/v1/flags', `{"key":"deep","type":"operational","owner":"x","description":${deep}}`), 400);
+      await rejects(
+        () => raw('post', '/v1/flags', `{"key":"deep","type":"operational","owner":"x","description":${deep}}`),
+        400,
+      );
     });
 
     it('rejects 20-level deep nested arrays with 400', async () => {
       const deep = '['.repeat(20) + '"x"' + ']'.repeat(20);
-      await rejects(() => raw('post', '/v1/flags', `{"key":"deep-arr","type":"operational","owner":"x","targetSegments":${deep}}`), 400);
+      await rejects(
+        () => raw('post', '/v1/flags', `{"key":"deep-arr","type":"operational","owner":"x","targetSegments":${deep}}`),
+        400,
+      );
     });
 
     it('answers pathologically deep JSON (100 000 levels) with a 4xx, not a crash', async () => {
@@ -512,13 +661,24 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
 
     it('rejects an invalid If-Match header value with 400 naming If-Match', async () => {
       for (const value of ['abc', '"abc"', '"-1"', '"1.5"']) {
-        await rejects(() => t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).set('If-Match', value).send({}), 400, 'If-Match');
+        await rejects(
+          () =>
+            t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).set('If-Match', value).send({}),
+          400,
+          'If-Match',
+        );
       }
     });
 
     it('rejects an Idempotency-Key longer than 255 characters with 400 naming Idempotency-Key', async () => {
       await rejects(
-        () => t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).set('Idempotency-Key', 'k'.repeat(256)).send({}),
+        () =>
+          t
+            .http()
+            .post(`/v1/flags/${RELEASE}/enable`)
+            .set('Authorization', editor())
+            .set('Idempotency-Key', 'k'.repeat(256))
+            .send({}),
         400,
         'Idempotency-Key',
       );
@@ -531,12 +691,24 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
 
     it('rejects an Idempotency-Key with spaces or an empty value with 400 naming Idempotency-Key', async () => {
       await rejects(
-        () => t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).set('Idempotency-Key', 'has spaces').send({}),
+        () =>
+          t
+            .http()
+            .post(`/v1/flags/${RELEASE}/enable`)
+            .set('Authorization', editor())
+            .set('Idempotency-Key', 'has spaces')
+            .send({}),
         400,
         'Idempotency-Key',
       );
       await rejects(
-        () => t.http().post(`/v1/flags/${RELEASE}/enable`).set('Authorization', editor()).set('Idempotency-Key', '').send({}),
+        () =>
+          t
+            .http()
+            .post(`/v1/flags/${RELEASE}/enable`)
+            .set('Authorization', editor())
+            .set('Idempotency-Key', '')
+            .send({}),
         400,
         'Idempotency-Key',
       );

@@ -1,7 +1,15 @@
 import { FlagledgerClient } from '../../src/sdk/index.js';
 import { releaseFlag, startTestApp, TOKENS, type TestApp } from '../support/test-app.js';
 import { callExternalApi, CIRCUIT_BREAKER_FLAG, LastResponseCache } from './external-api-circuit-breaker.js';
-import { FakeApi, FakeEngine, FakeProcessor, order, RecordingAnalytics, RecordingCounter, RecordingHistogram } from './fakes.js';
+import {
+  FakeApi,
+  FakeEngine,
+  FakeProcessor,
+  order,
+  RecordingAnalytics,
+  RecordingCounter,
+  RecordingHistogram,
+} from './fakes.js';
 import { NEW_PAYMENT_PROCESSOR, processPayment } from './payment-processing.js';
 import { getRecommendations, RECOMMENDATION_V2 } from './recommendation-rollout.js';
 
@@ -15,7 +23,12 @@ describe('examples against the real server', () => {
 
   /** Runs a flag command over REST and waits until the client has applied it; answers the new flag version. */
   async function command(method: 'post' | 'put', path: string, body: object = {}): Promise<number> {
-    const response = await t.http()[method](`/v1/flags/${path}`).set('Authorization', t.auth('editor')).send(body).expect(200);
+    const response = await t
+      .http()
+      [method](`/v1/flags/${path}`)
+      .set('Authorization', t.auth('editor'))
+      .send(body)
+      .expect(200);
     const deadline = Date.now() + 5000;
     while (flags.headSeq < response.body.event.seq) {
       if (Date.now() > deadline) throw new Error(`the client never saw seq ${response.body.event.seq}`);
@@ -26,7 +39,8 @@ describe('examples against the real server', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const create = (body: Record<string, unknown>) => t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(body).expect(201);
+    const create = (body: Record<string, unknown>) =>
+      t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(body).expect(201);
     await create(releaseFlag(NEW_PAYMENT_PROCESSOR, { enabled: true }));
     await create({ key: CIRCUIT_BREAKER_FLAG, type: 'operational', owner: 'platform-team' });
     await create(releaseFlag(RECOMMENDATION_V2, { type: 'experiment', owner: 'discovery-team' }));
@@ -38,14 +52,24 @@ describe('examples against the real server', () => {
   });
 
   it('payment: new processor while new_payment_processor is on, legacy once it is disabled over REST', async () => {
-    const deps = { flags, newProcessor: new FakeProcessor('new'), legacyProcessor: new FakeProcessor('legacy'), metrics: new RecordingCounter() };
+    const deps = {
+      flags,
+      newProcessor: new FakeProcessor('new'),
+      legacyProcessor: new FakeProcessor('legacy'),
+      metrics: new RecordingCounter(),
+    };
     await expect(processPayment(order, deps)).resolves.toMatchObject({ processor: 'new' });
     await command('post', `${NEW_PAYMENT_PROCESSOR}/disable`, { reason: 'processor incident' });
     await expect(processPayment(order, deps)).resolves.toMatchObject({ processor: 'legacy', fellBack: false });
   });
 
   it('circuit breaker: calls the API, then answers from the cache once the kill switch is engaged over REST', async () => {
-    const deps = { flags, api: new FakeApi(), cache: new LastResponseCache(), defaultResponse: () => ({ status: 503, body: null }) };
+    const deps = {
+      flags,
+      api: new FakeApi(),
+      cache: new LastResponseCache(),
+      defaultResponse: () => ({ status: 503, body: null }),
+    };
     await expect(callExternalApi({ path: '/rates' }, deps)).resolves.toMatchObject({ source: 'api' });
     await command('post', `${CIRCUIT_BREAKER_FLAG}/kill-switch/engage`, { reason: 'vendor outage' });
     await expect(callExternalApi({ path: '/rates' }, deps)).resolves.toMatchObject({ source: 'cache' });
@@ -54,11 +78,19 @@ describe('examples against the real server', () => {
   });
 
   it('recommendations: v1 while recommendation_v2 is off, v2 once it is enabled over REST, each logged with its flag version', async () => {
-    const deps = { flags, v1: new FakeEngine([{ id: 'p1' }]), v2: new FakeEngine([{ id: 'p2' }]), metrics: new RecordingHistogram(), analytics: new RecordingAnalytics() };
+    const deps = {
+      flags,
+      v1: new FakeEngine([{ id: 'p1' }]),
+      v2: new FakeEngine([{ id: 'p2' }]),
+      metrics: new RecordingHistogram(),
+      analytics: new RecordingAnalytics(),
+    };
     await getRecommendations('user-42', deps);
     const version = await command('post', `${RECOMMENDATION_V2}/enable`, { reason: 'start experiment' });
     await getRecommendations('user-42', deps);
-    expect(deps.analytics.events.map(({ algorithm, reason, flagVersion }) => ({ algorithm, reason, flagVersion }))).toEqual([
+    expect(
+      deps.analytics.events.map(({ algorithm, reason, flagVersion }) => ({ algorithm, reason, flagVersion })),
+    ).toEqual([
       { algorithm: 'v1', reason: 'DISABLED', flagVersion: version - 1 },
       { algorithm: 'v2', reason: 'ROLLOUT_FULL', flagVersion: version },
     ]);

@@ -1,5 +1,11 @@
 import { InMemoryFlags } from '../../src/sdk/index.js';
-import { callExternalApi, CIRCUIT_BREAKER_FLAG, isCircuitOpen, LastResponseCache, type CircuitBreakerDeps } from './external-api-circuit-breaker.js';
+import {
+  callExternalApi,
+  CIRCUIT_BREAKER_FLAG,
+  isCircuitOpen,
+  LastResponseCache,
+  type CircuitBreakerDeps,
+} from './external-api-circuit-breaker.js';
 import { FakeApi } from './fakes.js';
 
 const request = { path: '/rates/EUR' };
@@ -15,7 +21,10 @@ describe('callExternalApi (brief, pattern 2: operational circuit breaker)', () =
   });
 
   it('calls the API while the kill switch is released (circuit closed) and caches the answer', async () => {
-    await expect(callExternalApi(request, deps)).resolves.toEqual({ response: { status: 200, body: { live: '/rates/EUR' } }, source: 'api' });
+    await expect(callExternalApi(request, deps)).resolves.toEqual({
+      response: { status: 200, body: { live: '/rates/EUR' } },
+      source: 'api',
+    });
     expect(deps.api.calls).toEqual(['/rates/EUR']);
     expect(deps.cache.get(request)).toEqual({ status: 200, body: { live: '/rates/EUR' } });
   });
@@ -23,7 +32,10 @@ describe('callExternalApi (brief, pattern 2: operational circuit breaker)', () =
   it('answers from the cache without calling the API while the kill switch is engaged (circuit open)', async () => {
     await callExternalApi(request, deps);
     flags.override(CIRCUIT_BREAKER_FLAG, { killSwitch: true });
-    await expect(callExternalApi(request, deps)).resolves.toEqual({ response: { status: 200, body: { live: '/rates/EUR' } }, source: 'cache' });
+    await expect(callExternalApi(request, deps)).resolves.toEqual({
+      response: { status: 200, body: { live: '/rates/EUR' } },
+      source: 'cache',
+    });
     expect(deps.api.calls).toHaveLength(1);
   });
 
@@ -55,6 +67,8 @@ describe('callExternalApi (brief, pattern 2: operational circuit breaker)', () =
 
   it('stays closed when the flag does not exist or is archived', () => {
     expect(isCircuitOpen(new InMemoryFlags())).toBe(false);
-    expect(isCircuitOpen(new InMemoryFlags({ [CIRCUIT_BREAKER_FLAG]: { killSwitch: true, archived: true } }))).toBe(false);
+    expect(isCircuitOpen(new InMemoryFlags({ [CIRCUIT_BREAKER_FLAG]: { killSwitch: true, archived: true } }))).toBe(
+      false,
+    );
   });
 });

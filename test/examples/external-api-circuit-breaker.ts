@@ -63,7 +63,9 @@ export function isCircuitOpen(flags: FlagSource): boolean {
 export async function callExternalApi(request: ApiRequest, deps: CircuitBreakerDeps): Promise<CircuitBreakerResult> {
   if (isCircuitOpen(deps.flags)) {
     const cached = deps.cache.get(request);
-    return cached !== undefined ? { response: cached, source: 'cache' } : { response: deps.defaultResponse(request), source: 'default' };
+    return cached !== undefined
+      ? { response: cached, source: 'cache' }
+      : { response: deps.defaultResponse(request), source: 'default' };
   }
   const response = await deps.api.call(request);
   deps.cache.set(request, response);

@@ -1,6 +1,13 @@
 import type { ApiRequest, ApiResponse, ExternalApi } from './external-api-circuit-breaker.js';
 import type { Counter, Order, PaymentProcessor } from './payment-processing.js';
-import type { Algorithm, Analytics, Histogram, Product, RecommendationEngine, RecommendationsServed } from './recommendation-rollout.js';
+import type {
+  Algorithm,
+  Analytics,
+  Histogram,
+  Product,
+  RecommendationEngine,
+  RecommendationsServed,
+} from './recommendation-rollout.js';
 
 /** Hand-written test doubles the example specs share: each records what it was asked. */
 
@@ -31,7 +38,12 @@ export class RecordingCounter implements Counter {
 
 export class FakeApi implements ExternalApi {
   readonly calls: string[] = [];
-  constructor(private readonly answer: (request: ApiRequest) => ApiResponse = (request) => ({ status: 200, body: { live: request.path } })) {}
+  constructor(
+    private readonly answer: (request: ApiRequest) => ApiResponse = (request) => ({
+      status: 200,
+      body: { live: request.path },
+    }),
+  ) {}
   async call(request: ApiRequest): Promise<ApiResponse> {
     this.calls.push(request.path);
     return this.answer(request);

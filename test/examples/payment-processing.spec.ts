@@ -8,13 +8,22 @@ describe('processPayment (brief, pattern 2: new processor with fallback)', () =>
 
   beforeEach(() => {
     flags = new InMemoryFlags();
-    deps = { flags, newProcessor: new FakeProcessor('new'), legacyProcessor: new FakeProcessor('legacy'), metrics: new RecordingCounter() };
+    deps = {
+      flags,
+      newProcessor: new FakeProcessor('new'),
+      legacyProcessor: new FakeProcessor('legacy'),
+      metrics: new RecordingCounter(),
+    };
   });
 
   it('takes the path the flag state says, in both states', async () => {
     await flags.forEachFlagState(NEW_PAYMENT_PROCESSOR, async (state) => {
       const result = await processPayment(order, deps);
-      expect(result).toEqual({ processor: state === 'on' ? 'new' : 'legacy', chargeId: `${state === 'on' ? 'new' : 'legacy'}-order-1`, fellBack: false });
+      expect(result).toEqual({
+        processor: state === 'on' ? 'new' : 'legacy',
+        chargeId: `${state === 'on' ? 'new' : 'legacy'}-order-1`,
+        fellBack: false,
+      });
     });
     expect(deps.newProcessor.charged).toEqual(['order-1']);
     expect(deps.legacyProcessor.charged).toEqual(['order-1']);
@@ -39,7 +48,11 @@ describe('processPayment (brief, pattern 2: new processor with fallback)', () =>
   it('falls back to the legacy processor and counts it when the new one fails', async () => {
     flags.override(NEW_PAYMENT_PROCESSOR, { enabled: true, rolloutPercentage: 100 });
     deps.newProcessor.failure = new Error('timeout');
-    await expect(processPayment(order, deps)).resolves.toEqual({ processor: 'legacy', chargeId: 'legacy-order-1', fellBack: true });
+    await expect(processPayment(order, deps)).resolves.toEqual({
+      processor: 'legacy',
+      chargeId: 'legacy-order-1',
+      fellBack: true,
+    });
     expect(deps.legacyProcessor.charged).toEqual(['order-1']);
     expect(deps.metrics.count(FALLBACK_METRIC)).toBe(1);
   });
@@ -53,6 +66,7 @@ describe('processPayment (brief, pattern 2: new processor with fallback)', () =>
   it('keeps the legacy processor for customers outside a partial rollout, the same way every time', async () => {
     flags.override(NEW_PAYMENT_PROCESSOR, { enabled: true, rolloutPercentage: 10 });
     const outside = flags.evaluate(NEW_PAYMENT_PROCESSOR, { userId: order.customerId }).enabled ? 'new' : 'legacy';
-    for (let i = 0; i < 3; i++) await expect(processPayment(order, deps)).resolves.toMatchObject({ processor: outside });
+    for (let i = 0; i < 3; i++)
+      await expect(processPayment(order, deps)).resolves.toMatchObject({ processor: outside });
   });
 });

@@ -1,19 +1,33 @@
 import { InMemoryFlags, type EvaluationReason } from '../../src/sdk/index.js';
 import { FakeEngine, RecordingAnalytics, RecordingHistogram } from './fakes.js';
-import { getRecommendations, LATENCY_METRIC, RECOMMENDATION_V2, type RecommendationDeps } from './recommendation-rollout.js';
+import {
+  getRecommendations,
+  LATENCY_METRIC,
+  RECOMMENDATION_V2,
+  type RecommendationDeps,
+} from './recommendation-rollout.js';
 
 const v1Products = [{ id: 'p1' }, { id: 'p2' }];
 const v2Products = [{ id: 'p9' }];
 
 describe('getRecommendations (brief, pattern 3: gradual algorithm rollout)', () => {
   let flags: InMemoryFlags;
-  let deps: RecommendationDeps & { v1: FakeEngine; v2: FakeEngine; metrics: RecordingHistogram; analytics: RecordingAnalytics };
+  let deps: RecommendationDeps & {
+    v1: FakeEngine;
+    v2: FakeEngine;
+    metrics: RecordingHistogram;
+    analytics: RecordingAnalytics;
+  };
 
   beforeEach(() => {
     flags = new InMemoryFlags();
     let clock = 1000;
     deps = {
-      flags, v1: new FakeEngine(v1Products), v2: new FakeEngine(v2Products), metrics: new RecordingHistogram(), analytics: new RecordingAnalytics(),
+      flags,
+      v1: new FakeEngine(v1Products),
+      v2: new FakeEngine(v2Products),
+      metrics: new RecordingHistogram(),
+      analytics: new RecordingAnalytics(),
       // Each read moves 12 ms on, so the measured latency is 12 ms.
       now: () => (clock += 12),
     };
@@ -35,9 +49,17 @@ describe('getRecommendations (brief, pattern 3: gradual algorithm rollout)', () 
   it('tracks the served products with the deciding flag version and reason', async () => {
     flags.override(RECOMMENDATION_V2, { enabled: false });
     await getRecommendations('user-7', deps);
-    expect(deps.analytics.events).toEqual([{
-      userId: 'user-7', algorithm: 'v1', count: 2, productIds: ['p1', 'p2'], flagKey: RECOMMENDATION_V2, flagVersion: 1, reason: 'DISABLED',
-    }]);
+    expect(deps.analytics.events).toEqual([
+      {
+        userId: 'user-7',
+        algorithm: 'v1',
+        count: 2,
+        productIds: ['p1', 'p2'],
+        flagKey: RECOMMENDATION_V2,
+        flagVersion: 1,
+        reason: 'DISABLED',
+      },
+    ]);
     expect(deps.v2.asked).toEqual([]);
   });
 

@@ -10,7 +10,7 @@ import {
   type StoredEvent,
   type TransactionalProjection,
 } from '../../src/event-store/event-store.js';
-import { ProjectionRegistry } from '../../src/event-store/projection-registry.js';
+import { type ProjectionRegistry } from '../../src/event-store/projection-registry.js';
 import { verifyChain } from '../../src/integrity/chain-verifier.js';
 import type { ManualClock } from './test-app.js';
 
@@ -87,10 +87,22 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       await s.store.append('a', 0, [ev(1)], {
         actor: 'bob',
         reason: 'why',
-        idempotency: { scope: 'bob', key: 'k-1', fingerprint: 'f', render: () => ({ status: 201, body: { ok: true } }) },
+        idempotency: {
+          scope: 'bob',
+          key: 'k-1',
+          fingerprint: 'f',
+          render: () => ({ status: 201, body: { ok: true } }),
+        },
       });
       const [event] = await s.store.readAll(0, 1);
-      expect(event).toMatchObject({ actor: 'bob', reason: 'why', idempotencyKey: 'k-1', at: s.clock.now().toISOString(), schemaVersion: 1, type: 'Thing' });
+      expect(event).toMatchObject({
+        actor: 'bob',
+        reason: 'why',
+        idempotencyKey: 'k-1',
+        at: s.clock.now().toISOString(),
+        schemaVersion: 1,
+        type: 'Thing',
+      });
     });
 
     it('never lets event time run backwards along the log', async () => {
@@ -102,19 +114,37 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
     });
 
     it('replays an idempotent append and refuses the same key for another request', async () => {
-      const claim = (fingerprint: string) => ({ scope: 'alice', key: 'key-1', fingerprint, render: (stored: StoredEvent[]) => ({ status: 200, body: { seq: stored[0]?.seq ?? null } }) });
+      const claim = (fingerprint: string) => ({
+        scope: 'alice',
+        key: 'key-1',
+        fingerprint,
+        render: (stored: StoredEvent[]) => ({ status: 200, body: { seq: stored[0]?.seq ?? null } }),
+      });
       const first = await s.store.append('a', 0, [ev(1)], { ...ctx, idempotency: claim('same') });
       expect(first).toMatchObject({ kind: 'appended', response: { status: 200, body: { seq: 1 } } });
       const again = await s.store.append('a', 0, [ev(1)], { ...ctx, idempotency: claim('same') });
       expect(again).toEqual({ kind: 'replayed', response: { status: 200, body: { seq: 1 } } });
-      await expect(s.store.append('a', 1, [ev(9)], { ...ctx, idempotency: claim('other') })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
-      expect(await s.store.findIdempotentResponse('alice', 'key-1')).toEqual({ fingerprint: 'same', response: { status: 200, body: { seq: 1 } } });
+      await expect(s.store.append('a', 1, [ev(9)], { ...ctx, idempotency: claim('other') })).rejects.toBeInstanceOf(
+        IdempotencyKeyReusedError,
+      );
+      expect(await s.store.findIdempotentResponse('alice', 'key-1')).toEqual({
+        fingerprint: 'same',
+        response: { status: 200, body: { seq: 1 } },
+      });
       expect(await s.store.findIdempotentResponse('bob', 'key-1')).toBeUndefined();
       expect(await s.store.readAll(0, 100)).toHaveLength(1);
     });
 
     it('appends nothing for zero events but still checks the version and records the claim', async () => {
-      const result = await s.store.append('a', 0, [], { ...ctx, idempotency: { scope: 'alice', key: 'noop', fingerprint: 'f', render: () => ({ status: 200, body: 'unchanged' }) } });
+      const result = await s.store.append('a', 0, [], {
+        ...ctx,
+        idempotency: {
+          scope: 'alice',
+          key: 'noop',
+          fingerprint: 'f',
+          render: () => ({ status: 200, body: 'unchanged' }),
+        },
+      });
       expect(result).toEqual({ kind: 'appended', events: [], response: { status: 200, body: 'unchanged' } });
       expect(await s.store.head()).toEqual({ seq: 0, hash: GENESIS_HASH, at: null });
       await expect(s.store.append('a', 3, [], ctx)).rejects.toBeInstanceOf(VersionConflictError);
@@ -128,9 +158,13 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
 
     it('lets exactly one of many concurrent appends at the same version win', async () => {
       await s.store.append('a', 0, [ev(0)], ctx);
-      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => s.store.append('a', 1, [ev(i)], ctx)));
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => s.store.append('a', 1, [ev(i)], ctx)),
+      );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof VersionConflictError)).toHaveLength(9);
+      expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof VersionConflictError)).toHaveLength(
+        9,
+      );
     });
 
     it('keeps one gapless seq and one verifiable chain under concurrent appends to shared streams', async () => {
@@ -154,7 +188,8 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       expect(all.map((e) => e.seq)).toEqual(oneTo(all.length));
       // The log holds exactly what was acknowledged, and each append's events got consecutive seqs.
       expect(all).toEqual(committed.flat().sort((a, b) => a.seq - b.seq));
-      for (const events of committed) expect(events.map((e) => e.seq)).toEqual(oneTo(events.length).map((n) => events[0]!.seq + n - 1));
+      for (const events of committed)
+        expect(events.map((e) => e.seq)).toEqual(oneTo(events.length).map((n) => events[0]!.seq + n - 1));
       for (let stream = 0; stream < 10; stream++) {
         const versions = all.filter((e) => e.streamId === `s${stream}`).map((e) => e.version);
         expect(versions).toEqual(oneTo(versions.length));
@@ -170,8 +205,15 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
     });
 
     it('gives every concurrent retry of one idempotency key the first response, and appends once', async () => {
-      const claim = { scope: 'alice', key: 'retry-1', fingerprint: 'f', render: (stored: StoredEvent[]) => ({ status: 201, body: { seqs: stored.map((e) => e.seq) } }) };
-      const results = await Promise.all(Array.from({ length: 10 }, () => s.store.append('a', 0, [ev(1)], { ...ctx, idempotency: claim })));
+      const claim = {
+        scope: 'alice',
+        key: 'retry-1',
+        fingerprint: 'f',
+        render: (stored: StoredEvent[]) => ({ status: 201, body: { seqs: stored.map((e) => e.seq) } }),
+      };
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => s.store.append('a', 0, [ev(1)], { ...ctx, idempotency: claim })),
+      );
       expect(results.filter((r) => r.kind === 'appended')).toHaveLength(1);
       expect(results.filter((r) => r.kind === 'replayed')).toHaveLength(9);
       for (const result of results) expect(result.response).toEqual({ status: 201, body: { seqs: [1] } });
@@ -184,12 +226,28 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       await s.store.append('a', 0, [ev(1)], ctx);
       const head = await s.store.head();
       s.clock.advance(60_000);
-      const claim = { scope: 'alice', key: 'noop-2', fingerprint: 'f', render: (stored: StoredEvent[]) => ({ status: 200, body: { events: stored.length } }) };
-      expect(await s.store.append('a', 1, [], { ...ctx, idempotency: claim })).toEqual({ kind: 'appended', events: [], response: { status: 200, body: { events: 0 } } });
-      expect(await s.store.append('a', 1, [], { ...ctx, idempotency: claim })).toEqual({ kind: 'replayed', response: { status: 200, body: { events: 0 } } });
+      const claim = {
+        scope: 'alice',
+        key: 'noop-2',
+        fingerprint: 'f',
+        render: (stored: StoredEvent[]) => ({ status: 200, body: { events: stored.length } }),
+      };
+      expect(await s.store.append('a', 1, [], { ...ctx, idempotency: claim })).toEqual({
+        kind: 'appended',
+        events: [],
+        response: { status: 200, body: { events: 0 } },
+      });
+      expect(await s.store.append('a', 1, [], { ...ctx, idempotency: claim })).toEqual({
+        kind: 'replayed',
+        response: { status: 200, body: { events: 0 } },
+      });
       expect(await s.store.head()).toEqual(head);
       expect(seen).toEqual([1]);
-      const checkpoint = await s.db.selectFrom('projection_checkpoints').select('seq').where('name', '=', 'probe').executeTakeFirst();
+      const checkpoint = await s.db
+        .selectFrom('projection_checkpoints')
+        .select('seq')
+        .where('name', '=', 'probe')
+        .executeTakeFirst();
       expect(checkpoint?.seq).toBe(1);
     });
 
@@ -213,10 +271,24 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
         { projection: probe('two', two), events },
         { projection: probe('idle'), events: [] },
       ]);
-      expect([one, two]).toEqual([[2, 3], [1, 2, 3]]);
-      const checkpoints = async () => Object.fromEntries((await s.db.selectFrom('projection_checkpoints').select(['name', 'seq']).execute()).map((c) => [c.name, c.seq]));
+      expect([one, two]).toEqual([
+        [2, 3],
+        [1, 2, 3],
+      ]);
+      const checkpoints = async () =>
+        Object.fromEntries(
+          (await s.db.selectFrom('projection_checkpoints').select(['name', 'seq']).execute()).map((c) => [
+            c.name,
+            c.seq,
+          ]),
+        );
       expect(await checkpoints()).toEqual({ one: 3, two: 3 });
-      await expect(s.store.applyProjections([{ projection: probe('three'), events }, { projection: probe('broken', [], true), events }])).rejects.toThrow('broken broke');
+      await expect(
+        s.store.applyProjections([
+          { projection: probe('three'), events },
+          { projection: probe('broken', [], true), events },
+        ]),
+      ).rejects.toThrow('broken broke');
       expect(await checkpoints()).toEqual({ one: 3, two: 3 });
     });
 
@@ -236,7 +308,11 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       await expect(s.store.append('a', 1, [ev(2)], ctx)).rejects.toThrow('projection broke');
       expect(seen).toEqual([1]);
       expect(await s.store.readAll(0, 10)).toHaveLength(1);
-      const checkpoint = await s.db.selectFrom('projection_checkpoints').select('seq').where('name', '=', 'probe').executeTakeFirst();
+      const checkpoint = await s.db
+        .selectFrom('projection_checkpoints')
+        .select('seq')
+        .where('name', '=', 'probe')
+        .executeTakeFirst();
       expect(checkpoint?.seq).toBe(1);
     });
 

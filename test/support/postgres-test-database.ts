@@ -32,7 +32,10 @@ export interface TestDatabaseOptions {
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const adminUrl = testPostgresUrl();
   const name = `t_${randomBytes(8).toString('hex')}`;
-  const locale = options.icuLocale === undefined ? '' : ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale.replace(/'/g, "''")}'`;
+  const locale =
+    options.icuLocale === undefined
+      ? ''
+      : ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale.replace(/'/g, "''")}'`;
   await asAdmin(adminUrl, `CREATE DATABASE ${name}${locale}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

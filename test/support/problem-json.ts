@@ -11,7 +11,8 @@ export interface ResponseLike {
  */
 export function problemJsonViolation(res: ResponseLike): string | undefined {
   const type = String(res.headers['content-type'] ?? '');
-  if (!/^application\/problem\+json(;|$)/.test(type)) return `a ${res.status} with content-type '${type}', not application/problem+json`;
+  if (!/^application\/problem\+json(;|$)/.test(type))
+    return `a ${res.status} with content-type '${type}', not application/problem+json`;
   let body: unknown;
   try {
     body = JSON.parse(res.text);
@@ -23,7 +24,10 @@ export function problemJsonViolation(res: ResponseLike): string | undefined {
   if (missing.length > 0) return `a ${res.status} problem without string ${missing.join(', ')}`;
   if (p.status !== res.status) return `a ${res.status} problem whose status field says ${String(p.status)}`;
   const errors = p.errors;
-  if (errors !== undefined && !(Array.isArray(errors) && errors.every((e) => typeof e?.field === 'string' && typeof e?.message === 'string'))) {
+  if (
+    errors !== undefined &&
+    !(Array.isArray(errors) && errors.every((e) => typeof e?.field === 'string' && typeof e?.message === 'string'))
+  ) {
     return `a ${res.status} problem whose errors are not [{field, message}]`;
   }
   return undefined;

@@ -39,12 +39,18 @@ const DEFAULT_START = '2026-01-01T00:00:00.000Z';
 export function seedFlagEvents(dbPath: string, options: SeedFlagEventsOptions): ChainHead {
   const { flags, events } = options;
   if (!Number.isInteger(flags) || flags < 1) throw new RangeError(`flags must be a positive integer, got ${flags}`);
-  if (!Number.isInteger(events) || events < flags) throw new RangeError(`events must be an integer >= flags (${flags}), got ${events}`);
+  if (!Number.isInteger(events) || events < flags)
+    throw new RangeError(`events must be an integer >= flags (${flags}), got ${events}`);
   return isPostgresUrl(dbPath) ? seedPostgres(dbPath, options) : seedSqlite(dbPath, options);
 }
 
 /** The events a seeding appends after `head`, as rows, in seq order. */
-function* seededRows(head: ChainHead, keys: readonly string[], options: SeedFlagEventsOptions, startMs: number): Generator<EventRow> {
+function* seededRows(
+  head: ChainHead,
+  keys: readonly string[],
+  options: SeedFlagEventsOptions,
+  startMs: number,
+): Generator<EventRow> {
   const { flags, events, actor = 'seed-bot', reason = null, stepMs = 1000, randomSeed = 1 } = options;
   const state = keys.map(() => ({ version: 0, enabled: false, rollout: 100 }));
   const random = mulberry32(randomSeed);
@@ -81,17 +87,35 @@ const flagKeys = ({ flags, keyPrefix = 'seed-flag-' }: SeedFlagEventsOptions) =>
 function checkedStart(options: SeedFlagEventsOptions, head: ChainHead): number {
   const startMs = startTime(options.startAt, head, options.stepMs ?? 1000);
   if (head.at !== null && startMs < Date.parse(head.at)) {
-    throw new RangeError(`startAt ${new Date(startMs).toISOString()} is before the head's at ${head.at}: at must grow with seq`);
+    throw new RangeError(
+      `startAt ${new Date(startMs).toISOString()} is before the head's at ${head.at}: at must grow with seq`,
+    );
   }
   return startMs;
 }
 
-const COLUMNS = ['seq', 'stream_id', 'version', 'type', 'schema_version', 'data', 'actor', 'reason', 'at', 'idempotency_key', 'prev_hash', 'hash'] as const;
+const COLUMNS = [
+  'seq',
+  'stream_id',
+  'version',
+  'type',
+  'schema_version',
+  'data',
+  'actor',
+  'reason',
+  'at',
+  'idempotency_key',
+  'prev_hash',
+  'hash',
+] as const;
 
 /** PostgreSQL (a postgres:// URL): the same rows, in one COPY through psql, in one transaction. */
 function seedPostgres(url: string, options: SeedFlagEventsOptions): ChainHead {
   const quote = (value: unknown) => (value === null ? '' : `"${String(value).replace(/"/g, '""')}"`);
-  const headRow = psql(url, "SELECT coalesce(json_agg(h), '[]'::json) FROM (SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1) h");
+  const headRow = psql(
+    url,
+    "SELECT coalesce(json_agg(h), '[]'::json) FROM (SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1) h",
+  );
   const head = (JSON.parse(headRow) as ChainHead[])[0] ?? { seq: 0, hash: GENESIS_HASH, at: null };
   const startMs = checkedStart(options, head);
   const keys = flagKeys(options);
@@ -159,7 +183,10 @@ function created(key: string): { type: string; data: FlagCreatedData } {
 }
 
 /** Half toggles, half rollout changes; always a real change, as the decider would emit it. */
-function change(current: { enabled: boolean; rollout: number }, random: () => number): { type: string; data: { from: unknown; to: unknown } } {
+function change(
+  current: { enabled: boolean; rollout: number },
+  random: () => number,
+): { type: string; data: { from: unknown; to: unknown } } {
   if (random() < 0.5) {
     const from = current.enabled;
     current.enabled = !from;

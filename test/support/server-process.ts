@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, createServer, request } from 'node:http';
+import { type Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -21,12 +21,21 @@ export function freePort(): Promise<number> {
 
 export interface HttpAnswer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs read whatever JSON the server sent
   body: any;
   headers: Record<string, string | string[] | undefined>;
 }
 
 /** One JSON request to 127.0.0.1:port; rejects on connection errors (refused, reset mid-answer). */
-export function callServer(port: number, agent: Agent | false, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+export function callServer(
+  port: number,
+  agent: Agent | false,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
   const text = body === undefined ? '' : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -36,7 +45,13 @@ export function callServer(port: number, agent: Agent | false, method: string, p
         method,
         path,
         agent,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }), ...headers },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }),
+          ...headers,
+        },
       },
       (res) => {
         let data = '';
@@ -67,13 +82,17 @@ export interface ServerChild {
 
 /** Spawns `node dist/main.js` with PORT and `env`, and waits (up to timeoutMs) until GET /health answers 200. */
 export async function spawnServer(port: number, env: Record<string, string>, timeoutMs = 20_000): Promise<ServerChild> {
-  const child = spawn(process.execPath, ['dist/main.js'], { env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server on port ${port} exited with ${child.exitCode ?? child.signalCode}: ${stderr}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`server on port ${port} exited with ${child.exitCode ?? child.signalCode}: ${stderr}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
     } catch {

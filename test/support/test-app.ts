@@ -3,18 +3,18 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import request from 'supertest';
 import type { AppConfig, ApiToken } from '../../src/config/app-config.js';
 import { createApp } from '../../src/create-app.js';
+import { openPostgresDatabase } from '../../src/database/postgres/open-postgres-database.js';
 import type { DecisionLogConfig } from '../../src/decision-log/decision-log.js';
 import type { DeliveryOptions } from '../../src/delivery/delivery-options.js';
-import { openPostgresDatabase } from '../../src/database/postgres/open-postgres-database.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { isPostgresUrl, psql } from './psql.js';
 import { createTemplateDatabase, type TemplateDatabase, type TestDatabase } from './postgres-test-database.js';
+import { isPostgresUrl, psql } from './psql.js';
 
 export type TestBackend = 'sqlite' | 'postgres';
 
@@ -24,22 +24,29 @@ export type TestBackend = 'sqlite' | 'postgres';
  */
 export const backend: TestBackend = (() => {
   const value = process.env.FLAGLEDGER_TEST_BACKEND ?? 'sqlite';
-  if (value !== 'sqlite' && value !== 'postgres') throw new Error(`FLAGLEDGER_TEST_BACKEND must be sqlite or postgres, got '${value}'`);
+  if (value !== 'sqlite' && value !== 'postgres')
+    throw new Error(`FLAGLEDGER_TEST_BACKEND must be sqlite or postgres, got '${value}'`);
   return value;
 })();
 
 // Jest's globals, looked up when called: bench/ compiles this file without Jest's types and never runs it.
 type TestFn = (name: string, fn: () => unknown, timeoutMs?: number) => void;
 type SuiteFn = (name: string, fn: () => void) => void;
-const jestGlobals = globalThis as unknown as { it: TestFn & { skip: TestFn }; describe: SuiteFn & { skip: SuiteFn }; afterAll?: (fn: () => Promise<void>) => void };
+const jestGlobals = globalThis as unknown as {
+  it: TestFn & { skip: TestFn };
+  describe: SuiteFn & { skip: SuiteFn };
+  afterAll?: (fn: () => Promise<void>) => void;
+};
 
 /**
  * `it` on SQLite, `it.skip` on PostgreSQL: for a test about the SQLite file itself (opening it raw to
  * tamper with it, the CLI on a file, its pragmas). Every use says why next to it.
  */
-export const sqliteOnly: TestFn = (name, fn, timeoutMs) => (backend === 'sqlite' ? jestGlobals.it : jestGlobals.it.skip)(name, fn, timeoutMs);
+export const sqliteOnly: TestFn = (name, fn, timeoutMs) =>
+  (backend === 'sqlite' ? jestGlobals.it : jestGlobals.it.skip)(name, fn, timeoutMs);
 /** `describe` on SQLite, `describe.skip` on PostgreSQL; see sqliteOnly. */
-export const describeSqliteOnly: SuiteFn = (name, fn) => (backend === 'sqlite' ? jestGlobals.describe : jestGlobals.describe.skip)(name, fn);
+export const describeSqliteOnly: SuiteFn = (name, fn) =>
+  (backend === 'sqlite' ? jestGlobals.describe : jestGlobals.describe.skip)(name, fn);
 
 /** One token per role; the name is what the server records as the actor. */
 export const TOKENS = {
@@ -90,7 +97,8 @@ let template: Promise<TemplateDatabase> | undefined;
 const pgDatabases = new Map<string, TestDatabase>();
 /** All instances on a database must sign with the same key; one per test file is enough. */
 let pgSigningKey: string | undefined;
-const postgresSigningKey = () => (pgSigningKey ??= generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+const postgresSigningKey = () =>
+  (pgSigningKey ??= generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 /** The environment the CLI needs beside `--db` on the suite's backend: on PostgreSQL, the apps' signing key. */
 export function testCliEnv(): NodeJS.ProcessEnv {
   return backend === 'postgres' ? { FLAGLEDGER_SIGNING_KEY: postgresSigningKey() } : {};
@@ -144,7 +152,9 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const onPostgres = (options.backend ?? backend) === 'postgres';
-  const dbPath = onPostgres ? await postgresDatabaseFor(options.dbPath) : (options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'flagledger-test-')), 'flagledger.db'));
+  const dbPath = onPostgres
+    ? await postgresDatabaseFor(options.dbPath)
+    : (options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'flagledger-test-')), 'flagledger.db'));
   const clock = options.clock ?? new ManualClock();
   const config: AppConfig = {
     port: 0,
@@ -159,7 +169,13 @@ export async function startTestApp(
     maxStreamsPerToken: 100,
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
-  const app = await createApp({ config, clock, delivery: options.delivery, telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000, logger: false });
+  const app = await createApp({
+    config,
+    clock,
+    delivery: options.delivery,
+    telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000,
+    logger: false,
+  });
   await app.listen(options.port ?? 0, '127.0.0.1');
   const server = app.getHttpServer();
   const address = server.address() as { port: number };
@@ -193,14 +209,19 @@ export interface RawDatabase {
  * literals, rows read back as JSON), so a read-only assertion runs unchanged on both backends.
  */
 export function openRaw(dbPath: string): RawDatabase {
-  return isPostgresDatabase(dbPath) ? new PsqlDatabase(postgresUrlOf(dbPath)) : (new BetterSqlite3(dbPath) as unknown as RawDatabase);
+  return isPostgresDatabase(dbPath)
+    ? new PsqlDatabase(postgresUrlOf(dbPath))
+    : (new BetterSqlite3(dbPath) as unknown as RawDatabase);
 }
 
 class PsqlDatabase implements RawDatabase {
   constructor(private readonly url: string) {}
 
   prepare(statement: string): RawStatement {
-    const rows = (params: unknown[]) => JSON.parse(this.run(`SELECT coalesce(json_agg(q), '[]'::json) FROM (${inline(statement, params)}) q`, true)) as unknown[];
+    const rows = (params: unknown[]) =>
+      JSON.parse(
+        this.run(`SELECT coalesce(json_agg(q), '[]'::json) FROM (${inline(statement, params)}) q`, true),
+      ) as unknown[];
     return {
       all: (...params) => rows(params),
       get: (...params) => rows(params)[0],
@@ -226,11 +247,20 @@ class PsqlDatabase implements RawDatabase {
 
 /** Replaces `?` (in order) and `@name` (from an object) outside string literals with SQL literals. */
 function inline(statement: string, params: unknown[]): string {
-  const named = params.length === 1 && typeof params[0] === 'object' && params[0] !== null ? (params[0] as Record<string, unknown>) : undefined;
+  const named =
+    params.length === 1 && typeof params[0] === 'object' && params[0] !== null
+      ? (params[0] as Record<string, unknown>)
+      : undefined;
   let next = 0;
   return statement
     .split(/('(?:[^']|'')*')/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\?|@([A-Za-z_][A-Za-z0-9_]*)/g, (match, name: string | undefined) => literal(name === undefined ? params[next++] : named?.[name]))))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(/\?|@([A-Za-z_][A-Za-z0-9_]*)/g, (match, name: string | undefined) =>
+            literal(name === undefined ? params[next++] : named?.[name]),
+          ),
+    )
     .join('');
 }
 
@@ -257,7 +287,15 @@ export function eventCount(dbPath: string): number {
 /** Rows of a read-only query, on either backend (BIGINT and NUMERIC come back as numbers on both). */
 export async function queryRows<T = Record<string, unknown>>(dbPath: string, statement: string): Promise<T[]> {
   if (isPostgresDatabase(dbPath)) {
-    const client = new pg.Client({ connectionString: postgresUrlOf(dbPath), types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700) && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser } });
+    const client = new pg.Client({
+      connectionString: postgresUrlOf(dbPath),
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          (oid === 20 || oid === 1700) && format !== 'binary'
+            ? Number
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
     await client.connect();
     try {
       return (await client.query(statement)).rows as T[];
@@ -274,7 +312,10 @@ export async function queryRows<T = Record<string, unknown>>(dbPath: string, sta
 }
 
 /** A valid create body; override what the test is about. */
-export function releaseFlag(key = 'new_payment_processor', overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function releaseFlag(
+  key = 'new_payment_processor',
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { key, type: 'release', owner: 'payments-team', expiresAt: '2027-03-01T00:00:00.000Z', ...overrides };
 }
 
@@ -283,6 +324,10 @@ export function releaseFlag(key = 'new_payment_processor', overrides: Record<str
  * compare with states from commands, time travel or the snapshot, which carry no telemetry.
  */
 export function stateOf<T extends object>(flag: T): Omit<T, 'lastEvaluatedAt' | 'evaluations'> {
-  const { lastEvaluatedAt: _last, evaluations: _evaluations, ...state } = flag as T & { lastEvaluatedAt?: unknown; evaluations?: unknown };
+  const {
+    lastEvaluatedAt: _last,
+    evaluations: _evaluations,
+    ...state
+  } = flag as T & { lastEvaluatedAt?: unknown; evaluations?: unknown };
   return state;
 }

@@ -34,24 +34,42 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
  */
 export async function grantAppRole(db: Kysely<Database>, role: string): Promise<AppRoleGrants> {
   // The log's owner, not merely whoever runs this: a superuser may run the setup for tables another role owns.
-  const found = await sql<{ superuser: boolean; connectedAs: string; owner: string; inheritsOwner: boolean; schema: string; database: string }>`
+  const found = await sql<{
+    superuser: boolean;
+    connectedAs: string;
+    owner: string;
+    inheritsOwner: boolean;
+    schema: string;
+    database: string;
+  }>`
     WITH log AS (SELECT relowner FROM pg_class WHERE oid = to_regclass('events'))
     SELECT r.rolsuper AS superuser, current_user AS "connectedAs", pg_get_userbyid(log.relowner) AS owner,
            pg_has_role(r.oid, log.relowner, 'MEMBER') AS "inheritsOwner", current_schema() AS schema, current_database() AS database
     FROM pg_roles r LEFT JOIN log ON true WHERE r.rolname = ${role}`.execute(db);
   const self = found.rows[0];
-  if (self === undefined) throw new Error(`role '${role}' does not exist: create it first (CREATE ROLE ${quoted(role)} LOGIN PASSWORD '…')`);
-  if (role === self.connectedAs) throw new Error(`postgres-setup is connected as '${role}' itself: run it as the role that owns the database and its tables, naming '${role}' as the app role`);
+  if (self === undefined)
+    throw new Error(`role '${role}' does not exist: create it first (CREATE ROLE ${quoted(role)} LOGIN PASSWORD '…')`);
+  if (role === self.connectedAs)
+    throw new Error(
+      `postgres-setup is connected as '${role}' itself: run it as the role that owns the database and its tables, naming '${role}' as the app role`,
+    );
   // Each of these could disable the append-only triggers or bypass the grants altogether.
   if (self.superuser) throw new Error(`role '${role}' is a superuser: the app role must be an ordinary login role`);
-  if (self.inheritsOwner) throw new Error(`role '${role}' is, or is a member of, '${self.owner}', which owns the tables: the app role must be a role of its own`);
+  if (self.inheritsOwner)
+    throw new Error(
+      `role '${role}' is, or is a member of, '${self.owner}', which owns the tables: the app role must be a role of its own`,
+    );
   const { schema, database } = self;
 
-  const tables = (await db.introspection.getTables({ withInternalKyselyTables: true })).filter((t) => !t.isView && t.schema === schema).map((t) => t.name);
+  const tables = (await db.introspection.getTables({ withInternalKyselyTables: true }))
+    .filter((t) => !t.isView && t.schema === schema)
+    .map((t) => t.name);
   const triggered = await sql<{ table: string }>`
     SELECT c.relname AS table FROM pg_trigger t
     JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
-    WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ${schema}) AND p.proname = 'flagledger_refuse_change'`.execute(db);
+    WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ${schema}) AND p.proname = 'flagledger_refuse_change'`.execute(
+    db,
+  );
   const appendOnly = new Set<string>([...APPEND_ONLY_TABLES, ...triggered.rows.map((r) => r.table)]);
 
   const grants: AppRoleGrants = { role, schema, appendOnly: [], readWrite: [], readOnly: [] };
@@ -69,7 +87,8 @@ export async function grantAppRole(db: Kysely<Database>, role: string): Promise<
     await sql.raw(`REVOKE ALL ON ALL TABLES IN SCHEMA ${quoted(schema)} FROM ${grantee}`).execute(trx);
     await sql.raw(`GRANT USAGE ON SCHEMA ${quoted(schema)} TO ${grantee}`).execute(trx);
     await sql.raw(`GRANT SELECT, INSERT ON ${on(grants.appendOnly)} TO ${grantee}`).execute(trx);
-    if (grants.readWrite.length > 0) await sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${on(grants.readWrite)} TO ${grantee}`).execute(trx);
+    if (grants.readWrite.length > 0)
+      await sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${on(grants.readWrite)} TO ${grantee}`).execute(trx);
     if (grants.readOnly.length > 0) await sql.raw(`GRANT SELECT ON ${on(grants.readOnly)} TO ${grantee}`).execute(trx);
     await sql.raw(`GRANT CONNECT, CREATE ON DATABASE ${quoted(database)} TO ${grantee}`).execute(trx);
   });

@@ -44,11 +44,27 @@ const numberTypes: pg.CustomTypesConfig = {
  * starting together may all call this: Kysely's Migrator takes a PostgreSQL advisory lock around the
  * migrations, so exactly one applies each and the others find it applied.
  */
-export async function openPostgresDatabase(url: string, options: PostgresDatabaseOptions = {}): Promise<OpenedPostgresDatabase> {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`a PostgreSQL database URL starts with postgres:// or postgresql://, got '${redact(url)}'`);
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types: numberTypes, application_name: 'flagledger' });
+export async function openPostgresDatabase(
+  url: string,
+  options: PostgresDatabaseOptions = {},
+): Promise<OpenedPostgresDatabase> {
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new Error(`a PostgreSQL database URL starts with postgres:// or postgresql://, got '${redact(url)}'`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    types: numberTypes,
+    application_name: 'flagledger',
+  });
   // Without a listener, an idle connection's error is an unhandled 'error' event: the process would exit.
-  pool.on('error', options.onIdleConnectionError ?? ((error) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'postgres idle connection lost', error: error.message })}\n`)));
+  pool.on(
+    'error',
+    options.onIdleConnectionError ??
+      ((error) =>
+        process.stderr.write(
+          `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'postgres idle connection lost', error: error.message })}\n`,
+        )),
+  );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const { error, results } = await new Migrator({ db, provider: postgresMigrationProvider }).migrateToLatest();

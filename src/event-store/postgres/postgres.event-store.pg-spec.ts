@@ -1,13 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
+import { eventStoreContract } from '../../../test/support/event-store.contract.js';
+import {
+  createTemplateDatabase,
+  testPostgresUrl,
+  type TemplateDatabase,
+  type TestDatabase,
+} from '../../../test/support/postgres-test-database.js';
+import { ManualClock } from '../../../test/support/test-app.js';
 import { openPostgresDatabase, type OpenedPostgresDatabase } from '../../database/postgres/open-postgres-database.js';
 import { verifyChain } from '../../integrity/chain-verifier.js';
 import { VersionConflictError, type NewEvent, type StoredEvent } from '../event-store.js';
 import { ProjectionRegistry } from '../projection-registry.js';
 import { APPEND_LOCK_ID, PostgresEventStore, type PostgresEventStoreOptions } from './postgres.event-store.js';
-import { eventStoreContract } from '../../../test/support/event-store.contract.js';
-import { createTemplateDatabase, testPostgresUrl, type TemplateDatabase, type TestDatabase } from '../../../test/support/postgres-test-database.js';
-import { ManualClock } from '../../../test/support/test-app.js';
 
 // Without a server the whole suite fails here, rather than skipping: see testPostgresUrl.
 testPostgresUrl();
@@ -97,15 +102,22 @@ describe('PostgresEventStore across instances', () => {
     writing = false;
     await following;
 
-    const committed = results.flatMap((r) => (r.status === 'fulfilled' && r.value.kind === 'appended' ? [r.value.events] : []));
-    for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(VersionConflictError);
+    const committed = results.flatMap((r) =>
+      r.status === 'fulfilled' && r.value.kind === 'appended' ? [r.value.events] : [],
+    );
+    for (const result of results)
+      if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(VersionConflictError);
     expect(committed.length).toBeGreaterThanOrEqual(10);
     const all = await follower.readAll(0, 1000);
     expect(all.map((e) => e.seq)).toEqual(oneTo(committed.flat().length));
     expect(all).toEqual(committed.flat().sort((x, y) => x.seq - y.seq));
     // Each read returned the seqs right after the last one: no event ever committed behind the follower.
     expect(observed).toEqual(oneTo(all.length));
-    expect(await verifyChain(a.iterate({}), { checkpoints: [], complete: true })).toMatchObject({ ok: true, events: all.length, headHash: all[all.length - 1]!.hash });
+    expect(await verifyChain(a.iterate({}), { checkpoints: [], complete: true })).toMatchObject({
+      ok: true,
+      events: all.length,
+      headHash: all[all.length - 1]!.hash,
+    });
   });
 
   it('applies a catch-up exactly once when instances starting together both read the old checkpoint', async () => {
@@ -114,14 +126,20 @@ describe('PostgresEventStore across instances', () => {
     const events = await writer.readAll(0, 100);
     const applied: number[] = [];
     const counting = (registry: ProjectionRegistry) => {
-      const projection = { name: 'late-projection', apply: async (_trx: unknown, batch: readonly StoredEvent[]) => void applied.push(...batch.map((e) => e.seq)) };
+      const projection = {
+        name: 'late-projection',
+        apply: async (_trx: unknown, batch: readonly StoredEvent[]) => void applied.push(...batch.map((e) => e.seq)),
+      };
       registry.register(projection);
       return projection;
     };
     const [first, second] = [new ProjectionRegistry(), new ProjectionRegistry()];
     const [a, b] = await Promise.all([instance(first), instance(second)]);
     // Both saw no checkpoint for the projection (0) before either took the lock: each asks for all five.
-    await Promise.all([a.applyProjections([{ projection: counting(first), events }]), b.applyProjections([{ projection: counting(second), events }])]);
+    await Promise.all([
+      a.applyProjections([{ projection: counting(first), events }]),
+      b.applyProjections([{ projection: counting(second), events }]),
+    ]);
     expect(applied).toEqual(oneTo(5));
   });
 
@@ -148,7 +166,10 @@ describe('PostgresEventStore across instances', () => {
     registry.register({
       name: 'lock-probe',
       apply: async (trx) => {
-        const { rows } = await sql`SELECT classid, objid, objsubid, granted FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`.execute(trx);
+        const { rows } =
+          await sql`SELECT classid, objid, objsubid, granted FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`.execute(
+            trx,
+          );
         locks.push(...rows);
       },
     });
@@ -164,7 +185,11 @@ describe('PostgresEventStore across instances', () => {
     const handle = await openPostgresDatabase(database.url);
     opened.push(handle);
     const store = new PostgresEventStore(handle.db, new ProjectionRegistry(), new ManualClock(), { pageSize: 2 });
-    for (let i = 0; i < 7; i++) await store.append(i % 2 === 0 ? 'even' : 'odd', Math.floor(i / 2), [ev(i)], { actor: i < 4 ? 'alice' : 'bob', reason: null });
+    for (let i = 0; i < 7; i++)
+      await store.append(i % 2 === 0 ? 'even' : 'odd', Math.floor(i / 2), [ev(i)], {
+        actor: i < 4 ? 'alice' : 'bob',
+        reason: null,
+      });
     const seen: StoredEvent[] = [];
     for await (const event of store.iterate({})) {
       // Appends between pages land beyond the head the iteration started from.
@@ -185,6 +210,8 @@ describe('PostgresEventStore across instances', () => {
   it('refuses a page size that is not a positive integer', async () => {
     const handle = await openPostgresDatabase(database.url);
     opened.push(handle);
-    expect(() => new PostgresEventStore(handle.db, new ProjectionRegistry(), new ManualClock(), { pageSize: 0 })).toThrow('pageSize must be a positive integer, got 0');
+    expect(
+      () => new PostgresEventStore(handle.db, new ProjectionRegistry(), new ManualClock(), { pageSize: 0 }),
+    ).toThrow('pageSize must be a positive integer, got 0');
   });
 });

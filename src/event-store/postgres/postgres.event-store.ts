@@ -10,7 +10,14 @@ import type {
   StoredEvent,
 } from '../event-store.js';
 import { GroupCommit } from '../group-commit.js';
-import { appendedEvents, KyselyEventStore, readHead, runProjections, stageAppend, type AppendOutcome } from '../kysely-event-log.js';
+import {
+  appendedEvents,
+  KyselyEventStore,
+  readHead,
+  runProjections,
+  stageAppend,
+  type AppendOutcome,
+} from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toStoredEvent } from '../stored-event.mapper.js';
 
@@ -59,7 +66,8 @@ export class PostgresEventStore extends KyselyEventStore {
   ) {
     super(db);
     this.pageSize = options.pageSize ?? 1000;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${options.pageSize}`);
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1)
+      throw new RangeError(`pageSize must be a positive integer, got ${options.pageSize}`);
   }
 
   /**
@@ -80,7 +88,12 @@ export class PostgresEventStore extends KyselyEventStore {
     }),
   );
 
-  append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
+  append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    context: AppendContext,
+  ): Promise<AppendResult> {
     return this.groups.submit({ streamId, expectedVersion, events, context });
   }
 
@@ -123,7 +136,11 @@ export class PostgresEventStore extends KyselyEventStore {
       const checkpoints = new Map(rows.map((r) => [r.name, r.seq]));
       for (const { projection, events } of pending) {
         const checkpoint = checkpoints.get(projection.name) ?? 0;
-        await runProjections(trx, [projection], events.filter((e) => e.seq > checkpoint));
+        await runProjections(
+          trx,
+          [projection],
+          events.filter((e) => e.seq > checkpoint),
+        );
       }
     });
   }

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { eventStoreContract } from '../../../test/support/event-store.contract.js';
+import { ManualClock, tempDir } from '../../../test/support/test-app.js';
 import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
 import { ProjectionRegistry } from '../projection-registry.js';
 import { SqliteEventStore } from './sqlite.event-store.js';
-import { eventStoreContract } from '../../../test/support/event-store.contract.js';
-import { ManualClock, tempDir } from '../../../test/support/test-app.js';
 
 eventStoreContract('SQLite', async () => {
   const { dir, cleanup } = tempDir();

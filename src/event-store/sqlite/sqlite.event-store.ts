@@ -1,5 +1,4 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { GroupCommit } from '../group-commit.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../database/database.js';
@@ -13,15 +12,37 @@ import type {
   ProjectionWork,
   StoredEvent,
 } from '../event-store.js';
-import { appendedEvents, KyselyEventStore, readHead, runProjections, stageAppend, type AppendOutcome, type AppendStatements } from '../kysely-event-log.js';
+import type { EventTable } from '../event.table.js';
+import { GroupCommit } from '../group-commit.js';
+import {
+  appendedEvents,
+  KyselyEventStore,
+  readHead,
+  runProjections,
+  stageAppend,
+  type AppendOutcome,
+  type AppendStatements,
+} from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toEventRow, toStoredEvent } from '../stored-event.mapper.js';
-import type { EventTable } from '../event.table.js';
 
 /** Opens a separate read-only connection: a long cursor must not hold the writer's connection. */
 export type SqliteReaderFactory = () => BetterSqlite3.Database;
 
-const EVENT_COLUMNS = ['seq', 'stream_id', 'version', 'type', 'schema_version', 'data', 'actor', 'reason', 'at', 'idempotency_key', 'prev_hash', 'hash'] as const satisfies readonly (keyof EventTable)[];
+const EVENT_COLUMNS = [
+  'seq',
+  'stream_id',
+  'version',
+  'type',
+  'schema_version',
+  'data',
+  'actor',
+  'reason',
+  'at',
+  'idempotency_key',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof EventTable)[];
 const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 const STREAM_VERSION = 'SELECT max(version) AS version FROM events WHERE stream_id = ?';
 
@@ -55,7 +76,12 @@ export class SqliteEventStore extends KyselyEventStore {
   );
 
   /** Appends arriving together commit in one transaction (GroupCommit), taken once it holds the connection. */
-  append(streamId: string, expectedVersion: number, events: readonly NewEvent[], context: AppendContext): Promise<AppendResult> {
+  append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    context: AppendContext,
+  ): Promise<AppendResult> {
     return this.groups.submit({ streamId, expectedVersion, events, context });
   }
 
@@ -63,7 +89,9 @@ export class SqliteEventStore extends KyselyEventStore {
     const { where, params } = whereClause(filter);
     const reader = this.openReader();
     try {
-      const rows = reader.prepare(`SELECT * FROM events${where} ORDER BY seq`).iterate(params) as IterableIterator<EventTable>;
+      const rows = reader
+        .prepare(`SELECT * FROM events${where} ORDER BY seq`)
+        .iterate(params) as IterableIterator<EventTable>;
       let sinceYield = 0;
       for (const row of rows) {
         yield toStoredEvent(row);
@@ -96,13 +124,20 @@ function groupStatements(head: ChainHead): AppendStatements {
   return {
     head: async () => current,
     streamVersion: async (trx, streamId) => {
-      const { rows } = await trx.executeQuery<{ version: number | null }>(CompiledQuery.raw(STREAM_VERSION, [streamId]));
+      const { rows } = await trx.executeQuery<{ version: number | null }>(
+        CompiledQuery.raw(STREAM_VERSION, [streamId]),
+      );
       return Number(rows[0]?.version ?? 0);
     },
     insertEvents: async (trx, events) => {
       for (const event of events) {
         const row = toEventRow(event);
-        await trx.executeQuery(CompiledQuery.raw(INSERT_EVENT, EVENT_COLUMNS.map((c) => row[c])));
+        await trx.executeQuery(
+          CompiledQuery.raw(
+            INSERT_EVENT,
+            EVENT_COLUMNS.map((c) => row[c]),
+          ),
+        );
       }
       const last = events[events.length - 1]!;
       current = { seq: last.seq, hash: last.hash, at: last.at };

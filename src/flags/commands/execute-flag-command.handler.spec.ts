@@ -1,18 +1,18 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { ManualClock, tempDir } from '../../../test/support/test-app.js';
 import { loadConfig } from '../../config/app-config.js';
 import type { Database } from '../../database/database.js';
 import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
 import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
 import { ProjectionRegistry } from '../../event-store/projection-registry.js';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite.event-store.js';
-import { ManualClock, tempDir } from '../../../test/support/test-app.js';
-import type { FlagCommand } from '../flag.commands.js';
 import type { FlagState } from '../flag-state.js';
+import type { FlagCommand } from '../flag.commands.js';
+import { readCurrentFlagState } from '../projections/current-flag-state.js';
 import { FlagStateTableProjection } from '../projections/flag-state-table.projection.js';
 import { FlagStateReader } from '../projections/live-flag-states.js';
-import { readCurrentFlagState } from '../projections/current-flag-state.js';
 import { ExecuteFlagCommand, type CommandMetadata } from './execute-flag-command.command.js';
 import { ExecuteFlagCommandHandler } from './execute-flag-command.handler.js';
 
@@ -50,9 +50,21 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
     ({ db } = await openSqliteDatabase(path, 'full'));
     const registry = new ProjectionRegistry();
     new FlagStateTableProjection(registry);
-    const store = new SqliteEventStore(db, registry, new ManualClock(), () => new BetterSqlite3(path, { readonly: true }));
+    const store = new SqliteEventStore(
+      db,
+      registry,
+      new ManualClock(),
+      () => new BetterSqlite3(path, { readonly: true }),
+    );
     reader = new TrailingReader();
-    handler = new ExecuteFlagCommandHandler(store, db, new ManualClock(), new CommittedEventFeed(store), reader, loadConfig({}));
+    handler = new ExecuteFlagCommandHandler(
+      store,
+      db,
+      new ManualClock(),
+      new CommittedEventFeed(store),
+      reader,
+      loadConfig({}),
+    );
     await run({ kind: 'create', input: { key: 'checkout', type: 'operational', owner: 'team' } });
     close = async () => {
       await db.destroy();
@@ -86,7 +98,9 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
   });
 
   it('still refuses what the log refuses: an unknown flag is 404, a stale If-Match is 412', async () => {
-    await expect(handler.execute(new ExecuteFlagCommand('nope', { kind: 'enable' }, { actor, reason: null }))).rejects.toMatchObject({ status: 404 });
+    await expect(
+      handler.execute(new ExecuteFlagCommand('nope', { kind: 'enable' }, { actor, reason: null })),
+    ).rejects.toMatchObject({ status: 404 });
     await expect(run({ kind: 'enable' }, { expectedVersion: 7 })).rejects.toMatchObject({ status: 412 });
   });
 });

@@ -1,6 +1,8 @@
 import { Inject, Logger, Optional } from '@nestjs/common';
-import { FlagledgerMetrics } from '../../metrics/flagledger-metrics.js';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Kysely } from 'kysely';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { DATABASE, type Database } from '../../database/database.js';
 import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
 import {
   EVENT_STORE,
@@ -10,18 +12,16 @@ import {
   type IdempotencyClaim,
   type StoredEvent,
 } from '../../event-store/event-store.js';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { DATABASE, type Database } from '../../database/database.js';
-import type { Kysely } from 'kysely';
+import { FlagledgerMetrics } from '../../metrics/flagledger-metrics.js';
+import { CLOCK, type Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { KeyedSerialQueue } from '../../shared/keyed-serial-queue.js';
+import { foldFlagEvents } from '../flag-event-folding.js';
+import { decideFlag } from '../flag.decider.js';
+import { FLAG_EVENT_SCHEMA_VERSION } from '../flag.events.js';
+import type { FlagRules } from '../flag.rules.js';
 import { readCurrentFlagState } from '../projections/current-flag-state.js';
 import { FlagStateReader } from '../projections/live-flag-states.js';
-import { CLOCK, type Clock } from '../../shared/clock.js';
-import { KeyedSerialQueue } from '../../shared/keyed-serial-queue.js';
-import type { FlagRules } from '../flag.rules.js';
-import { DomainError } from '../../shared/domain-error.js';
-import { decideFlag } from '../flag.decider.js';
-import { foldFlagEvents } from '../flag-event-folding.js';
-import { FLAG_EVENT_SCHEMA_VERSION } from '../flag.events.js';
 import { ExecuteFlagCommand, type FlagCommandOutcome } from './execute-flag-command.command.js';
 
 export class PreconditionFailedError extends DomainError {
@@ -67,7 +67,15 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     const started = performance.now();
     const log = (outcome: string, extra: Record<string, unknown> = {}) => {
       this.metrics?.commandFinished(command.kind, outcome);
-      this.logger.log({ msg: 'command', command: command.kind, flag: flagKey, actor: metadata.actor.name, outcome, durationMs: Math.round(performance.now() - started), ...extra });
+      this.logger.log({
+        msg: 'command',
+        command: command.kind,
+        flag: flagKey,
+        actor: metadata.actor.name,
+        outcome,
+        durationMs: Math.round(performance.now() - started),
+        ...extra,
+      });
     };
     try {
       // Commands on one flag take turns within this process: racing ones would all decide on the same
@@ -75,7 +83,10 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
       // instances the store's version check still decides, and a lost race is retried.
       const outcome = await this.perFlag.run(flagKey, () => this.run(flagKey, command, metadata));
       const event = (outcome.response.body as { event?: StoredEvent | null }).event;
-      log(outcome.replayed ? 'replayed' : event ? 'appended' : 'unchanged', event ? { seq: event.seq, version: event.version } : {});
+      log(
+        outcome.replayed ? 'replayed' : event ? 'appended' : 'unchanged',
+        event ? { seq: event.seq, version: event.version } : {},
+      );
       return outcome;
     } catch (error) {
       log('rejected', { error: error instanceof DomainError ? error.code : 'INTERNAL_ERROR' });
@@ -83,7 +94,11 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     }
   }
 
-  private async run(flagKey: string, command: ExecuteFlagCommand['command'], metadata: ExecuteFlagCommand['metadata']): Promise<FlagCommandOutcome> {
+  private async run(
+    flagKey: string,
+    command: ExecuteFlagCommand['command'],
+    metadata: ExecuteFlagCommand['metadata'],
+  ): Promise<FlagCommandOutcome> {
     const { actor, expectedVersion, idempotency } = metadata;
     if (idempotency !== undefined) {
       const previous = await this.store.findIdempotentResponse(actor.name, idempotency.key);
@@ -120,7 +135,9 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
         body: { flag: foldFlagEvents(state, stored), event: stored[0] ?? null },
       });
       const claim: IdempotencyClaim | undefined =
-        idempotency === undefined ? undefined : { scope: actor.name, key: idempotency.key, fingerprint: idempotency.fingerprint, render };
+        idempotency === undefined
+          ? undefined
+          : { scope: actor.name, key: idempotency.key, fingerprint: idempotency.fingerprint, render };
       try {
         const appendStarted = performance.now();
         const result = await this.store.append(
@@ -135,7 +152,8 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
         return { response: result.response ?? render(result.events), replayed: false };
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
-        if (expectedVersion !== undefined) throw new PreconditionFailedError(flagKey, expectedVersion, error.actualVersion);
+        if (expectedVersion !== undefined)
+          throw new PreconditionFailedError(flagKey, expectedVersion, error.actualVersion);
         if (attempt >= MAX_ATTEMPTS) throw error;
         source = 'database';
       }

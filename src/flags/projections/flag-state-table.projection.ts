@@ -4,9 +4,9 @@ import type { Database } from '../../database/database.js';
 import type { StoredEvent, TransactionalProjection } from '../../event-store/event-store.js';
 import { ProjectionRegistry } from '../../event-store/projection-registry.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { isFlagEventType, type FlagEvent } from '../flag.events.js';
-import { evolveFlagState, type FlagState } from '../flag-state.js';
 import { chunks } from '../../shared/chunks.js';
+import { evolveFlagState, type FlagState } from '../flag-state.js';
+import { isFlagEventType, type FlagEvent } from '../flag.events.js';
 import type { FlagStateTable } from './flag-state.table.js';
 
 export const FLAG_STATE_PROJECTION = 'flag_state';
@@ -54,7 +54,13 @@ export class FlagStateTableProjection implements TransactionalProjection {
         state = evolveFlagState(state, event as unknown as FlagEvent, event);
         if (event.version % SNAPSHOT_EVERY === 0) await this.snapshot(db, state, event);
       }
-      upserts.push({ key, state: canonicalJson(state), version: state!.version, archived: state!.archived ? 1 : 0, last_seq: flagEvents[flagEvents.length - 1]!.seq });
+      upserts.push({
+        key,
+        state: canonicalJson(state),
+        version: state!.version,
+        archived: state!.archived ? 1 : 0,
+        last_seq: flagEvents[flagEvents.length - 1]!.seq,
+      });
     }
     for (const rows of chunks(upserts, ROWS_PER_STATEMENT)) {
       await db
@@ -73,11 +79,19 @@ export class FlagStateTableProjection implements TransactionalProjection {
   }
 
   private async snapshot(db: Kysely<Database>, state: FlagState, event: StoredEvent): Promise<void> {
-    const values = { key: event.streamId, version: event.version, seq: event.seq, at: event.at, state: canonicalJson(state) };
+    const values = {
+      key: event.streamId,
+      version: event.version,
+      seq: event.seq,
+      at: event.at,
+      state: canonicalJson(state),
+    };
     await db
       .insertInto('flag_snapshots')
       .values(values)
-      .onConflict((oc) => oc.columns(['key', 'version']).doUpdateSet({ seq: values.seq, at: values.at, state: values.state }))
+      .onConflict((oc) =>
+        oc.columns(['key', 'version']).doUpdateSet({ seq: values.seq, at: values.at, state: values.state }),
+      )
       .execute();
   }
 }

@@ -5,8 +5,8 @@ import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
 import type { StoredEvent } from '../../event-store/event-store.js';
 import { ProjectionRegistry } from '../../event-store/projection-registry.js';
 import { foldFlagEvents } from '../flag-event-folding.js';
-import { isFlagEventType } from '../flag.events.js';
 import type { FlagState } from '../flag-state.js';
+import { isFlagEventType } from '../flag.events.js';
 import { FLAG_STATE_PROJECTION } from './flag-state-table.projection.js';
 
 /** Told of each committed flag event once it is applied, with the flag's state right after it. */
@@ -60,10 +60,17 @@ export class LiveFlagStates extends FlagStateReader implements OnApplicationBoot
   private async load(): Promise<void> {
     // One snapshot: the rows and the checkpoint describe the same moment of the log, even while another
     // instance appends (REPEATABLE READ on PostgreSQL; SQLite's read transaction is a snapshot already).
-    const { rows, checkpoint } = await this.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => ({
-      rows: await trx.selectFrom('flag_state').select(['key', 'state']).execute(),
-      checkpoint: await trx.selectFrom('projection_checkpoints').select('seq').where('name', '=', FLAG_STATE_PROJECTION).executeTakeFirst(),
-    }));
+    const { rows, checkpoint } = await this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => ({
+        rows: await trx.selectFrom('flag_state').select(['key', 'state']).execute(),
+        checkpoint: await trx
+          .selectFrom('projection_checkpoints')
+          .select('seq')
+          .where('name', '=', FLAG_STATE_PROJECTION)
+          .executeTakeFirst(),
+      }));
     this.states = new Map(rows.map((row) => [row.key, JSON.parse(row.state) as FlagState]));
     this.seq = checkpoint?.seq ?? 0;
   }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database/database.js';
-import { FLAG_EVENT_TYPES, type FlagEvent } from '../flag.events.js';
 import { evolveFlagState, type FlagState } from '../flag-state.js';
+import { FLAG_EVENT_TYPES, type FlagEvent } from '../flag.events.js';
 
 /** A point in history: right after a flag's own version N, or right after the event with global seq N. */
 export type HistoryPoint = { version: number } | { seq: number };
@@ -32,7 +32,14 @@ function evolveFromRow(state: FlagState | undefined, row: FoldedRow): FlagState 
 /** The last seq whose event happened at or before `at` (stored form: ISO UTC with ms); 0 before the first. */
 export async function lastSeqAt(db: Kysely<Database>, at: string): Promise<number> {
   // `at` never decreases along seq (the store enforces it), so the (at) index answers this in one probe.
-  const row = await db.selectFrom('events').select('seq').where('at', '<=', at).orderBy('at', 'desc').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('events')
+    .select('seq')
+    .where('at', '<=', at)
+    .orderBy('at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.seq ?? 0;
 }
 
@@ -40,13 +47,22 @@ export async function lastSeqAt(db: Kysely<Database>, at: string): Promise<numbe
  * One flag's state at the point; undefined if it did not exist yet. Snapshots come from `db`, events from
  * `log`: the same database, except while a rebuild writes snapshots into a scratch copy of the table.
  */
-export async function readFlagStateAt(db: Kysely<Database>, key: string, point: HistoryPoint, log: Kysely<Database> = db): Promise<FlagState | undefined> {
+export async function readFlagStateAt(
+  db: Kysely<Database>,
+  key: string,
+  point: HistoryPoint,
+  log: Kysely<Database> = db,
+): Promise<FlagState | undefined> {
   const snapshot = await db
     .selectFrom('flag_snapshots')
     .select(['version', 'state'])
     .where('key', '=', key)
     // Within a stream version and seq grow together; each bound has its own index.
-    .$call((q) => ('version' in point ? q.where('version', '<=', point.version).orderBy('version', 'desc') : q.where('seq', '<=', point.seq).orderBy('seq', 'desc')))
+    .$call((q) =>
+      'version' in point
+        ? q.where('version', '<=', point.version).orderBy('version', 'desc')
+        : q.where('seq', '<=', point.seq).orderBy('seq', 'desc'),
+    )
     .limit(1)
     .executeTakeFirst();
   const tail = await log
@@ -58,7 +74,10 @@ export async function readFlagStateAt(db: Kysely<Database>, key: string, point: 
     .where('type', 'in', FLAG_EVENT_TYPES)
     .orderBy('version')
     .execute();
-  return tail.reduce<FlagState | undefined>(evolveFromRow, snapshot === undefined ? undefined : (JSON.parse(snapshot.state) as FlagState));
+  return tail.reduce<FlagState | undefined>(
+    evolveFromRow,
+    snapshot === undefined ? undefined : (JSON.parse(snapshot.state) as FlagState),
+  );
 }
 
 /** Every flag created at or before `seq`, as it was then, in key order. A constant number of queries. */
@@ -73,7 +92,11 @@ export async function readAllFlagStatesAt(db: Kysely<Database>, seq: number): Pr
         'c.stream_id as key',
         eb.fn
           .coalesce(
-            eb.selectFrom('flag_snapshots as s').select((s) => s.fn.max('s.version').as('v')).whereRef('s.key', '=', 'c.stream_id').where('s.seq', '<=', seq),
+            eb
+              .selectFrom('flag_snapshots as s')
+              .select((s) => s.fn.max('s.version').as('v'))
+              .whereRef('s.key', '=', 'c.stream_id')
+              .where('s.seq', '<=', seq),
             eb.lit(0),
           )
           .as('version'),
@@ -81,7 +104,9 @@ export async function readAllFlagStatesAt(db: Kysely<Database>, seq: number): Pr
   );
   const snapshots = await bases
     .selectFrom('base')
-    .innerJoin('flag_snapshots as s', (join) => join.onRef('s.key', '=', 'base.key').onRef('s.version', '=', 'base.version'))
+    .innerJoin('flag_snapshots as s', (join) =>
+      join.onRef('s.key', '=', 'base.key').onRef('s.version', '=', 'base.version'),
+    )
     .select(['s.key', 's.state'])
     .execute();
   // CROSS JOIN keeps `base` as the outer loop in SQLite, so each flag's tail is a range on the (stream_id, version) index.
@@ -99,5 +124,7 @@ export async function readAllFlagStatesAt(db: Kysely<Database>, seq: number): Pr
   const states = new Map<string, FlagState | undefined>();
   for (const row of snapshots) states.set(row.key, JSON.parse(row.state) as FlagState);
   for (const row of tail) states.set(row.stream_id, evolveFromRow(states.get(row.stream_id), row));
-  return [...states.values()].filter((state): state is FlagState => state !== undefined).sort((a, b) => (a.key < b.key ? -1 : 1));
+  return [...states.values()]
+    .filter((state): state is FlagState => state !== undefined)
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
 }

@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { ErrorCode, OpenFeature, ProviderEvents, ProviderStatus, type EvaluationContext as OpenFeatureContext } from '@openfeature/server-sdk';
+import {
+  ErrorCode,
+  OpenFeature,
+  ProviderEvents,
+  ProviderStatus,
+  type EvaluationContext as OpenFeatureContext,
+} from '@openfeature/server-sdk';
 import { rolloutBucket, type EvaluationContext, type EvaluationResult } from '../../evaluation-engine/index.js';
 import type { SdkFlag } from '../flag-source.js';
 import type { FlagledgerClientEvents } from '../flagledger-client.js';
@@ -31,7 +37,18 @@ class FakeClient extends EventEmitter<FlagledgerClientEvents> {
     return this.flags.evaluate(flagKey, context);
   }
   allFlags(): SdkFlag[] {
-    return [{ key: KEY, type: 'release', enabled: true, rolloutPercentage: 100, targetSegments: [], killSwitch: false, archived: false, version: 1 }];
+    return [
+      {
+        key: KEY,
+        type: 'release',
+        enabled: true,
+        rolloutPercentage: 100,
+        targetSegments: [],
+        killSwitch: false,
+        archived: false,
+        version: 1,
+      },
+    ];
   }
 }
 
@@ -46,38 +63,125 @@ const nextEvent = <T>(register: (resolve: (value: T) => void) => void): Promise<
 describe('FlagledgerProvider: boolean resolution', () => {
   const on = { enabled: true };
   const cases: [string, FlagOverride | undefined, OpenFeatureContext, Record<string, unknown>][] = [
-    ['ROLLOUT_IN → SPLIT, with the bucket', { ...on, rolloutPercentage: user.bucket }, { targetingKey: user.userId },
-      { value: true, variant: 'on', reason: 'SPLIT', flagMetadata: { flagledgerReason: 'ROLLOUT_IN', bucket: user.bucket, flagVersion: 1 } }],
-    ['ROLLOUT_OUT → SPLIT, with the bucket', { ...on, rolloutPercentage: user.bucket - 1 }, { targetingKey: user.userId },
-      { value: false, variant: 'off', reason: 'SPLIT', flagMetadata: { flagledgerReason: 'ROLLOUT_OUT', bucket: user.bucket, flagVersion: 1 } }],
-    ['ROLLOUT_FULL → TARGETING_MATCH', on, { targetingKey: user.userId },
-      { value: true, variant: 'on', reason: 'TARGETING_MATCH', flagMetadata: { flagledgerReason: 'ROLLOUT_FULL', flagVersion: 1 } }],
-    ['SEGMENT_MISMATCH → TARGETING_MATCH', { ...on, targetSegments: ['enterprise'] }, { targetingKey: user.userId, segment: 'free' },
-      { value: false, variant: 'off', reason: 'TARGETING_MATCH', flagMetadata: { flagledgerReason: 'SEGMENT_MISMATCH', flagVersion: 1 } }],
-    ['DISABLED → DISABLED', { enabled: false }, { targetingKey: user.userId },
-      { value: false, variant: 'off', reason: 'DISABLED', flagMetadata: { flagledgerReason: 'DISABLED', flagVersion: 1 } }],
-    ['KILL_SWITCH → DISABLED', { ...on, killSwitch: true }, { targetingKey: user.userId },
-      { value: false, variant: 'off', reason: 'DISABLED', flagMetadata: { flagledgerReason: 'KILL_SWITCH', flagVersion: 1 } }],
-    ['ARCHIVED → DISABLED', { ...on, archived: true }, { targetingKey: user.userId },
-      { value: false, variant: 'off', reason: 'DISABLED', flagMetadata: { flagledgerReason: 'ARCHIVED', flagVersion: 1 } }],
-    ['MISSING_USER_ID → DEFAULT with the engine answer false, not the caller default', { ...on, rolloutPercentage: 50 }, {},
-      { value: false, variant: 'off', reason: 'DEFAULT', flagMetadata: { flagledgerReason: 'MISSING_USER_ID', flagVersion: 1 } }],
-    ['FLAG_NOT_FOUND → ERROR with the caller default', undefined, { targetingKey: user.userId },
-      { value: true, reason: 'ERROR', errorCode: ErrorCode.FLAG_NOT_FOUND, flagMetadata: { flagledgerReason: 'FLAG_NOT_FOUND' } }],
+    [
+      'ROLLOUT_IN → SPLIT, with the bucket',
+      { ...on, rolloutPercentage: user.bucket },
+      { targetingKey: user.userId },
+      {
+        value: true,
+        variant: 'on',
+        reason: 'SPLIT',
+        flagMetadata: { flagledgerReason: 'ROLLOUT_IN', bucket: user.bucket, flagVersion: 1 },
+      },
+    ],
+    [
+      'ROLLOUT_OUT → SPLIT, with the bucket',
+      { ...on, rolloutPercentage: user.bucket - 1 },
+      { targetingKey: user.userId },
+      {
+        value: false,
+        variant: 'off',
+        reason: 'SPLIT',
+        flagMetadata: { flagledgerReason: 'ROLLOUT_OUT', bucket: user.bucket, flagVersion: 1 },
+      },
+    ],
+    [
+      'ROLLOUT_FULL → TARGETING_MATCH',
+      on,
+      { targetingKey: user.userId },
+      {
+        value: true,
+        variant: 'on',
+        reason: 'TARGETING_MATCH',
+        flagMetadata: { flagledgerReason: 'ROLLOUT_FULL', flagVersion: 1 },
+      },
+    ],
+    [
+      'SEGMENT_MISMATCH → TARGETING_MATCH',
+      { ...on, targetSegments: ['enterprise'] },
+      { targetingKey: user.userId, segment: 'free' },
+      {
+        value: false,
+        variant: 'off',
+        reason: 'TARGETING_MATCH',
+        flagMetadata: { flagledgerReason: 'SEGMENT_MISMATCH', flagVersion: 1 },
+      },
+    ],
+    [
+      'DISABLED → DISABLED',
+      { enabled: false },
+      { targetingKey: user.userId },
+      {
+        value: false,
+        variant: 'off',
+        reason: 'DISABLED',
+        flagMetadata: { flagledgerReason: 'DISABLED', flagVersion: 1 },
+      },
+    ],
+    [
+      'KILL_SWITCH → DISABLED',
+      { ...on, killSwitch: true },
+      { targetingKey: user.userId },
+      {
+        value: false,
+        variant: 'off',
+        reason: 'DISABLED',
+        flagMetadata: { flagledgerReason: 'KILL_SWITCH', flagVersion: 1 },
+      },
+    ],
+    [
+      'ARCHIVED → DISABLED',
+      { ...on, archived: true },
+      { targetingKey: user.userId },
+      {
+        value: false,
+        variant: 'off',
+        reason: 'DISABLED',
+        flagMetadata: { flagledgerReason: 'ARCHIVED', flagVersion: 1 },
+      },
+    ],
+    [
+      'MISSING_USER_ID → DEFAULT with the engine answer false, not the caller default',
+      { ...on, rolloutPercentage: 50 },
+      {},
+      {
+        value: false,
+        variant: 'off',
+        reason: 'DEFAULT',
+        flagMetadata: { flagledgerReason: 'MISSING_USER_ID', flagVersion: 1 },
+      },
+    ],
+    [
+      'FLAG_NOT_FOUND → ERROR with the caller default',
+      undefined,
+      { targetingKey: user.userId },
+      {
+        value: true,
+        reason: 'ERROR',
+        errorCode: ErrorCode.FLAG_NOT_FOUND,
+        flagMetadata: { flagledgerReason: 'FLAG_NOT_FOUND' },
+      },
+    ],
   ];
 
   it.each(cases)('maps %s', async (_name, override, context, expected) => {
-    await expect(providerWith(override).resolveBooleanEvaluation(KEY, true, context)).resolves.toEqual(expect.objectContaining(expected));
+    await expect(providerWith(override).resolveBooleanEvaluation(KEY, true, context)).resolves.toEqual(
+      expect.objectContaining(expected),
+    );
   });
 
   it('passes a targeted segment attribute through as the Flagledger segment', async () => {
     const provider = providerWith({ enabled: true, targetSegments: ['enterprise'] });
-    await expect(provider.resolveBooleanEvaluation(KEY, false, { targetingKey: 'u', segment: 'enterprise' })).resolves.toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+    await expect(
+      provider.resolveBooleanEvaluation(KEY, false, { targetingKey: 'u', segment: 'enterprise' }),
+    ).resolves.toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
   });
 
   it('treats a non-string segment attribute as no segment', async () => {
     const provider = providerWith({ enabled: true, targetSegments: ['1'] });
-    await expect(provider.resolveBooleanEvaluation(KEY, true, { targetingKey: 'u', segment: 1 })).resolves.toMatchObject({ value: false, flagMetadata: { flagledgerReason: 'SEGMENT_MISMATCH' } });
+    await expect(
+      provider.resolveBooleanEvaluation(KEY, true, { targetingKey: 'u', segment: 1 }),
+    ).resolves.toMatchObject({ value: false, flagMetadata: { flagledgerReason: 'SEGMENT_MISMATCH' } });
   });
 });
 
@@ -96,14 +200,21 @@ describe('FlagledgerProvider: non-boolean resolution', () => {
   });
 
   it('answers FLAG_NOT_FOUND rather than TYPE_MISMATCH for an unknown key', async () => {
-    await expect(provider.resolveStringEvaluation('nope', 'x')).resolves.toMatchObject({ value: 'x', errorCode: ErrorCode.FLAG_NOT_FOUND });
+    await expect(provider.resolveStringEvaluation('nope', 'x')).resolves.toMatchObject({
+      value: 'x',
+      errorCode: ErrorCode.FLAG_NOT_FOUND,
+    });
   });
 
   it('tells known from unknown through allFlags when the source has it, without an evaluation to count', async () => {
     const source = new FakeClient();
     const withAllFlags = new FlagledgerProvider(source);
-    await expect(withAllFlags.resolveStringEvaluation(KEY, 'x')).resolves.toMatchObject({ errorCode: ErrorCode.TYPE_MISMATCH });
-    await expect(withAllFlags.resolveStringEvaluation('nope', 'x')).resolves.toMatchObject({ errorCode: ErrorCode.FLAG_NOT_FOUND });
+    await expect(withAllFlags.resolveStringEvaluation(KEY, 'x')).resolves.toMatchObject({
+      errorCode: ErrorCode.TYPE_MISMATCH,
+    });
+    await expect(withAllFlags.resolveStringEvaluation('nope', 'x')).resolves.toMatchObject({
+      errorCode: ErrorCode.FLAG_NOT_FOUND,
+    });
     expect(source.evaluations).toBe(0);
   });
 });
@@ -112,11 +223,21 @@ describe('FlagledgerProvider through the OpenFeature API', () => {
   afterEach(() => OpenFeature.close());
 
   it('answers getBooleanDetails from InMemoryFlags, default and error code included for an unknown flag', async () => {
-    await OpenFeature.setProviderAndWait('in-memory', new FlagledgerProvider(new InMemoryFlags({ [KEY]: { enabled: true } })));
+    await OpenFeature.setProviderAndWait(
+      'in-memory',
+      new FlagledgerProvider(new InMemoryFlags({ [KEY]: { enabled: true } })),
+    );
     const client = OpenFeature.getClient('in-memory');
-    await expect(client.getBooleanDetails(KEY, false, { targetingKey: 'u' })).resolves.toMatchObject({ value: true, variant: 'on', reason: 'TARGETING_MATCH' });
+    await expect(client.getBooleanDetails(KEY, false, { targetingKey: 'u' })).resolves.toMatchObject({
+      value: true,
+      variant: 'on',
+      reason: 'TARGETING_MATCH',
+    });
     await expect(client.getBooleanDetails('nope', true)).resolves.toMatchObject({
-      value: true, reason: 'ERROR', errorCode: ErrorCode.FLAG_NOT_FOUND, flagMetadata: { flagledgerReason: 'FLAG_NOT_FOUND' },
+      value: true,
+      reason: 'ERROR',
+      errorCode: ErrorCode.FLAG_NOT_FOUND,
+      flagMetadata: { flagledgerReason: 'FLAG_NOT_FOUND' },
     });
     await expect(client.getStringValue(KEY, 'fallback')).resolves.toBe('fallback');
   });

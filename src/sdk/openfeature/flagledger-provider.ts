@@ -116,7 +116,11 @@ export class FlagledgerProvider implements Provider {
     this.stale = false;
   }
 
-  async resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: OpenFeatureContext): Promise<ResolutionDetails<boolean>> {
+  async resolveBooleanEvaluation(
+    flagKey: string,
+    defaultValue: boolean,
+    context: OpenFeatureContext,
+  ): Promise<ResolutionDetails<boolean>> {
     const result = this.source.evaluate(flagKey, toFlagledgerContext(context));
     if (result.reason === 'FLAG_NOT_FOUND') return notFound(flagKey, defaultValue);
     return {
@@ -151,13 +155,18 @@ export class FlagledgerProvider implements Provider {
 
   private knows(flagKey: string): boolean {
     const flags = this.source.allFlags?.();
-    return flags !== undefined ? flags.some((flag) => flag.key === flagKey) : this.source.evaluate(flagKey, {}).reason !== 'FLAG_NOT_FOUND';
+    return flags !== undefined
+      ? flags.some((flag) => flag.key === flagKey)
+      : this.source.evaluate(flagKey, {}).reason !== 'FLAG_NOT_FOUND';
   }
 
   private readonly onChanged: Listener<'changed'> = (change) => {
     // Only the server sends changes, so one arriving proves the link is back.
     if (this.stale) this.markReady();
-    this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: [change.key], metadata: { seq: change.seq } });
+    this.events.emit(ProviderEvents.ConfigurationChanged, {
+      flagsChanged: [change.key],
+      metadata: { seq: change.seq },
+    });
   };
 
   private readonly onError: Listener<'error'> = (error) => {
@@ -167,7 +176,9 @@ export class FlagledgerProvider implements Provider {
     setImmediate(() => {
       if (!this.following || this.stale || this.source.connected === true) return;
       this.stale = true;
-      this.events.emit(ProviderEvents.Stale, { message: `Flagledger: answering from the last known flags (${error.message})` });
+      this.events.emit(ProviderEvents.Stale, {
+        message: `Flagledger: answering from the last known flags (${error.message})`,
+      });
       if (this.source.connected !== undefined) {
         this.reconnectPoll = setInterval(() => {
           if (this.source.connected === true) this.markReady();

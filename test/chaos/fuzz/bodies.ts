@@ -38,35 +38,80 @@ interface ObjectRules {
 
 const RESERVED = ['__proto__', 'constructor', 'prototype'] as const;
 /** Fields clients may try to set although the server maintains them, and near misses of real names. */
-const TEMPTING_NAMES = ['actor', 'createdBy', 'createdAt', 'updatedAt', 'version', 'seq', 'hash', 'prevHash', 'archived', 'lastEvaluatedAt', 'id', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', '$where', ''];
+const TEMPTING_NAMES = [
+  'actor',
+  'createdBy',
+  'createdAt',
+  'updatedAt',
+  'version',
+  'seq',
+  'hash',
+  'prevHash',
+  'archived',
+  'lastEvaluatedAt',
+  'id',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  '$where',
+  '',
+];
 
 const unknownName = (known: readonly string[]) =>
-  fc.oneof(fc.constantFrom(...TEMPTING_NAMES), fc.constantFrom(...known).map((k) => k.toUpperCase()), fc.constantFrom(...known).map((k) => `${k} `), anyText(16)).filter((name) => !known.includes(name));
+  fc
+    .oneof(
+      fc.constantFrom(...TEMPTING_NAMES),
+      fc.constantFrom(...known).map((k) => k.toUpperCase()),
+      fc.constantFrom(...known).map((k) => `${k} `),
+      anyText(16),
+    )
+    .filter((name) => !known.includes(name));
 
 /** An object with thousands of unknown members, as text. */
-const manyMembers = fc.integer({ min: 100, max: 5_000 }).map((n) => new RawJson(`{${Array.from({ length: n }, (_, i) => `"m${i}":${i}`).join(',')}}`));
+const manyMembers = fc
+  .integer({ min: 100, max: 5_000 })
+  .map((n) => new RawJson(`{${Array.from({ length: n }, (_, i) => `"m${i}":${i}`).join(',')}}`));
 
 /** Every way an object can break the rules: wrong field, missing field, unknown/reserved key, depth, shape. */
 function invalidObjects({ valid, wrong, required = [] }: ObjectRules): fc.Arbitrary<Labelled<Json>> {
   const known = Object.keys(wrong);
   const wrongMember = fc.oneof(...known.map((field) => wrong[field]!.map((value) => [field, value] as const)));
   const variants: fc.Arbitrary<Labelled<Json>>[] = [
-    fc.tuple(valid, wrongMember).map(([body, [field, value]]) => ({ label: `${field}: breaks its rule`, value: body.with(field, value) })),
+    fc
+      .tuple(valid, wrongMember)
+      .map(([body, [field, value]]) => ({ label: `${field}: breaks its rule`, value: body.with(field, value) })),
     // JSON.parse keeps the last of duplicate keys: a valid first value must not hide a bad second one.
-    fc.tuple(valid, wrongMember).map(([body, [field, value]]) => ({ label: `${field}: duplicate key, the last one bad`, value: new JsonObject([...body.members, [field, value]]) })),
-    fc.tuple(valid, unknownName(known), junkValue).map(([body, name, value]) => ({ label: `unknown field ${JSON.stringify(name)}`, value: body.with(name, value) })),
-    fc.tuple(valid, fc.constantFrom(...RESERVED), fc.oneof(junkObject, junkValue)).map(([body, name, value]) => ({ label: `reserved key ${name}`, value: body.with(name, value) })),
-    fc.tuple(valid, fc.constantFrom(...known, 'nested'), tooDeep).map(([body, field, value]) => ({ label: `${field}: nested too deep`, value: body.with(field, value) })),
+    fc.tuple(valid, wrongMember).map(([body, [field, value]]) => ({
+      label: `${field}: duplicate key, the last one bad`,
+      value: new JsonObject([...body.members, [field, value]]),
+    })),
+    fc.tuple(valid, unknownName(known), junkValue).map(([body, name, value]) => ({
+      label: `unknown field ${JSON.stringify(name)}`,
+      value: body.with(name, value),
+    })),
+    fc
+      .tuple(valid, fc.constantFrom(...RESERVED), fc.oneof(junkObject, junkValue))
+      .map(([body, name, value]) => ({ label: `reserved key ${name}`, value: body.with(name, value) })),
+    fc
+      .tuple(valid, fc.constantFrom(...known, 'nested'), tooDeep)
+      .map(([body, field, value]) => ({ label: `${field}: nested too deep`, value: body.with(field, value) })),
     manyMembers.map((value) => ({ label: 'thousands of unknown members', value })),
-    fc.oneof(
-      valid.map((body) => [body] as Json),
-      fc.constantFrom<Json>([], null, true, false, 0, -1, 'a string', ''),
-      anyText(30),
-      fc.integer(),
-    ).map((value) => ({ label: 'not a JSON object', value })),
+    fc
+      .oneof(
+        valid.map((body) => [body] as Json),
+        fc.constantFrom<Json>([], null, true, false, 0, -1, 'a string', ''),
+        anyText(30),
+        fc.integer(),
+      )
+      .map((value) => ({ label: 'not a JSON object', value })),
   ];
   if (required.length > 0) {
-    variants.push(fc.tuple(valid, fc.constantFrom(...required)).map(([body, field]) => ({ label: `${field}: missing`, value: body.without(field) })));
+    variants.push(
+      fc
+        .tuple(valid, fc.constantFrom(...required))
+        .map(([body, field]) => ({ label: `${field}: missing`, value: body.without(field) })),
+    );
   }
   return fc.oneof(...variants);
 }
@@ -91,24 +136,50 @@ export function bodySchemas(existingKeys: readonly string[]) {
   });
 
   const context: ObjectRules = {
-    valid: someOf({ userId: fc.oneof(validText(1024), fc.constant(null)), segment: fc.oneof(validText(200), fc.constant(null)) }),
+    valid: someOf({
+      userId: fc.oneof(validText(1024), fc.constant(null)),
+      segment: fc.oneof(validText(200), fc.constant(null)),
+    }),
     wrong: { userId: wrongOptionalText(1024), segment: wrongOptionalText(200) },
   };
-  const wrongContext = fc.oneof(invalidObjects(context).map((c) => c.value), notAString.filter((v) => !(v instanceof JsonObject)), fc.constantFrom<Json>('', 'user-1'));
+  const wrongContext = fc.oneof(
+    invalidObjects(context).map((c) => c.value),
+    notAString.filter((v) => !(v instanceof JsonObject)),
+    fc.constantFrom<Json>('', 'user-1'),
+  );
   const validContext = context.valid;
 
-  const REASONS = ['FLAG_NOT_FOUND', 'ARCHIVED', 'KILL_SWITCH', 'DISABLED', 'SEGMENT_MISMATCH', 'ROLLOUT_FULL', 'ROLLOUT_OUT', 'MISSING_USER_ID', 'ROLLOUT_IN'];
+  const REASONS = [
+    'FLAG_NOT_FOUND',
+    'ARCHIVED',
+    'KILL_SWITCH',
+    'DISABLED',
+    'SEGMENT_MISMATCH',
+    'ROLLOUT_FULL',
+    'ROLLOUT_OUT',
+    'MISSING_USER_ID',
+    'ROLLOUT_IN',
+  ];
   const item: ObjectRules = {
     valid: fc
       .record({ flagKey, reason: fc.constantFrom(...REASONS), count: fc.integer({ min: 1, max: 1000 }) })
       .map((r) => obj({ ...r, lastEvaluatedAt: '2026-11-25T11:00:00Z' })),
-    wrong: { flagKey: wrongRequiredText(128), reason: wrongEnum(REASONS), count: wrongCount, lastEvaluatedAt: fc.oneof(wrongDate, fc.constant(null)) },
+    wrong: {
+      flagKey: wrongRequiredText(128),
+      reason: wrongEnum(REASONS),
+      count: wrongCount,
+      lastEvaluatedAt: fc.oneof(wrongDate, fc.constant(null)),
+    },
     required: ['flagKey', 'reason', 'count', 'lastEvaluatedAt'],
   };
   const validItems = fc.array(item.valid, { minLength: 1, maxLength: 3 });
-  const tooManyItems = new Array<Json>(10_001).fill(obj({ flagKey: 'a', reason: 'DISABLED', count: 1, lastEvaluatedAt: '2026-11-25T11:00:00Z' }));
+  const tooManyItems = new Array<Json>(10_001).fill(
+    obj({ flagKey: 'a', reason: 'DISABLED', count: 1, lastEvaluatedAt: '2026-11-25T11:00:00Z' }),
+  );
   const wrongItems: fc.Arbitrary<Json> = fc.oneof(
-    fc.tuple(validItems, invalidObjects(item), fc.nat()).map(([items, bad, at]): Json => (items as Json[]).toSpliced(at % (items.length + 1), 0, bad.value)),
+    fc
+      .tuple(validItems, invalidObjects(item), fc.nat())
+      .map(([items, bad, at]): Json => (items as Json[]).toSpliced(at % (items.length + 1), 0, bad.value)),
     fc.tuple(validItems, fc.constantFrom<Json>(null, 1, 'item', [], [[]])).map(([items, bad]): Json => [...items, bad]),
     fc.constantFrom<Json>('evaluations', 1, null, tooManyItems),
     junkObject,
@@ -117,8 +188,24 @@ export function bodySchemas(existingKeys: readonly string[]) {
   return {
     create: schema({
       valid: fc
-        .tuple(flagKey, fc.constantFrom(...FLAG_TYPES), validText(200).filter((s) => /\S/.test(s)), someOf({ description: validText(2000), ticket: validText(200), enabled: fc.boolean(), rolloutPercentage: fc.integer({ min: 0, max: 100 }), targetSegments: segments, killSwitch: fc.boolean(), reason: validReason }))
-        .map(([key, type, owner, extra]) => new JsonObject([['key', key], ['type', type], ['owner', owner], ['expiresAt', FUTURE], ...extra.members])),
+        .tuple(
+          flagKey,
+          fc.constantFrom(...FLAG_TYPES),
+          validText(200).filter((s) => /\S/.test(s)),
+          someOf({
+            description: validText(2000),
+            ticket: validText(200),
+            enabled: fc.boolean(),
+            rolloutPercentage: fc.integer({ min: 0, max: 100 }),
+            targetSegments: segments,
+            killSwitch: fc.boolean(),
+            reason: validReason,
+          }),
+        )
+        .map(
+          ([key, type, owner, extra]) =>
+            new JsonObject([['key', key], ['type', type], ['owner', owner], ['expiresAt', FUTURE], ...extra.members]),
+        ),
       wrong: {
         key: wrongFlagKey,
         type: wrongEnum(FLAG_TYPES),
@@ -135,19 +222,48 @@ export function bodySchemas(existingKeys: readonly string[]) {
       required: ['key', 'type', 'owner'],
     }),
     command: schema({ valid: someOf({ reason: validReason }), wrong: command }, true),
-    rollout: schema({ valid: fc.record({ percentage: fc.integer({ min: 0, max: 100 }) }).map(obj), wrong: { percentage: fc.oneof(wrongPercentage, fc.constant(null)), ...command }, required: ['percentage'] }),
-    segments: schema({ valid: segments.map((list) => obj({ segments: list })), wrong: { segments: fc.oneof(wrongSegments, fc.constant(null)), ...command }, required: ['segments'] }),
+    rollout: schema({
+      valid: fc.record({ percentage: fc.integer({ min: 0, max: 100 }) }).map(obj),
+      wrong: { percentage: fc.oneof(wrongPercentage, fc.constant(null)), ...command },
+      required: ['percentage'],
+    }),
+    segments: schema({
+      valid: segments.map((list) => obj({ segments: list })),
+      wrong: { segments: fc.oneof(wrongSegments, fc.constant(null)), ...command },
+      required: ['segments'],
+    }),
     details: schema({
-      valid: someOf({ owner: fc.constant('payments-team'), expiresAt: fc.constant(FUTURE), description: validText(2000), ticket: validText(200), reason: validReason }),
-      wrong: { owner: wrongOwner, expiresAt: fc.oneof(wrongDate, pastDate), description: wrongOptionalText(2000), ticket: wrongOptionalText(200), ...command },
+      valid: someOf({
+        owner: fc.constant('payments-team'),
+        expiresAt: fc.constant(FUTURE),
+        description: validText(2000),
+        ticket: validText(200),
+        reason: validReason,
+      }),
+      wrong: {
+        owner: wrongOwner,
+        expiresAt: fc.oneof(wrongDate, pastDate),
+        description: wrongOptionalText(2000),
+        ticket: wrongOptionalText(200),
+        ...command,
+      },
     }),
     evaluate: schema({
-      valid: fc.tuple(flagKey, someOf({ context: validContext })).map(([key, rest]) => new JsonObject([['flagKey', key], ...rest.members])),
+      valid: fc
+        .tuple(flagKey, someOf({ context: validContext }))
+        .map(([key, rest]) => new JsonObject([['flagKey', key], ...rest.members])),
       wrong: { flagKey: wrongRequiredText(128), context: wrongContext, asOf: wrongDate },
       required: ['flagKey'],
     }),
-    evaluateAll: schema({ valid: someOf({ context: validContext }), wrong: { context: wrongContext, asOf: wrongDate } }, true),
-    telemetry: schema({ valid: validItems.map((items) => obj({ evaluations: items })), wrong: { evaluations: wrongItems }, required: ['evaluations'] }),
+    evaluateAll: schema(
+      { valid: someOf({ context: validContext }), wrong: { context: wrongContext, asOf: wrongDate } },
+      true,
+    ),
+    telemetry: schema({
+      valid: validItems.map((items) => obj({ evaluations: items })),
+      wrong: { evaluations: wrongItems },
+      required: ['evaluations'],
+    }),
   };
 }
 

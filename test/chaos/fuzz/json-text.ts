@@ -29,7 +29,8 @@ export function obj(members: Record<string, Json>): JsonObject {
 
 export function jsonText(value: Json): string {
   if (value instanceof RawJson) return value.text;
-  if (value instanceof JsonObject) return `{${value.members.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
+  if (value instanceof JsonObject)
+    return `{${value.members.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
   if (Array.isArray(value)) return `[${value.map(jsonText).join(',')}]`;
   return JSON.stringify(value);
 }

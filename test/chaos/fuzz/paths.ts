@@ -7,13 +7,56 @@ import { anyText } from './wrong-values.js';
 /** The route's method, or one no route serves on its path. */
 export function methodPart(route: FuzzRoute): Part<string> {
   const wrong = METHODS.filter((m) => !isServed(m, route.path.replace(':key', 'k')));
-  return { valid: fc.constant(route.method), invalid: fc.constantFrom(...wrong).map((m) => ({ label: `${m} is not served here`, value: m })) };
+  return {
+    valid: fc.constant(route.method),
+    invalid: fc.constantFrom(...wrong).map((m) => ({ label: `${m} is not served here`, value: m })),
+  };
 }
 
-const TRAVERSALS = ['..', '../..', '../../etc/passwd', '..\\..\\windows', '....//', '.%2e/', '/etc/passwd', 'a/../b', '\u0000', 'a\u0000b', '%00', '~root', '$(id)', '; DROP TABLE events; --', "' OR 1=1 --", '<script>alert(1)</script>'];
-const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+const TRAVERSALS = [
+  '..',
+  '../..',
+  '../../etc/passwd',
+  '..\\..\\windows',
+  '....//',
+  '.%2e/',
+  '/etc/passwd',
+  'a/../b',
+  '\u0000',
+  'a\u0000b',
+  '%00',
+  '~root',
+  '$(id)',
+  '; DROP TABLE events; --',
+  "' OR 1=1 --",
+  '<script>alert(1)</script>',
+];
+const PROTOTYPE_NAMES = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+];
 /** Segments sent as they are: broken escapes and encoded traversals. */
-const RAW_SEGMENTS = ['%', '%zz', '%E0%A4%A', '%FF', '%C0%AE%C0%AE', '..%2F..', '..%2f..%2fadmin', '%2e%2e', '%2e%2e%2f%2e%2e', '..%5C..', '%00', 'a%00b', '%u002e', '%252e%252e'];
+const RAW_SEGMENTS = [
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%FF',
+  '%C0%AE%C0%AE',
+  '..%2F..',
+  '..%2f..%2fadmin',
+  '%2e%2e',
+  '%2e%2e%2f%2e%2e',
+  '..%5C..',
+  '%00',
+  'a%00b',
+  '%u002e',
+  '%252e%252e',
+];
 
 function decoded(segment: string): string | null {
   try {
@@ -26,17 +69,23 @@ function decoded(segment: string): string | null {
 /** The `:key` segment: a seeded flag, or one that does not exist (traversal, prototype names, unicode, broken escapes). */
 export function keyPart(route: FuzzRoute, existingKeys: readonly string[]): Part<string> | undefined {
   if (!route.path.includes(':key')) return undefined;
-  const encoded = fc.oneof(
-    fc.constantFrom(...TRAVERSALS, ...PROTOTYPE_NAMES),
-    anyText(40),
-    fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,127}$/),
-    fc.integer({ min: 129, max: 2_000 }).map((n) => 'k'.repeat(n)),
-    fc.integer({ min: 1, max: 300 }).map((n) => '\u{1f600}'.repeat(n)),
-  ).map((key) => percentEncode(key));
+  const encoded = fc
+    .oneof(
+      fc.constantFrom(...TRAVERSALS, ...PROTOTYPE_NAMES),
+      anyText(40),
+      fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+      fc.integer({ min: 129, max: 2_000 }).map((n) => 'k'.repeat(n)),
+      fc.integer({ min: 1, max: 300 }).map((n) => '\u{1f600}'.repeat(n)),
+    )
+    .map((key) => percentEncode(key));
   const bytes = fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => percentEncode(b));
   const unknown = fc
     // Mostly keys that decode and so reach the handler; some that do not decode at all.
-    .oneof({ arbitrary: encoded, weight: 4 }, { arbitrary: bytes, weight: 1 }, { arbitrary: fc.constantFrom(...RAW_SEGMENTS), weight: 1 })
+    .oneof(
+      { arbitrary: encoded, weight: 4 },
+      { arbitrary: bytes, weight: 1 },
+      { arbitrary: fc.constantFrom(...RAW_SEGMENTS), weight: 1 },
+    )
     .filter((segment) => {
       const key = decoded(segment);
       // An empty segment is another route; "stale" is GET /v1/flags/stale (routes ignore case).
@@ -87,7 +136,24 @@ const NOWHERE = [
 /** Paths that look like routes, traversals, or nothing at all (some are served for some methods: filter with isServed). */
 export const unroutedPath = fc.oneof(
   fc.constantFrom(...NOWHERE),
-  fc.array(anyText(12).map((s) => percentEncode(s)), { minLength: 1, maxLength: 4 }).map((segments) => `/v1/${segments.join('/')}`),
-  fc.tuple(fc.constantFrom('/v1/flags/k/', '/v1/audit/', '/v1/admin/', '/health/', '/v1/telemetry/', '/v1/flags/k/kill-switch/'), anyText(12)).map(([prefix, s]) => prefix + percentEncode(s)),
+  fc
+    .array(
+      anyText(12).map((s) => percentEncode(s)),
+      { minLength: 1, maxLength: 4 },
+    )
+    .map((segments) => `/v1/${segments.join('/')}`),
+  fc
+    .tuple(
+      fc.constantFrom(
+        '/v1/flags/k/',
+        '/v1/audit/',
+        '/v1/admin/',
+        '/health/',
+        '/v1/telemetry/',
+        '/v1/flags/k/kill-switch/',
+      ),
+      anyText(12),
+    )
+    .map(([prefix, s]) => prefix + percentEncode(s)),
   fc.integer({ min: 1, max: 6_000 }).map((n) => `/${'a'.repeat(n)}`),
 );

@@ -30,11 +30,30 @@ export interface QuerySchema {
 const BROKEN_ESCAPES = ['%', '%z', '%zz', '%E0%A4%A', '%FF%FE', '%C0%AE', '%ED%A0%80'];
 const RESERVED = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 
-const validDate = fc.constantFrom('2026-11-25T11:00:00Z', '2020-01-01', '2026-11-25T12:00:00.000+01:00', '2027-03-01T00:00:00.123456789-05:30');
+const validDate = fc.constantFrom(
+  '2026-11-25T11:00:00Z',
+  '2020-01-01',
+  '2026-11-25T12:00:00.000+01:00',
+  '2027-03-01T00:00:00.123456789-05:30',
+);
 /** Digits only, within [min, max], else refused: signs, decimals, exponents, hex, blanks, more than 16 digits. */
 const wrongIntText = (min: number, max?: number) =>
   fc.oneof(
-    fc.constantFrom('', ' ', '-1', '+1', '1.5', '1e3', '0x10', 'abc', '١', '1 ', ' 1', '99999999999999999', '9007199254740993'),
+    fc.constantFrom(
+      '',
+      ' ',
+      '-1',
+      '+1',
+      '1.5',
+      '1e3',
+      '0x10',
+      'abc',
+      '١',
+      '1 ',
+      ' 1',
+      '99999999999999999',
+      '9007199254740993',
+    ),
     fc.integer({ max: min - 1 }).map(String),
     ...(max === undefined ? [] : [fc.integer({ min: max + 1 }).map(String)]),
   );
@@ -42,9 +61,23 @@ const wrongIntText = (min: number, max?: number) =>
 const param = (rules: ParamRules) => rules;
 /** Over `max` characters, yet short enough for the URL to stay under Node's 16 KB request-head limit. */
 const tooLongForUrl = (max: number) =>
-  fc.oneof(fc.integer({ min: max + 1, max: max + 2_000 }).map((n) => 'f'.repeat(n)), fc.integer({ min: max + 1, max: max + 300 }).map((n) => 'é'.repeat(n)));
+  fc.oneof(
+    fc.integer({ min: max + 1, max: max + 2_000 }).map((n) => 'f'.repeat(n)),
+    fc.integer({ min: max + 1, max: max + 300 }).map((n) => 'é'.repeat(n)),
+  );
 const flagTypes = [...FLAG_TYPES];
-const EVENT_TYPES = ['FlagCreated', 'FlagEnabled', 'FlagDisabled', 'FlagRolloutChanged', 'FlagSegmentsChanged', 'FlagKillSwitchEngaged', 'FlagKillSwitchReleased', 'FlagDetailsChanged', 'FlagArchived', 'FlagRestored'];
+const EVENT_TYPES = [
+  'FlagCreated',
+  'FlagEnabled',
+  'FlagDisabled',
+  'FlagRolloutChanged',
+  'FlagSegmentsChanged',
+  'FlagKillSwitchEngaged',
+  'FlagKillSwitchReleased',
+  'FlagDetailsChanged',
+  'FlagArchived',
+  'FlagRestored',
+];
 
 const auditFilters = {
   flag: param({ valid: anyText(64), wrong: tooLongForUrl(128) }),
@@ -57,7 +90,11 @@ const auditFilters = {
 const SCHEMAS = {
   listFlags: {
     type: param({ valid: fc.constantFrom(...flagTypes), wrong: notOneOf(flagTypes), strict: true }),
-    includeArchived: param({ valid: fc.constantFrom('true', 'false'), wrong: notOneOf(['true', 'false']), strict: true }),
+    includeArchived: param({
+      valid: fc.constantFrom('true', 'false'),
+      wrong: notOneOf(['true', 'false']),
+      strict: true,
+    }),
     asOf: param({ valid: validDate, wrong: wrongDateText, strict: true }),
   },
   getFlag: {
@@ -69,7 +106,10 @@ const SCHEMAS = {
     after: param({ valid: fc.integer({ min: 0, max: 1e6 }).map(String), wrong: wrongIntText(0), strict: true }),
     limit: param({ valid: fc.integer({ min: 1, max: 1000 }).map(String), wrong: wrongIntText(1, 1000), strict: true }),
   },
-  export: { ...auditFilters, format: param({ valid: fc.constantFrom('ndjson', 'csv'), wrong: notOneOf(['ndjson', 'csv']), strict: true }) },
+  export: {
+    ...auditFilters,
+    format: param({ valid: fc.constantFrom('ndjson', 'csv'), wrong: notOneOf(['ndjson', 'csv']), strict: true }),
+  },
   stream: { lastEventId: param({ valid: anyText(20) }) },
 } satisfies Record<string, Record<string, ParamRules>>;
 
@@ -85,7 +125,11 @@ export function querySchema(kind: QueryKind): QuerySchema {
   const valid: fc.Arbitrary<QueryPair[]> = fc
     .shuffledSubarray(names)
     .filter((chosen) => exclusive === undefined || !exclusive.every((n) => chosen.includes(n)))
-    .chain((chosen): fc.Arbitrary<QueryPair[]> => (chosen.length === 0 ? fc.constant([]) : fc.tuple(...chosen.map((name) => params[name]!.valid.map((value): QueryPair => ({ name, value }))))));
+    .chain((chosen): fc.Arbitrary<QueryPair[]> =>
+      chosen.length === 0
+        ? fc.constant([])
+        : fc.tuple(...chosen.map((name) => params[name]!.valid.map((value): QueryPair => ({ name, value })))),
+    );
   const without = (pairs: QueryPair[], name: string) => pairs.filter((p) => p.name !== name);
   const withWrong = names.filter((n) => params[n]!.wrong !== undefined);
   const strict = names.filter((n) => params[n]!.strict);
@@ -93,30 +137,58 @@ export function querySchema(kind: QueryKind): QuerySchema {
 
   const variants: fc.Arbitrary<Labelled<QueryPair[]>>[] = [
     fc
-      .tuple(valid, fc.oneof(fc.constantFrom(...RESERVED), asciiText(12), anyText(12), fc.constantFrom(...names).map((n) => `${n}[]`), fc.constantFrom(...names).map((n) => n.toUpperCase())), anyText(12))
+      .tuple(
+        valid,
+        fc.oneof(
+          fc.constantFrom(...RESERVED),
+          asciiText(12),
+          anyText(12),
+          fc.constantFrom(...names).map((n) => `${n}[]`),
+          fc.constantFrom(...names).map((n) => n.toUpperCase()),
+        ),
+        anyText(12),
+      )
       .filter(([, name]) => !names.includes(name))
-      .map(([pairs, name, value]) => ({ label: `unknown parameter ${JSON.stringify(name)}`, value: [...pairs, { name, value }] })),
-    fc
-      .tuple(valid, fc.constantFrom(...single))
-      .chain(([pairs, name]) => fc.tuple(params[name]!.valid, params[name]!.valid).map(([a, b]) => ({ label: `${name} repeated`, value: [...without(pairs, name), { name, value: a }, { name, value: b }] }))),
+      .map(([pairs, name, value]) => ({
+        label: `unknown parameter ${JSON.stringify(name)}`,
+        value: [...pairs, { name, value }],
+      })),
+    fc.tuple(valid, fc.constantFrom(...single)).chain(([pairs, name]) =>
+      fc.tuple(params[name]!.valid, params[name]!.valid).map(([a, b]) => ({
+        label: `${name} repeated`,
+        value: [...without(pairs, name), { name, value: a }, { name, value: b }],
+      })),
+    ),
   ];
   if (withWrong.length > 0) {
     variants.push(
-      fc
-        .tuple(valid, fc.constantFrom(...withWrong))
-        .chain(([pairs, name]) => params[name]!.wrong!.map((value) => ({ label: `${name}: breaks its rule`, value: [...without(pairs, name), { name, value }] }))),
+      fc.tuple(valid, fc.constantFrom(...withWrong)).chain(([pairs, name]) =>
+        params[name]!.wrong!.map((value) => ({
+          label: `${name}: breaks its rule`,
+          value: [...without(pairs, name), { name, value }],
+        })),
+      ),
     );
   }
   if (strict.length > 0) {
     variants.push(
-      fc
-        .tuple(valid, fc.constantFrom(...strict), fc.constantFrom(...BROKEN_ESCAPES))
-        .map(([pairs, name, value]) => ({ label: `${name}: broken percent-escape`, value: [...without(pairs, name), { name, value, raw: true }] })),
+      fc.tuple(valid, fc.constantFrom(...strict), fc.constantFrom(...BROKEN_ESCAPES)).map(([pairs, name, value]) => ({
+        label: `${name}: broken percent-escape`,
+        value: [...without(pairs, name), { name, value, raw: true }],
+      })),
     );
   }
   if (exclusive !== undefined) {
     const [a, b] = exclusive;
-    variants.push(fc.tuple(params[a]!.valid, params[b]!.valid).map(([va, vb]) => ({ label: `${a} with ${b}`, value: [{ name: a, value: va }, { name: b, value: vb }] })));
+    variants.push(
+      fc.tuple(params[a]!.valid, params[b]!.valid).map(([va, vb]) => ({
+        label: `${a} with ${b}`,
+        value: [
+          { name: a, value: va },
+          { name: b, value: vb },
+        ],
+      })),
+    );
   }
   return { valid, invalid: fc.oneof(...variants) };
 }

@@ -1,4 +1,4 @@
-import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { type Agent, request, type IncomingHttpHeaders } from 'node:http';
 
 /** A request exactly as it goes on the wire: any bytes in the body, repeated headers, no client-side fixing. */
 export interface RawRequest {
@@ -38,23 +38,30 @@ export function sendRaw(url: URL, agent: Agent, req: RawRequest, timeoutMs = 20_
     const headers: Record<string, string[]> = {};
     for (const [name, value] of req.headers) (headers[name] ??= []).push(value);
     // Framing is set explicitly: Node would otherwise send a GET or DELETE body unframed.
-    if (req.body !== null) headers[req.chunked ? 'Transfer-Encoding' : 'Content-Length'] = [req.chunked ? 'chunked' : String(req.body.length)];
-    const outgoing = request({ host: url.hostname, port: url.port, method: req.method, path: req.target, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
-      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
-        res.destroy();
-        done();
-        return;
-      }
-      res.on('data', (chunk: Buffer) => {
-        if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
-        size += chunk.length;
-      });
-      res.on('end', done);
-      res.on('error', reject);
-    });
+    if (req.body !== null)
+      headers[req.chunked ? 'Transfer-Encoding' : 'Content-Length'] = [
+        req.chunked ? 'chunked' : String(req.body.length),
+      ];
+    const outgoing = request(
+      { host: url.hostname, port: url.port, method: req.method, path: req.target, agent, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+        if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+          res.destroy();
+          done();
+          return;
+        }
+        res.on('data', (chunk: Buffer) => {
+          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.on('end', done);
+        res.on('error', reject);
+      },
+    );
     outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     outgoing.on('error', reject);
     if (req.body !== null && req.chunked) outgoing.write(req.body);

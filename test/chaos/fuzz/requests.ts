@@ -61,7 +61,12 @@ export function malformedRequests(route: FuzzRoute, existingKeys: readonly strin
         faults: names.flatMap((name) => (c[name].label === null ? [] : [`${name}: ${c[name].label}`])),
         method: c.method.value as string,
         target: route.path.replace(':key', c.key.value as string) + queryString(c.query.value as QueryPair[]),
-        headers: [...(c.auth.value as string[]).map((v): Header => ['Authorization', v]), ...payload.headers, ...(c.commandHeaders.value as Header[]), ...c.noise],
+        headers: [
+          ...(c.auth.value as string[]).map((v): Header => ['Authorization', v]),
+          ...payload.headers,
+          ...(c.commandHeaders.value as Header[]),
+          ...c.noise,
+        ],
         body: payload.body,
         chunked: c.chunked,
       };
@@ -70,14 +75,21 @@ export function malformedRequests(route: FuzzRoute, existingKeys: readonly strin
 
 /** Requests to paths no route serves (or with a method none serves there), with any token and body: all must be 404 problems. */
 export function requestsToNowhere(): fc.Arbitrary<FuzzRequest> {
-  const anyAuth = fc.oneof(fc.constant<string[]>([]), fc.constantFrom(...SECRETS).map((s) => [`Bearer ${s}`]), headerText(60).map((v) => [v]));
+  const anyAuth = fc.oneof(
+    fc.constant<string[]>([]),
+    fc.constantFrom(...SECRETS).map((s) => [`Bearer ${s}`]),
+    headerText(60).map((v) => [v]),
+  );
   return fc
     .record({
       method: fc.constantFrom(...METHODS),
       path: unroutedPath,
       auth: anyAuth,
       body: ignoredBody,
-      encoding: fc.oneof(encodingPart.valid, encodingPart.invalid!.map((e) => e.value)),
+      encoding: fc.oneof(
+        encodingPart.valid,
+        encodingPart.invalid!.map((e) => e.value),
+      ),
       noise: noiseHeaders,
       chunked: fc.boolean(),
     })

@@ -21,7 +21,14 @@ export interface FuzzRoute {
   runs: number;
 }
 
-const command = (path: string, runs = 250): FuzzRoute => ({ method: 'POST', path: `/v1/flags/:key/${path}`, min: 'editor', body: 'command', command: true, runs });
+const command = (path: string, runs = 250): FuzzRoute => ({
+  method: 'POST',
+  path: `/v1/flags/:key/${path}`,
+  min: 'editor',
+  body: 'command',
+  command: true,
+  runs,
+});
 
 /** Every route the server exposes (src/**\/*.controller.ts), SPEC §4's and the extra ones. */
 export const FUZZ_ROUTES: readonly FuzzRoute[] = [

@@ -53,7 +53,9 @@ export const initialSchema: Migration = {
       .addColumn('name', text, (c) => c.primaryKey())
       .addColumn('seq', 'bigint', (c) => c.notNull())
       // The same ISO form as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ','now').
-      .addColumn('updated_at', text, (c) => c.notNull().defaultTo(sql`to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`))
+      .addColumn('updated_at', text, (c) =>
+        c.notNull().defaultTo(sql`to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
+      )
       .execute();
 
     await db.schema

@@ -1,7 +1,7 @@
 import { ValidateIf } from 'class-validator';
+import { IsOptionalText } from '../../../shared/validators.js';
 import { CommandRequest } from './command.request.dto.js';
 import { IsOptionalExpiry, IsOwner } from './flag-field.validators.js';
-import { IsOptionalText } from '../../../shared/validators.js';
 
 export class ChangeDetailsRequest extends CommandRequest {
   // null is not "absent" here: a flag always has an owner.

@@ -1,8 +1,16 @@
 import { IsOptional } from 'class-validator';
+import { IsOptionalText } from '../../../shared/validators.js';
 import type { FlagType } from '../../flag.events.js';
 import { CommandRequest } from './command.request.dto.js';
-import { IsFlagKey, IsFlagType, IsOptionalBoolean, IsOptionalExpiry, IsOwner, IsPercentage, IsSegments } from './flag-field.validators.js';
-import { IsOptionalText } from '../../../shared/validators.js';
+import {
+  IsFlagKey,
+  IsFlagType,
+  IsOptionalBoolean,
+  IsOptionalExpiry,
+  IsOwner,
+  IsPercentage,
+  IsSegments,
+} from './flag-field.validators.js';
 
 export class CreateFlagRequest extends CommandRequest {
   @IsFlagKey()

@@ -22,14 +22,24 @@ import { FLAG_TYPES } from '../../flag.events.js';
 export const FLAG_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 export const IsFlagKey = () =>
-  applyDecorators(IsString(), Matches(FLAG_KEY_PATTERN, { message: `must match ${FLAG_KEY_PATTERN.source} (lower-case letters, digits, . _ -; at most 128)` }));
+  applyDecorators(
+    IsString(),
+    Matches(FLAG_KEY_PATTERN, {
+      message: `must match ${FLAG_KEY_PATTERN.source} (lower-case letters, digits, . _ -; at most 128)`,
+    }),
+  );
 
-export const IsFlagType = () => applyDecorators(IsIn(FLAG_TYPES, { message: `must be one of ${FLAG_TYPES.join(', ')}` }));
+export const IsFlagType = () =>
+  applyDecorators(IsIn(FLAG_TYPES, { message: `must be one of ${FLAG_TYPES.join(', ')}` }));
 
 export const IsOwner = () => applyDecorators(IsRequiredText(200), Matches(/\S/, { message: 'must not be blank' }));
 
 /** Absent leaves the value alone; null clears it (where the flag type allows no expiry). */
-export const IsOptionalExpiry = () => applyDecorators(ValidateIf((_, value) => value !== undefined && value !== null), IsDateTime());
+export const IsOptionalExpiry = () =>
+  applyDecorators(
+    ValidateIf((_, value) => value !== undefined && value !== null),
+    IsDateTime(),
+  );
 
 export const IsPercentage = () => applyDecorators(IsInt({ message: 'must be an integer' }), Min(0), Max(100));
 
