@@ -9,13 +9,13 @@ import { roleSatisfies, type Role } from './roles.js';
 
 export class UnauthenticatedError extends DomainError {
   constructor(detail: string) {
-    super('UNAUTHENTICATED', 401, detail);
+    super('UNAUTHENTICATED', detail);
   }
 }
 
 export class ForbiddenError extends DomainError {
   constructor(principal: Principal, required: Role) {
-    super('FORBIDDEN', 403, `token '${principal.name}' has role ${principal.role}; this route needs ${required}`);
+    super('FORBIDDEN', `token '${principal.name}' has role ${principal.role}; this route needs ${required}`);
   }
 }
 

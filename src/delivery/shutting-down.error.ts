@@ -3,6 +3,6 @@ import { DomainError } from '../shared/domain-error.js';
 /** A stream asked for after shutdown began; the client retries and reaches the next instance. */
 export class ShuttingDownError extends DomainError {
   constructor() {
-    super('SHUTTING_DOWN', 503, 'the server is shutting down; reconnect shortly');
+    super('SHUTTING_DOWN', 'the server is shutting down; reconnect shortly');
   }
 }

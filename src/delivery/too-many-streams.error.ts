@@ -5,7 +5,6 @@ export class TooManyStreamsError extends DomainError {
   constructor(principal: string, limit: number) {
     super(
       'TOO_MANY_STREAMS',
-      429,
       `'${principal}' already has ${limit} open streams, the most one token may hold; close one, or share one SDK client per process`,
       [
         {

@@ -136,13 +136,13 @@ export class VersionConflictError extends DomainError {
     readonly expectedVersion: number,
     readonly actualVersion: number,
   ) {
-    super('VERSION_CONFLICT', 412, `stream '${streamId}' is at version ${actualVersion}, expected ${expectedVersion}`);
+    super('VERSION_CONFLICT', `stream '${streamId}' is at version ${actualVersion}, expected ${expectedVersion}`);
   }
 }
 
 export class IdempotencyKeyReusedError extends DomainError {
   constructor(key: string) {
-    super('IDEMPOTENCY_KEY_REUSED', 422, `Idempotency-Key '${key}' was already used for a different request`, [
+    super('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${key}' was already used for a different request`, [
       { field: 'Idempotency-Key', message: 'was already used with a different request' },
     ]);
   }

@@ -7,7 +7,9 @@ import express, {
   type Response,
 } from 'express';
 import { ValidationFailedError } from '../shared/domain-error.js';
+import type { ErrorCode } from '../shared/error-code.js';
 import { problem, PROBLEM_CONTENT_TYPE, type FieldError } from '../shared/problem-details.js';
+import { httpStatusOf } from './error-status.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Containers nested deeper than this below the top-level value are refused. */
@@ -15,7 +17,17 @@ export const MAX_JSON_DEPTH = 8;
 /** The media types accepted as JSON, by the 415 check and by the parser alike (else a body passes one and is dropped by the other). */
 const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
-function sendProblem(res: Response, status: number, code: string, detail: string, errors?: FieldError[]): void {
+/**
+ * Answers from middleware, before Nest's filter is in reach. The status comes from the one table, except
+ * for a 4xx that body-parser itself reported (e.g. 415 for an unsupported charset): `status` passes it on.
+ */
+function sendProblem(
+  res: Response,
+  code: ErrorCode,
+  detail: string,
+  errors?: FieldError[],
+  status = httpStatusOf(code),
+): void {
   res
     .status(status)
     .type(PROBLEM_CONTENT_TYPE)
@@ -28,7 +40,6 @@ function requireJsonContentType(req: Request, res: Response, next: NextFunction)
   if (hasBody && !req.is(JSON_MEDIA_TYPES)) {
     sendProblem(
       res,
-      415,
       'UNSUPPORTED_MEDIA_TYPE',
       `request bodies must be application/json, got '${req.headers['content-type'] ?? 'none'}'`,
     );
@@ -50,13 +61,12 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
   }
   const e = error as { status?: number; type?: string; message?: string };
   if (e.type === 'entity.too.large')
-    return sendProblem(res, 413, 'BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-  if (e.type === 'entity.verify.failed')
-    return sendProblem(res, 400, 'INVALID_UTF8', 'request body is not valid UTF-8');
+    return sendProblem(res, 'BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (e.type === 'entity.verify.failed') return sendProblem(res, 'INVALID_UTF8', 'request body is not valid UTF-8');
   if (e.type === 'entity.parse.failed')
-    return sendProblem(res, 400, 'MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`);
+    return sendProblem(res, 'MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`);
   const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
-  sendProblem(res, status, 'BAD_REQUEST_BODY', e.message ?? 'request body could not be read');
+  sendProblem(res, 'BAD_REQUEST_BODY', e.message ?? 'request body could not be read', undefined, status);
 }
 
 /** The path of the first container nested deeper than MAX_JSON_DEPTH, found without recursion. */
@@ -80,7 +90,7 @@ function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
   const field = tooDeepField(req.body);
   if (field === undefined) return next();
   const error = new ValidationFailedError([{ field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
-  sendProblem(res, error.status, error.code, error.message, error.errors);
+  sendProblem(res, error.code, error.message, error.errors);
 }
 
 /** The JSON body pipeline, mounted before the routes in place of Nest's default parser. */

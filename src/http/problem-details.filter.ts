@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { Response } from 'express';
 import { DomainError } from '../shared/domain-error.js';
 import { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../shared/problem-details.js';
+import { httpStatusOf } from './error-status.js';
 
 /** Maps every error to RFC 9457 problem+json; only a genuine bug becomes a 500, and it is logged. */
 @Catch()
@@ -20,7 +21,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(error: unknown): ProblemDetails {
-    if (error instanceof DomainError) return problem(error.status, error.code, error.message, error.errors);
+    if (error instanceof DomainError) return problem(httpStatusOf(error.code), error.code, error.message, error.errors);
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const code = status === 404 ? 'ROUTE_NOT_FOUND' : `HTTP_${status}`;

@@ -40,8 +40,7 @@ export class IntegrityController {
   @RequireRole('admin')
   async signHead(@Res({ passthrough: true }) res: Response): Promise<SignedCheckpoint> {
     const head = await this.store.head();
-    if (head.seq === 0 || head.at === null)
-      throw new DomainError('EMPTY_LOG', 409, 'the log has no events to sign yet');
+    if (head.seq === 0 || head.at === null) throw new DomainError('EMPTY_LOG', 'the log has no events to sign yet');
     const { checkpoint, created } = await this.checkpoints.sign({ seq: head.seq, hash: head.hash, at: head.at });
     if (!created) res.status(200);
     return checkpoint;

@@ -27,7 +27,7 @@ const BATCH = 5000;
 
 export class RebuildInProgressError extends DomainError {
   constructor() {
-    super('REBUILD_IN_PROGRESS', 409, 'a projection rebuild is already running');
+    super('REBUILD_IN_PROGRESS', 'a projection rebuild is already running');
   }
 }
 

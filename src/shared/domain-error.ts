@@ -1,13 +1,13 @@
+import type { ErrorCode } from './error-code.js';
 import type { FieldError } from './problem-details.js';
 
 /**
- * An expected failure with a stable machine-readable code. The HTTP layer maps it to problem+json
- * with `status`; nothing else in the code base needs to know about HTTP.
+ * An expected failure with a stable machine-readable code. Nothing here knows about HTTP: the one
+ * exception filter maps the code to a status (`http/error-status.ts`) and the error to problem+json.
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
-    readonly status: number,
+    readonly code: ErrorCode,
     message: string,
     readonly errors?: FieldError[],
   ) {
@@ -18,6 +18,6 @@ export class DomainError extends Error {
 
 export class ValidationFailedError extends DomainError {
   constructor(errors: FieldError[]) {
-    super('VALIDATION_FAILED', 400, errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+    super('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
   }
 }

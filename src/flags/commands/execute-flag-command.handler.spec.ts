@@ -100,7 +100,9 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
   it('still refuses what the log refuses: an unknown flag is 404, a stale If-Match is 412', async () => {
     await expect(
       handler.execute(new ExecuteFlagCommand('nope', { kind: 'enable' }, { actor, reason: null })),
-    ).rejects.toMatchObject({ status: 404 });
-    await expect(run({ kind: 'enable' }, { expectedVersion: 7 })).rejects.toMatchObject({ status: 412 });
+    ).rejects.toMatchObject({ code: 'FLAG_NOT_FOUND' });
+    await expect(run({ kind: 'enable' }, { expectedVersion: 7 })).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
   });
 });

@@ -26,7 +26,7 @@ import { ExecuteFlagCommand, type FlagCommandOutcome } from './execute-flag-comm
 
 export class PreconditionFailedError extends DomainError {
   constructor(key: string, expected: number, actual: number) {
-    super('PRECONDITION_FAILED', 412, `flag '${key}' is at version ${actual}; If-Match asked for ${expected}`, [
+    super('PRECONDITION_FAILED', `flag '${key}' is at version ${actual}; If-Match asked for ${expected}`, [
       { field: 'If-Match', message: `does not match the current version ${actual}` },
     ]);
   }
