@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, type AppModuleOptions } from './app.module.js';
-import { jsonBodyMiddleware } from './http/json-body.js';
+import { jsonBodyMiddleware } from './http/index.js';
 
 /** Builds the app exactly as production runs it; main.ts and the e2e tests both use this. */
 export async function createApp(

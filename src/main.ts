@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { describeDatabase, loadConfig } from './config/app-config.js';
+import { describeDatabase, loadConfig } from './config/index.js';
 import { createApp } from './create-app.js';
-import { JsonLogger } from './shared/json-logger.js';
+import { JsonLogger } from './shared/index.js';
 
 async function main(): Promise<void> {
   const logger = new JsonLogger();

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { DomainError } from '../shared/domain-error.js';
-import { sha256Hex } from '../shared/sha256.js';
+import { type AppConfig } from '../config/index.js';
+import { APP_CONFIG, DomainError, sha256Hex } from '../shared/index.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator.js';
 import { roleSatisfies, type Role } from './roles.js';

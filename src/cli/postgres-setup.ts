@@ -1,6 +1,5 @@
-import { describeDatabase, parseDatabase } from '../config/app-config.js';
-import { grantAppRole, type AppRoleGrants } from '../database/postgres/app-role-grants.js';
-import { openPostgresDatabase } from '../database/postgres/open-postgres-database.js';
+import { describeDatabase, parseDatabase } from '../config/index.js';
+import { grantAppRole, type AppRoleGrants, openPostgresDatabase } from '../database/index.js';
 
 export type PostgresSetupResult =
   { ok: true; database: string; migrated: true; grants: AppRoleGrants } | { ok: false; error: string };

@@ -2,11 +2,14 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { EventTable } from '../event-store/event.table.js';
-import { toStoredEvent } from '../event-store/stored-event.mapper.js';
-import { verifyChain, type VerifyResult } from '../integrity/chain-verifier.js';
-import { toSignedCheckpoint, type SignedCheckpointTable } from '../integrity/signed-checkpoint.table.js';
-import { SIGNING_KEY_FILE } from '../integrity/signing-key.js';
+import { type EventTable, toStoredEvent } from '../event-store/index.js';
+import {
+  verifyChain,
+  type VerifyResult,
+  toSignedCheckpoint,
+  type SignedCheckpointTable,
+  SIGNING_KEY_FILE,
+} from '../integrity/index.js';
 
 /**
  * The public key to check checkpoints with: the one the auditor was given (best), else the public half

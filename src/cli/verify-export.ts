@@ -1,10 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { StoredEvent } from '../event-store/event-store.js';
-import type { ExportManifest } from '../export/export-manifest.js';
-import { verifyChain } from '../integrity/chain-verifier.js';
-import { isValidCheckpointSignature } from '../integrity/checkpoint-signature.js';
+import type { StoredEvent } from '../event-store/index.js';
+import type { ExportManifest } from '../export/index.js';
+import { verifyChain, isValidCheckpointSignature } from '../integrity/index.js';
 
 export type ExportVerification =
   | {

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { isRole, type Role } from '../auth/roles.js';
-import { redact } from '../database/postgres/open-postgres-database.js';
-import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/decision-log.js';
-import { FLAG_TYPES, type FlagType } from '../flags/flag.events.js';
-import { DEFAULT_FLAG_RULES } from '../flags/flag.rules.js';
-import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/stale-rules.js';
+import { isRole, type Role } from '../auth/index.js';
+import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/index.js';
+import { FLAG_TYPES, type FlagType, DEFAULT_FLAG_RULES } from '../flags/index.js';
+import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/index.js';
+import { redact } from '../shared/index.js';
 
 export interface ApiToken {
   name: string;
@@ -196,8 +195,6 @@ export function parseTokens(raw: string): ApiToken[] {
   if (secrets.size !== tokens.length) throw new ConfigError('FLAGLEDGER_TOKENS', 'token secrets must be unique');
   return tokens;
 }
-
-export const APP_CONFIG = Symbol('APP_CONFIG');
 
 function parseIntegerIn(
   variable: string,

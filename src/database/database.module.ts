@@ -1,7 +1,7 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { DatabaseConfig } from '../config/app-config.js';
+import type { DatabaseConfig } from '../config/index.js';
 import { DATABASE, POSTGRES_URL, SQLITE_READER_FACTORY, type Database } from './database.js';
 import { openSqliteDatabase, type SqliteSync } from './open-sqlite-database.js';
 import { rewritableAppendOnlyTables } from './postgres/app-role-grants.js';

@@ -1,9 +1,8 @@
-import type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from '../event-store/event.table.js';
-import type { FlagSnapshotTable } from '../flags/projections/flag-snapshot.table.js';
-import type { FlagStateTable } from '../flags/projections/flag-state.table.js';
-import type { AuditTrailTable } from '../history/audit-trail.table.js';
-import type { SignedCheckpointTable } from '../integrity/signed-checkpoint.table.js';
-import type { FlagEvaluationCountTable, FlagLastEvaluatedTable } from '../telemetry/telemetry.tables.js';
+import type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from '../event-store/index.js';
+import type { FlagSnapshotTable, FlagStateTable } from '../flags/index.js';
+import type { AuditTrailTable } from '../history/index.js';
+import type { SignedCheckpointTable } from '../integrity/index.js';
+import type { FlagEvaluationCountTable, FlagLastEvaluatedTable } from '../telemetry/index.js';
 
 /** The whole schema as Kysely sees it: the union of each slice's tables. */
 export interface Database {

@@ -1,9 +1,7 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Actor } from '../auth/actor.decorator.js';
-import type { Principal } from '../auth/principal.js';
-import { RequireRole } from '../auth/require-role.decorator.js';
-import { FlagStateReader } from '../flags/projections/live-flag-states.js';
+import { type Principal, Actor, RequireRole } from '../auth/index.js';
+import { FlagStateReader } from '../flags/index.js';
 import { takeFlagSnapshot, type FlagSnapshot } from './flag-snapshot.js';
 import { FlagStreams } from './flag-streams.js';
 import { SSE_HEADERS } from './server-sent-events.js';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { FlagsModule } from '../flags/flags.module.js';
+import { FlagsModule } from '../flags/index.js';
 import { DEFAULT_DELIVERY_OPTIONS, DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
 import { DeliveryController } from './delivery.controller.js';
 import { FlagStreams } from './flag-streams.js';

@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../event-store/event-store.js';
-import type { FlagState } from '../flags/flag-state.js';
+import type { StoredEvent } from '../event-store/index.js';
+import type { FlagState } from '../flags/index.js';
 import { sseEvent } from './server-sent-events.js';
 
 /** The stream's `flag` event: one committed flag event and the flag's full state right after it. */

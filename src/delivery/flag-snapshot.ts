@@ -1,5 +1,4 @@
-import type { FlagState } from '../flags/flag-state.js';
-import type { FlagStateReader } from '../flags/projections/live-flag-states.js';
+import type { FlagState, FlagStateReader } from '../flags/index.js';
 
 /** GET /v1/snapshot and the stream's `snapshot` event: every live flag, and the seq they reflect. */
 export interface FlagSnapshot {

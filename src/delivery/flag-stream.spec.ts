@@ -1,4 +1,4 @@
-import type { FlagState } from '../flags/flag-state.js';
+import type { FlagState } from '../flags/index.js';
 import { DEFAULT_DELIVERY_OPTIONS } from './delivery-options.js';
 import { flagFrame, type FlagFrame } from './flag-change.js';
 import { FlagStream, type EventSink, type FlagStreamEnd } from './flag-stream.js';

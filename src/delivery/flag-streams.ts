@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { StoredEvent } from '../event-store/event-store.js';
-import type { FlagState } from '../flags/flag-state.js';
-import { FlagStateReader } from '../flags/projections/live-flag-states.js';
+import type { StoredEvent } from '../event-store/index.js';
+import { type FlagState, FlagStateReader } from '../flags/index.js';
 import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
 import { flagFrame, toFlagChange, type FlagFrame } from './flag-change.js';
 import { takeFlagSnapshot } from './flag-snapshot.js';

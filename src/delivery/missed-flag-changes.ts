@@ -1,11 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { DATABASE, type Database } from '../database/database.js';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { foldFlagEvents } from '../flags/flag-event-folding.js';
-import type { FlagState } from '../flags/flag-state.js';
-import { isFlagEventType } from '../flags/flag.events.js';
-import { readFlagStateAt } from '../flags/time-travel/flag-state-at.js';
+import { DATABASE, type Database } from '../database/index.js';
+import { EVENT_STORE, type EventStore } from '../event-store/index.js';
+import { type FlagState, foldFlagEvents, isFlagEventType, readFlagStateAt } from '../flags/index.js';
 import { toFlagChange, type FlagChange } from './flag-change.js';
 
 /**

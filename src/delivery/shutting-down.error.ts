@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../shared/index.js';
 
 /** A stream asked for after shutdown began; the client retries and reaches the next instance. */
 export class ShuttingDownError extends DomainError {

@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../shared/index.js';
 
 /** The principal already holds as many change streams as it may; it should reuse one (one per SDK client). */
 export class TooManyStreamsError extends DomainError {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import fc from 'fast-check';
-import { StrictValidationPipe } from '../http/validation.pipe.js';
+import { StrictValidationPipe } from '../http/index.js';
 import { EvaluateRequest, plainEvaluateRequest } from './evaluate.request.dto.js';
 
 const pipe = new StrictValidationPipe();

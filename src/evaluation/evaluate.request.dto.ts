@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, ValidateNested } from 'class-validator';
-import { IsDateTime, IsOptionalText, IsRequiredText } from '../shared/validators.js';
+import { IsDateTime, IsOptionalText, IsRequiredText } from '../shared/index.js';
 
 export class EvaluationContextDto {
   @IsOptionalText(1024)

@@ -1,12 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Optional, Post } from '@nestjs/common';
-import { RequireRole } from '../auth/require-role.decorator.js';
-import { DECISION_LOG, type DecisionLog } from '../decision-log/decision-log.js';
+import { RequireRole } from '../auth/index.js';
+import { DECISION_LOG, type DecisionLog } from '../decision-log/index.js';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
-import type { FlagState } from '../flags/flag-state.js';
-import { FlagStateReader } from '../flags/projections/live-flag-states.js';
-import { FlagTimeTravel } from '../flags/time-travel/flag-time-travel.js';
-import { StrictValidationPipe } from '../http/validation.pipe.js';
-import { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import { type FlagState, FlagStateReader, FlagTimeTravel } from '../flags/index.js';
+import { StrictValidationPipe } from '../http/index.js';
+import { EvaluationTelemetry } from '../telemetry/index.js';
 import { EvaluateAllRequest, EvaluateRequest, plainEvaluateRequest } from './evaluate.request.dto.js';
 
 const validation = new StrictValidationPipe();

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../shared/canonical-json.js';
+import { canonicalJson } from '../shared/index.js';
 import { eventHash } from './event-hash.js';
 import type {
   AppendContext,

@@ -8,8 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { DATABASE, POSTGRES_URL, type Database } from '../database/database.js';
-import { dialectOf } from '../database/dialect.js';
+import { DATABASE, POSTGRES_URL, type Database, dialectOf } from '../database/index.js';
 import { CommittedEventFeed } from './committed-event-feed.js';
 import { EVENTS_CHANNEL } from './postgres/postgres.event-store.js';
 

@@ -1,5 +1,4 @@
-import { canonicalJson } from '../shared/canonical-json.js';
-import { sha256Hex } from '../shared/sha256.js';
+import { canonicalJson, sha256Hex } from '../shared/index.js';
 import type { StoredEvent } from './event-store.js';
 
 /** hash = sha256(prevHash + canonicalJSON(envelope without hash)), hex (SPEC §3). */

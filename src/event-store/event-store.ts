@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../database/database.js';
-import { DomainError } from '../shared/domain-error.js';
+import type { Database } from '../database/index.js';
+import { DomainError } from '../shared/index.js';
+import type { EventFilter } from './event-filter.js';
 
 /** An event as a decider emits it, before the store gives it its envelope. */
 export interface NewEvent {
@@ -79,19 +80,6 @@ export interface TransactionalProjection {
 }
 
 /** Which events a read wants; every field narrows, all optional. Times compare with `at` (ISO, UTC). */
-export interface EventFilter {
-  streamId?: string;
-  actor?: string;
-  types?: readonly string[];
-  /** at >= from */
-  from?: string;
-  /** at <= to */
-  to?: string;
-  afterSeq?: number;
-  /** seq <= untilSeq */
-  untilSeq?: number;
-}
-
 export interface ProjectionWork {
   projection: TransactionalProjection;
   events: readonly StoredEvent[];

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../database/database.js';
-import { chunks } from '../shared/chunks.js';
-import type { Clock } from '../shared/clock.js';
+import type { Database } from '../database/index.js';
+import { chunks, type Clock } from '../shared/index.js';
 import { chainEvents, idempotencyRecord, toStoredIdempotentResponse } from './append-plan.js';
+import type { EventFilter } from './event-filter.js';
 import {
   GENESIS_HASH,
   IdempotencyKeyReusedError,
@@ -10,7 +10,6 @@ import {
   type AppendContext,
   type AppendResult,
   type ChainHead,
-  type EventFilter,
   type EventStore,
   type NewEvent,
   type ProjectionWork,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { DATABASE, type Database } from '../database/database.js';
+import { DATABASE, type Database } from '../database/index.js';
 import { batches } from './batches.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
 import { ProjectionRegistry } from './projection-registry.js';

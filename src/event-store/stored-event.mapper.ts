@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { canonicalJson } from '../shared/canonical-json.js';
+import { canonicalJson } from '../shared/index.js';
 import type { StoredEvent } from './event-store.js';
 import type { EventTable } from './event.table.js';
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { StoredEvent } from '../event-store/event-store.js';
+import type { StoredEvent } from '../event-store/index.js';
 import { csvField, csvLine, CsvWriter, CSV_COLUMNS } from './csv-writer.js';
 
 const event = (overrides: Partial<StoredEvent> = {}): StoredEvent => ({

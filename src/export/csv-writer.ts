@@ -1,5 +1,5 @@
-import type { StoredEvent } from '../event-store/event-store.js';
-import { canonicalJson } from '../shared/canonical-json.js';
+import type { StoredEvent } from '../event-store/index.js';
+import { canonicalJson } from '../shared/index.js';
 import type { ExportWriter } from './export-format.js';
 
 export const CSV_COLUMNS = [

@@ -1,4 +1,4 @@
-import type { ChainHead, EventFilter, StoredEvent } from '../event-store/event-store.js';
+import type { EventFilter, ChainHead, StoredEvent } from '../event-store/index.js';
 
 /** The newest signed checkpoint at or below the exported head, as the integrity slice stored it. */
 export interface ManifestCheckpoint {

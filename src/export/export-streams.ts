@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { DATABASE, type Database } from '../database/database.js';
-import { EVENT_STORE, type ChainHead, type EventFilter, type EventStore } from '../event-store/event-store.js';
-import { toEventFilter } from '../history/audit-filter.query.dto.js';
-import { CLOCK, type Clock } from '../shared/clock.js';
+import { DATABASE, type Database } from '../database/index.js';
+import { toEventFilter, type EventFilter, EVENT_STORE, type ChainHead, type EventStore } from '../event-store/index.js';
+import { CLOCK, type Clock } from '../shared/index.js';
 import { CsvWriter } from './csv-writer.js';
 import type { ExportWriter } from './export-format.js';
 import { ExportManifestBuilder } from './export-manifest.js';

@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { RequireRole } from '../auth/require-role.decorator.js';
+import { RequireRole } from '../auth/index.js';
 import { ExportStreams } from './export-streams.js';
 import { ExportQuery } from './export.query.dto.js';
 import { writeWithBackpressure } from './write-with-backpressure.js';

@@ -1,5 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { AuditFilterQuery } from '../history/audit-filter.query.dto.js';
+import { AuditFilterQuery } from '../history/index.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-format.js';
 
 /** GET /v1/export: the timeline's filters (same rows for the same query string) plus the format. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../database/database.js';
+import type { Database } from '../database/index.js';
 import type { ManifestCheckpoint } from './export-manifest.js';
 
 /** The newest signed checkpoint covering at most `headSeq`, or null when none was signed yet. */

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../event-store/event-store.js';
+import type { StoredEvent } from '../event-store/index.js';
 import type { ExportWriter } from './export-format.js';
 import type { ExportManifest } from './export-manifest.js';
 

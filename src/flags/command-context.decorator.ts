@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { AuthenticatedRequest, Principal } from '../auth/principal.js';
+import type { AuthenticatedRequest, Principal } from '../auth/index.js';
 import { parseIdempotency, parseIfMatch } from './command-request-headers.js';
 
 /** What every command route needs from the HTTP exchange besides its body. */

@@ -1,7 +1,5 @@
 import type { Request } from 'express';
-import { canonicalJson } from '../shared/canonical-json.js';
-import { ValidationFailedError } from '../shared/domain-error.js';
-import { sha256Hex } from '../shared/sha256.js';
+import { canonicalJson, ValidationFailedError, sha256Hex } from '../shared/index.js';
 
 /** If-Match: "<version>" (also W/"<version>" or a bare number). Absent or * (any version) → undefined. */
 export function parseIfMatch(header: string | undefined): number | undefined {

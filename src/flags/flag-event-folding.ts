@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../event-store/event-store.js';
+import type { StoredEvent } from '../event-store/index.js';
 import { evolveFlagState, type FlagState } from './flag-state.js';
 import type { FlagEvent } from './flag.events.js';
 

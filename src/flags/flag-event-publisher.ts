@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventBus, type IEvent } from '@nestjs/cqrs';
-import { CommittedEventFeed } from '../event-store/committed-event-feed.js';
-import type { StoredEvent } from '../event-store/event-store.js';
+import { CommittedEventFeed, type StoredEvent } from '../event-store/index.js';
 import { isFlagEventType } from './flag.events.js';
 
 /** A committed flag event on the Nest EventBus; published only after its append committed. */

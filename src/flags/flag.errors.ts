@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError } from '../shared/index.js';
 
 export class FlagNotFoundError extends DomainError {
   /** `when` names the point of a time-travel read, e.g. "as of 2026-01-01T00:00:00Z" or "at version 7". */

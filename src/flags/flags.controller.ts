@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { RequireRole } from '../auth/require-role.decorator.js';
-import { FlagUsageReader, type FlagUsage } from '../telemetry/flag-usage.js';
+import { RequireRole } from '../auth/index.js';
+import { FlagUsageReader, type FlagUsage } from '../telemetry/index.js';
 import { CommandCtx, type CommandContext } from './command-context.decorator.js';
 import { ExecuteFlagCommand } from './commands/execute-flag-command.command.js';
 import { ChangeDetailsRequest } from './commands/requests/change-details.request.dto.js';
@@ -11,12 +11,12 @@ import { ChangeSegmentsRequest } from './commands/requests/change-segments.reque
 import { CommandRequest } from './commands/requests/command.request.dto.js';
 import { CreateFlagRequest } from './commands/requests/create-flag.request.dto.js';
 import { etagOf } from './etag.js';
+import { FlagStateReader } from './flag-state-reader.js';
 import type { FlagState } from './flag-state.js';
 import type { FlagCommand } from './flag.commands.js';
 import { FlagNotFoundError } from './flag.errors.js';
 import { flagMomentOf, GetFlagQuery } from './get-flag.query.dto.js';
 import { ListFlagsQuery } from './list-flags.query.dto.js';
-import { FlagStateReader } from './projections/live-flag-states.js';
 import { describeMoment, FlagTimeTravel } from './time-travel/flag-time-travel.js';
 
 type FlagWithUsage = FlagState & FlagUsage;

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ExecuteFlagCommandHandler } from './commands/execute-flag-command.handler.js';
+import { FlagCommandOutcomes } from './commands/flag-command-outcomes.js';
 import { FlagEventPublisher } from './flag-event-publisher.js';
+import { FlagStateReader } from './flag-state-reader.js';
 import { FlagsController } from './flags.controller.js';
 import { FlagStateTableProjection } from './projections/flag-state-table.projection.js';
-import { FlagStateReader, LiveFlagStates } from './projections/live-flag-states.js';
+import { LiveFlagStates } from './projections/live-flag-states.js';
 import { FlagTimeTravel } from './time-travel/flag-time-travel.js';
 
 const commandHandlers = [ExecuteFlagCommandHandler];
@@ -18,7 +20,7 @@ const projections = [
 @Module({
   imports: [CqrsModule],
   controllers: [FlagsController],
-  providers: [...commandHandlers, ...projections, FlagTimeTravel, FlagEventPublisher],
-  exports: [FlagStateReader, FlagTimeTravel],
+  providers: [...commandHandlers, FlagCommandOutcomes, ...projections, FlagTimeTravel, FlagEventPublisher],
+  exports: [FlagStateReader, FlagTimeTravel, FlagCommandOutcomes],
 })
 export class FlagsModule {}

@@ -1,5 +1,5 @@
 import { IsOptional, ValidateBy } from 'class-validator';
-import { IsDateTime, IsIntegerString } from '../shared/validators.js';
+import { IsDateTime, IsIntegerString } from '../shared/index.js';
 import type { FlagMoment } from './time-travel/flag-time-travel.js';
 
 /** GET /v1/flags/:key: the current state, or time travel to one instant or one version (not both). */

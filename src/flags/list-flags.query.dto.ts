@@ -1,5 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { IsDateTime } from '../shared/validators.js';
+import { IsDateTime } from '../shared/index.js';
 import { IsFlagType } from './commands/requests/flag-field.validators.js';
 import type { FlagType } from './flag.events.js';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { Public } from '../auth/require-role.decorator.js';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { FlagStateReader } from '../flags/projections/live-flag-states.js';
+import { Public } from '../auth/index.js';
+import { EVENT_STORE, type EventStore } from '../event-store/index.js';
+import { FlagStateReader } from '../flags/index.js';
 
 @Controller()
 export class HealthController {

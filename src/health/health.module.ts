@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FlagsModule } from '../flags/flags.module.js';
+import { FlagsModule } from '../flags/index.js';
 import { HealthController } from './health.controller.js';
 
 @Module({ imports: [FlagsModule], controllers: [HealthController] })

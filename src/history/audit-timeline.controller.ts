@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { RequireRole } from '../auth/require-role.decorator.js';
-import { DATABASE, type Database } from '../database/database.js';
+import { RequireRole } from '../auth/index.js';
+import { DATABASE, type Database } from '../database/index.js';
+import { toEventFilter } from '../event-store/index.js';
 import { toAuditEntry, type AuditEntry } from './audit-entry.mapper.js';
-import { toEventFilter } from './audit-filter.query.dto.js';
 import { pageOf, type Page } from './audit-page.js';
 import { AuditTimelineQuery, pageRequestOf } from './audit-timeline.query.dto.js';
 

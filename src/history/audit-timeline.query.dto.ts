@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { IsIntegerString } from '../shared/validators.js';
+import { IsIntegerString } from '../shared/index.js';
 import { AuditFilterQuery } from './audit-filter.query.dto.js';
 
 export const DEFAULT_PAGE_SIZE = 100;

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../database/database.js';
-import { dialectSql } from '../database/dialect.js';
-import type { StoredEvent, TransactionalProjection } from '../event-store/event-store.js';
-import { ProjectionRegistry } from '../event-store/projection-registry.js';
-import { isFlagEventType, type Change } from '../flags/flag.events.js';
-import { chunks } from '../shared/chunks.js';
+import { type Database, dialectSql } from '../database/index.js';
+import { type StoredEvent, type TransactionalProjection, ProjectionRegistry } from '../event-store/index.js';
+import { isFlagEventType, type Change } from '../flags/index.js';
+import { chunks } from '../shared/index.js';
 import type { AuditTrailTable } from './audit-trail.table.js';
 
 const COLUMNS = ['seq', 'flag_key', 'version', 'type', 'actor', 'at', 'reason', 'from_value', 'to_value'] as const;

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { RequireRole } from '../auth/require-role.decorator.js';
-import { DATABASE, type Database } from '../database/database.js';
-import { FlagNotFoundError } from '../flags/flag.errors.js';
+import { RequireRole } from '../auth/index.js';
+import { DATABASE, type Database } from '../database/index.js';
+import { FlagNotFoundError } from '../flags/index.js';
 import { toAuditEntry, type AuditEntry } from './audit-entry.mapper.js';
 
 @Controller('v1/flags')

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../shared/error-code.js';
+import type { ErrorCode } from '../shared/index.js';
 
 /** The HTTP status of every error code: the only place a refusal's status is decided. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.freeze({

@@ -6,9 +6,13 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
-import { ValidationFailedError } from '../shared/domain-error.js';
-import type { ErrorCode } from '../shared/error-code.js';
-import { problem, PROBLEM_CONTENT_TYPE, type FieldError } from '../shared/problem-details.js';
+import {
+  type ErrorCode,
+  type FieldError,
+  ValidationFailedError,
+  problem,
+  PROBLEM_CONTENT_TYPE,
+} from '../shared/index.js';
 import { httpStatusOf } from './error-status.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

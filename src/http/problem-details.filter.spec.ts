@@ -1,7 +1,6 @@
 import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
-import { FlagNotFoundError } from '../flags/flag.errors.js';
-import { DomainError } from '../shared/domain-error.js';
-import { ERROR_CODES, type ErrorCode } from '../shared/error-code.js';
+import { FlagNotFoundError } from '../flags/index.js';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/index.js';
 import { HTTP_STATUS_BY_CODE } from './error-status.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 

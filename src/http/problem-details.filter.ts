@@ -1,7 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError } from '../shared/domain-error.js';
-import { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../shared/problem-details.js';
+import { DomainError, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../shared/index.js';
 import { httpStatusOf } from './error-status.js';
 
 /** Maps every error to RFC 9457 problem+json; only a genuine bug becomes a 500, and it is logged. */

@@ -1,8 +1,7 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import { ValidationFailedError } from '../shared/domain-error.js';
-import type { FieldError } from '../shared/problem-details.js';
+import { ValidationFailedError, type FieldError } from '../shared/index.js';
 import { MAX_JSON_DEPTH } from './json-body.js';
 
 /**

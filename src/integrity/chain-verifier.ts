@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { eventHash } from '../event-store/event-hash.js';
-import { GENESIS_HASH, type StoredEvent } from '../event-store/event-store.js';
+import { eventHash, GENESIS_HASH, type StoredEvent } from '../event-store/index.js';
 import { isValidCheckpointSignature, type SignedCheckpoint } from './checkpoint-signature.js';
 
 export type VerifyResult =

@@ -1,5 +1,5 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from '../shared/canonical-json.js';
+import { canonicalJson } from '../shared/index.js';
 
 /** What a checkpoint vouches for: the chain head at one seq. */
 export interface ChainPoint {

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { RequireRole } from '../auth/require-role.decorator.js';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { DomainError } from '../shared/domain-error.js';
+import { RequireRole } from '../auth/index.js';
+import { EVENT_STORE, type EventStore } from '../event-store/index.js';
+import { DomainError } from '../shared/index.js';
 import { verifyChain, type VerifyResult } from './chain-verifier.js';
 import type { SignedCheckpoint } from './checkpoint-signature.js';
 import { SignedCheckpoints } from './signed-checkpoints.js';

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, ConfigError, type AppConfig } from '../config/app-config.js';
+import { ConfigError, type AppConfig } from '../config/index.js';
+import { APP_CONFIG } from '../shared/index.js';
 import { IntegrityController } from './integrity.controller.js';
 import { PeriodicCheckpointProjection } from './periodic-checkpoint.projection.js';
 import { SignedCheckpoints } from './signed-checkpoints.js';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import type { Database } from '../database/database.js';
-import type { StoredEvent, TransactionalProjection } from '../event-store/event-store.js';
-import { ProjectionRegistry } from '../event-store/projection-registry.js';
+import type { Database } from '../database/index.js';
+import { type StoredEvent, type TransactionalProjection, ProjectionRegistry } from '../event-store/index.js';
 import { SignedCheckpoints } from './signed-checkpoints.js';
 
 /** A checkpoint is signed at every multiple of this seq. */

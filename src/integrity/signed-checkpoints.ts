@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { DATABASE, type Database } from '../database/database.js';
-import { CLOCK, type Clock } from '../shared/clock.js';
+import { DATABASE, type Database } from '../database/index.js';
+import { CLOCK, type Clock } from '../shared/index.js';
 import { signChainPoint, type ChainPoint, type SignedCheckpoint } from './checkpoint-signature.js';
 import { toSignedCheckpoint } from './signed-checkpoint.table.js';
 import { SIGNING_KEY, type SigningKey } from './signing-key.js';

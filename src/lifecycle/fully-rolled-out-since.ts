@@ -1,5 +1,4 @@
-import { evolveFlagState, type EventEnvelopeFacts, type FlagState } from '../flags/flag-state.js';
-import type { FlagEvent } from '../flags/flag.events.js';
+import { evolveFlagState, type FlagEvent, type EventEnvelopeFacts, type FlagState } from '../flags/index.js';
 import { isFullyRolledOut } from './stale-rules.js';
 
 /**

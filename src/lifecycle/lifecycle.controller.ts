@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { RequireRole } from '../auth/require-role.decorator.js';
+import { RequireRole } from '../auth/index.js';
 import { StaleFlags, type StaleReport } from './stale-flags.js';
 
 /** Registered before the flags controller (see LifecycleModule), so /flags/stale is not read as a flag key. */

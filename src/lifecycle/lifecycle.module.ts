@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FlagsModule } from '../flags/flags.module.js';
+import { FlagsModule } from '../flags/index.js';
 import { LifecycleController } from './lifecycle.controller.js';
 import { StaleFlags } from './stale-flags.js';
 

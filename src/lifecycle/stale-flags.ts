@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { DATABASE, type Database } from '../database/database.js';
-import type { FlagState } from '../flags/flag-state.js';
-import { FLAG_EVENT_TYPES, type FlagEvent } from '../flags/flag.events.js';
-import { FlagStateReader } from '../flags/projections/live-flag-states.js';
-import { CLOCK, type Clock } from '../shared/clock.js';
-import { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import { type AppConfig } from '../config/index.js';
+import { DATABASE, type Database } from '../database/index.js';
+import { type FlagState, type FlagEvent, FLAG_EVENT_TYPES, FlagStateReader } from '../flags/index.js';
+import { APP_CONFIG, CLOCK, type Clock } from '../shared/index.js';
+import { EvaluationTelemetry } from '../telemetry/index.js';
 import { fullyRolledOutSince } from './fully-rolled-out-since.js';
 import { isFullyRolledOut, staleRules, type StaleRule, type StaleThresholds } from './stale-rules.js';
 

@@ -1,5 +1,4 @@
-import type { FlagState } from '../flags/flag-state.js';
-import type { FlagEvent } from '../flags/flag.events.js';
+import type { FlagState, FlagEvent } from '../flags/index.js';
 import { fullyRolledOutSince } from './fully-rolled-out-since.js';
 import { DEFAULT_STALE_THRESHOLDS, staleRules } from './stale-rules.js';
 

@@ -1,4 +1,4 @@
-import type { FlagState } from '../flags/flag-state.js';
+import type { FlagState } from '../flags/index.js';
 
 export const STALE_RULES = [
   'RELEASE_FULLY_ROLLED_OUT',

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
-import { FlagStateReader } from '../flags/projections/live-flag-states.js';
-import { StaleFlags } from '../lifecycle/stale-flags.js';
-import { STALE_RULES } from '../lifecycle/stale-rules.js';
-import { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import { EVENT_STORE, type EventStore } from '../event-store/index.js';
+import { FlagCommandOutcomes, FlagStateReader } from '../flags/index.js';
+import { StaleFlags, STALE_RULES } from '../lifecycle/index.js';
+import { EvaluationTelemetry } from '../telemetry/index.js';
 
 /** Engine reasons that answer true; every other reason answers false. */
 const TRUE_REASONS = new Set(['ROLLOUT_FULL', 'ROLLOUT_IN']);
@@ -34,8 +33,13 @@ export class FlagledgerMetrics {
     telemetry: EvaluationTelemetry,
     stale: StaleFlags,
     flags: FlagStateReader,
+    outcomes: FlagCommandOutcomes,
     @Inject(EVENT_STORE) store: EventStore,
   ) {
+    outcomes.subscribe({
+      commandFinished: (command, outcome) => this.commands.inc({ command, outcome }),
+      appendTook: (seconds) => this.appendSeconds.observe(seconds),
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'flagledger_process_' });
     new Counter({
       name: 'flagledger_evaluations_total',
@@ -68,13 +72,5 @@ export class FlagledgerMetrics {
         this.set((await store.head()).seq - flags.appliedSeq);
       },
     });
-  }
-
-  commandFinished(command: string, outcome: string): void {
-    this.commands.inc({ command, outcome });
-  }
-
-  appendTook(seconds: number): void {
-    this.appendSeconds.observe(seconds);
   }
 }

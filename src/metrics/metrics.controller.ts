@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { Public } from '../auth/require-role.decorator.js';
+import { Public } from '../auth/index.js';
 import { FlagledgerMetrics } from './flagledger-metrics.js';
 
 @Controller()

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { FlagsModule } from '../flags/flags.module.js';
-import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
+import { FlagsModule } from '../flags/index.js';
+import { LifecycleModule } from '../lifecycle/index.js';
 import { FlagledgerMetrics } from './flagledger-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 

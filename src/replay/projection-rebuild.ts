@@ -1,18 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { DATABASE, type Database } from '../database/database.js';
-import { batches } from '../event-store/batches.js';
-import { CommittedEventFeed } from '../event-store/committed-event-feed.js';
+import { type AppConfig } from '../config/index.js';
+import { DATABASE, type Database } from '../database/index.js';
 import {
+  batches,
+  CommittedEventFeed,
+  ProjectionRegistry,
+  toStoredEvent,
   EVENT_STORE,
   type EventStore,
   type StoredEvent,
   type TransactionalProjection,
-} from '../event-store/event-store.js';
-import { ProjectionRegistry } from '../event-store/projection-registry.js';
-import { toStoredEvent } from '../event-store/stored-event.mapper.js';
-import { DomainError } from '../shared/domain-error.js';
+} from '../event-store/index.js';
+import { APP_CONFIG, DomainError } from '../shared/index.js';
 import { createScratchTables, type ScratchTables } from './scratch-tables.js';
 
 export interface RebuildReport {

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { RequireRole } from '../auth/require-role.decorator.js';
+import { RequireRole } from '../auth/index.js';
 import { ProjectionRebuild, type RebuildReport } from './projection-rebuild.js';
 
 @Controller('v1/admin/projections')

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DatabaseConfig } from '../config/app-config.js';
-import type { Database } from '../database/database.js';
-import { takeAppendLock } from '../event-store/postgres/postgres.event-store.js';
+import type { DatabaseConfig } from '../config/index.js';
+import type { Database } from '../database/index.js';
+import { takeAppendLock } from '../event-store/index.js';
 
 /**
  * Empty copies of projection tables in a schema of their own, which a rebuild replays into (through

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
-import { IsDateTime, IsRequiredText } from '../shared/validators.js';
+import { IsDateTime, IsRequiredText } from '../shared/index.js';
 
 export const REPORTABLE_REASONS = [
   'FLAG_NOT_FOUND',

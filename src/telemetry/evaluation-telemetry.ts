@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { DATABASE, type Database } from '../database/database.js';
-import { dialectSql } from '../database/dialect.js';
-import { CLOCK, type Clock } from '../shared/clock.js';
+import { type AppConfig } from '../config/index.js';
+import { DATABASE, type Database, dialectSql } from '../database/index.js';
+import { APP_CONFIG, CLOCK, type Clock } from '../shared/index.js';
 
 /** How often the counters go to the database (and once more at shutdown). */
 export const TELEMETRY_FLUSH_MS = 5000;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
-import { DATABASE, type Database } from '../database/database.js';
-import { CLOCK, type Clock } from '../shared/clock.js';
+import { DATABASE, type Database } from '../database/index.js';
+import { CLOCK, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from './evaluation-telemetry.js';
 
 /** How much a flag is used: shown on flag reads so owners see dead flags before the stale report does. */

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { RequireRole } from '../auth/require-role.decorator.js';
-import { CLOCK, type Clock } from '../shared/clock.js';
+import { RequireRole } from '../auth/index.js';
+import { CLOCK, type Clock } from '../shared/index.js';
 import { EvaluationReportRequest } from './evaluation-report.request.dto.js';
 import { EvaluationTelemetry } from './evaluation-telemetry.js';
 

@@ -4,14 +4,9 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parse as parseCsv } from 'csv-parse/sync';
+import type { EventFilter } from '../../src/event-store/event-filter.js';
 import { eventHash } from '../../src/event-store/event-hash.js';
-import {
-  EVENT_STORE,
-  GENESIS_HASH,
-  type EventFilter,
-  type EventStore,
-  type StoredEvent,
-} from '../../src/event-store/event-store.js';
+import { EVENT_STORE, GENESIS_HASH, type EventStore, type StoredEvent } from '../../src/event-store/event-store.js';
 import type { EventTable } from '../../src/event-store/event.table.js';
 import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import type { ExportManifest } from '../../src/export/export-manifest.js';

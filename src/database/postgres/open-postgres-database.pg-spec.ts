@@ -5,7 +5,8 @@ import {
   testPostgresUrl,
   type TestDatabase,
 } from '../../../test/support/postgres-test-database.js';
-import { openPostgresDatabase, redact, type OpenedPostgresDatabase } from './open-postgres-database.js';
+import { redact } from '../../shared/index.js';
+import { openPostgresDatabase, type OpenedPostgresDatabase } from './open-postgres-database.js';
 
 // Without a server the whole suite fails here, rather than skipping: see testPostgresUrl.
 testPostgresUrl();

@@ -1,5 +1,6 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { redact } from '../../shared/index.js';
 import type { Database } from '../database.js';
 import { postgresMigrationProvider } from './migrations/index.js';
 
@@ -77,9 +78,4 @@ export async function openPostgresDatabase(
     throw error;
   }
   return { db, pool };
-}
-
-/** The URL without its password, for error messages and logs. */
-export function redact(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^/]*@/i, '$1:***@');
 }

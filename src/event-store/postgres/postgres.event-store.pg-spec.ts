@@ -8,8 +8,8 @@ import {
   type TestDatabase,
 } from '../../../test/support/postgres-test-database.js';
 import { ManualClock } from '../../../test/support/test-app.js';
-import { openPostgresDatabase, type OpenedPostgresDatabase } from '../../database/postgres/open-postgres-database.js';
-import { verifyChain } from '../../integrity/chain-verifier.js';
+import { openPostgresDatabase, type OpenedPostgresDatabase } from '../../database/index.js';
+import { verifyChain } from '../../integrity/index.js';
 import { VersionConflictError, type NewEvent, type StoredEvent } from '../event-store.js';
 import { ProjectionRegistry } from '../projection-registry.js';
 import { APPEND_LOCK_ID, PostgresEventStore, type PostgresEventStoreOptions } from './postgres.event-store.js';

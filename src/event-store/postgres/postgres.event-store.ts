@@ -1,14 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../database/database.js';
-import type { Clock } from '../../shared/clock.js';
-import type {
-  AppendContext,
-  AppendResult,
-  EventFilter,
-  NewEvent,
-  ProjectionWork,
-  StoredEvent,
-} from '../event-store.js';
+import type { Database } from '../../database/index.js';
+import type { Clock } from '../../shared/index.js';
+import type { EventFilter } from '../event-filter.js';
+import type { AppendContext, AppendResult, NewEvent, ProjectionWork, StoredEvent } from '../event-store.js';
 import { GroupCommit } from '../group-commit.js';
 import {
   appendedEvents,

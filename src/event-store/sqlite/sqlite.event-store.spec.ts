@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { eventStoreContract } from '../../../test/support/event-store.contract.js';
 import { ManualClock, tempDir } from '../../../test/support/test-app.js';
-import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
+import { openSqliteDatabase } from '../../database/index.js';
 import { ProjectionRegistry } from '../projection-registry.js';
 import { SqliteEventStore } from './sqlite.event-store.js';
 

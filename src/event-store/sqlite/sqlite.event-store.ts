@@ -1,17 +1,10 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../../database/database.js';
-import type { Clock } from '../../shared/clock.js';
-import type {
-  AppendContext,
-  AppendResult,
-  ChainHead,
-  EventFilter,
-  NewEvent,
-  ProjectionWork,
-  StoredEvent,
-} from '../event-store.js';
+import type { Database } from '../../database/index.js';
+import type { Clock } from '../../shared/index.js';
+import type { EventFilter } from '../event-filter.js';
+import type { AppendContext, AppendResult, ChainHead, NewEvent, ProjectionWork, StoredEvent } from '../event-store.js';
 import type { EventTable } from '../event.table.js';
 import { GroupCommit } from '../group-commit.js';
 import {

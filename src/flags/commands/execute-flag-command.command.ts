@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import type { Principal } from '../../auth/principal.js';
-import type { RecordedResponse } from '../../event-store/event-store.js';
+import type { Principal } from '../../auth/index.js';
+import type { RecordedResponse } from '../../event-store/index.js';
 import type { FlagCommand } from '../flag.commands.js';
 
 /** What a command carries besides its intent: who, why, and the client's concurrency/retry guards. */

@@ -2,19 +2,17 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { ManualClock, tempDir } from '../../../test/support/test-app.js';
-import { loadConfig } from '../../config/app-config.js';
-import type { Database } from '../../database/database.js';
-import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
-import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
-import { ProjectionRegistry } from '../../event-store/projection-registry.js';
-import { SqliteEventStore } from '../../event-store/sqlite/sqlite.event-store.js';
+import { loadConfig } from '../../config/index.js';
+import { type Database, openSqliteDatabase } from '../../database/index.js';
+import { CommittedEventFeed, createEventStore, ProjectionRegistry } from '../../event-store/index.js';
+import { FlagStateReader } from '../flag-state-reader.js';
 import type { FlagState } from '../flag-state.js';
 import type { FlagCommand } from '../flag.commands.js';
 import { readCurrentFlagState } from '../projections/current-flag-state.js';
 import { FlagStateTableProjection } from '../projections/flag-state-table.projection.js';
-import { FlagStateReader } from '../projections/live-flag-states.js';
 import { ExecuteFlagCommand, type CommandMetadata } from './execute-flag-command.command.js';
 import { ExecuteFlagCommandHandler } from './execute-flag-command.handler.js';
+import { FlagCommandOutcomes } from './flag-command-outcomes.js';
 
 /** An in-memory projection frozen at whatever state the test sets: one that trails the log. */
 class TrailingReader extends FlagStateReader {
@@ -50,12 +48,7 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
     ({ db } = await openSqliteDatabase(path, 'full'));
     const registry = new ProjectionRegistry();
     new FlagStateTableProjection(registry);
-    const store = new SqliteEventStore(
-      db,
-      registry,
-      new ManualClock(),
-      () => new BetterSqlite3(path, { readonly: true }),
-    );
+    const store = createEventStore(db, registry, new ManualClock(), () => new BetterSqlite3(path, { readonly: true }));
     reader = new TrailingReader();
     handler = new ExecuteFlagCommandHandler(
       store,
@@ -64,6 +57,7 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
       new CommittedEventFeed(store),
       reader,
       loadConfig({}),
+      new FlagCommandOutcomes(),
     );
     await run({ kind: 'create', input: { key: 'checkout', type: 'operational', owner: 'team' } });
     close = async () => {

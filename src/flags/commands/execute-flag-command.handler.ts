@@ -1,28 +1,26 @@
-import { Inject, Logger, Optional } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Kysely } from 'kysely';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { DATABASE, type Database } from '../../database/database.js';
-import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
+import { type AppConfig } from '../../config/index.js';
+import { DATABASE, type Database } from '../../database/index.js';
 import {
+  CommittedEventFeed,
   EVENT_STORE,
   IdempotencyKeyReusedError,
   VersionConflictError,
   type EventStore,
   type IdempotencyClaim,
   type StoredEvent,
-} from '../../event-store/event-store.js';
-import { FlagledgerMetrics } from '../../metrics/flagledger-metrics.js';
-import { CLOCK, type Clock } from '../../shared/clock.js';
-import { DomainError } from '../../shared/domain-error.js';
-import { KeyedSerialQueue } from '../../shared/keyed-serial-queue.js';
+} from '../../event-store/index.js';
+import { APP_CONFIG, DomainError, KeyedSerialQueue, CLOCK, type Clock } from '../../shared/index.js';
 import { foldFlagEvents } from '../flag-event-folding.js';
+import { FlagStateReader } from '../flag-state-reader.js';
 import { decideFlag } from '../flag.decider.js';
 import { FLAG_EVENT_SCHEMA_VERSION } from '../flag.events.js';
 import type { FlagRules } from '../flag.rules.js';
 import { readCurrentFlagState } from '../projections/current-flag-state.js';
-import { FlagStateReader } from '../projections/live-flag-states.js';
 import { ExecuteFlagCommand, type FlagCommandOutcome } from './execute-flag-command.command.js';
+import { FlagCommandOutcomes } from './flag-command-outcomes.js';
 
 export class PreconditionFailedError extends DomainError {
   constructor(key: string, expected: number, actual: number) {
@@ -55,7 +53,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     private readonly feed: CommittedEventFeed,
     private readonly flags: FlagStateReader,
     @Inject(APP_CONFIG) config: AppConfig,
-    @Optional() private readonly metrics?: FlagledgerMetrics,
+    private readonly outcomes: FlagCommandOutcomes,
   ) {
     this.rules = { suggestedLifetimeDays: config.flagLifetimeDays };
   }
@@ -66,7 +64,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
   async execute({ flagKey, command, metadata }: ExecuteFlagCommand): Promise<FlagCommandOutcome> {
     const started = performance.now();
     const log = (outcome: string, extra: Record<string, unknown> = {}) => {
-      this.metrics?.commandFinished(command.kind, outcome);
+      this.outcomes.commandFinished(command.kind, outcome);
       this.logger.log({
         msg: 'command',
         command: command.kind,
@@ -146,7 +144,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
           events.map((e) => ({ type: e.type, schemaVersion: FLAG_EVENT_SCHEMA_VERSION, data: e.data })),
           { actor: actor.name, reason: metadata.reason, idempotency: claim },
         );
-        this.metrics?.appendTook((performance.now() - appendStarted) / 1000);
+        this.outcomes.appendTook((performance.now() - appendStarted) / 1000);
         if (result.kind === 'replayed') return { response: result.response, replayed: true };
         await this.feed.deliver(result.events);
         return { response: result.response ?? render(result.events), replayed: false };

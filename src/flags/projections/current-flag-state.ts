@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../database/database.js';
+import type { Database } from '../../database/index.js';
 import type { FlagState } from '../flag-state.js';
 
 /**

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../database/database.js';
-import type { StoredEvent, TransactionalProjection } from '../../event-store/event-store.js';
-import { ProjectionRegistry } from '../../event-store/projection-registry.js';
-import { canonicalJson } from '../../shared/canonical-json.js';
-import { chunks } from '../../shared/chunks.js';
+import type { Database } from '../../database/index.js';
+import { type StoredEvent, type TransactionalProjection, ProjectionRegistry } from '../../event-store/index.js';
+import { canonicalJson, chunks } from '../../shared/index.js';
 import { evolveFlagState, type FlagState } from '../flag-state.js';
 import { isFlagEventType, type FlagEvent } from '../flag.events.js';
 import type { FlagStateTable } from './flag-state.table.js';

@@ -1,30 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { DATABASE, type Database } from '../../database/database.js';
-import { CommittedEventFeed } from '../../event-store/committed-event-feed.js';
-import type { StoredEvent } from '../../event-store/event-store.js';
-import { ProjectionRegistry } from '../../event-store/projection-registry.js';
+import { DATABASE, type Database } from '../../database/index.js';
+import { type StoredEvent, CommittedEventFeed, ProjectionRegistry } from '../../event-store/index.js';
 import { foldFlagEvents } from '../flag-event-folding.js';
+import { FlagStateReader, type FlagChangeListener } from '../flag-state-reader.js';
 import type { FlagState } from '../flag-state.js';
 import { isFlagEventType } from '../flag.events.js';
 import { FLAG_STATE_PROJECTION } from './flag-state-table.projection.js';
-
-/** Told of each committed flag event once it is applied, with the flag's state right after it. */
-export type FlagChangeListener = (event: StoredEvent, state: FlagState) => void;
-
-/** Read access to the current flags; what evaluation and reads use. */
-export abstract class FlagStateReader {
-  abstract get(key: string): FlagState | undefined;
-  abstract all(): IterableIterator<FlagState>;
-  /** The last seq reflected in the states. */
-  abstract get appliedSeq(): number;
-  /**
-   * Calls `listener` synchronously after each committed flag event is applied, in seq order; when it runs,
-   * `appliedSeq` is that event's seq. A reload after a projection rebuild calls nothing (the state is the
-   * same). Returns the unsubscribe function.
-   */
-  abstract subscribe(listener: FlagChangeListener): () => void;
-}
 
 /**
  * The in-memory projection: loaded once at start from the persisted flag_state table (not a replay),

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../database/database.js';
+import type { Database } from '../../database/index.js';
 import { evolveFlagState, type FlagState } from '../flag-state.js';
 import { FLAG_EVENT_TYPES, type FlagEvent } from '../flag.events.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { DATABASE, type Database } from '../../database/database.js';
+import { DATABASE, type Database } from '../../database/index.js';
 import type { FlagState } from '../flag-state.js';
 import { lastSeqAt, readAllFlagStatesAt, readFlagStateAt } from './flag-state-at.js';
 

@@ -1,5 +1,5 @@
 import { ValidateIf } from 'class-validator';
-import { IsOptionalText } from '../../../shared/validators.js';
+import { IsOptionalText } from '../../../shared/index.js';
 import { CommandRequest } from './command.request.dto.js';
 import { IsOptionalExpiry, IsOwner } from './flag-field.validators.js';
 

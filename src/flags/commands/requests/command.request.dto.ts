@@ -1,4 +1,4 @@
-import { IsOptionalText } from '../../../shared/validators.js';
+import { IsOptionalText } from '../../../shared/index.js';
 
 /** Every command may say why; the reason is stored on the event. */
 export class CommandRequest {

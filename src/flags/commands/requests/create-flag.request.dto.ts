@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { IsOptionalText } from '../../../shared/validators.js';
+import { IsOptionalText } from '../../../shared/index.js';
 import type { FlagType } from '../../flag.events.js';
 import { CommandRequest } from './command.request.dto.js';
 import {

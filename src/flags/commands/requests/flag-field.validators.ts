@@ -15,7 +15,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IsDateTime, IsRequiredText } from '../../../shared/validators.js';
+import { IsDateTime, IsRequiredText } from '../../../shared/index.js';
 import { FLAG_TYPES } from '../../flag.events.js';
 
 /** The field rules of SPEC §1, shared by every request that carries the field. */

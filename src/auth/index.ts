@@ -1,0 +1,6 @@
+/** Authentication and roles: the global token guard, route role decorators, the acting principal. */
+export { Actor } from './actor.decorator.js';
+export { AuthModule } from './auth.module.js';
+export type { AuthenticatedRequest, Principal } from './principal.js';
+export { Public, RequireRole } from './require-role.decorator.js';
+export { isRole, type Role } from './roles.js';

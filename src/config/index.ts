@@ -1,0 +1,9 @@
+/** The configuration, read from the environment once and validated at start. */
+export {
+  ConfigError,
+  describeDatabase,
+  loadConfig,
+  parseDatabase,
+  type AppConfig,
+  type DatabaseConfig,
+} from './app-config.js';

@@ -1,0 +1,2 @@
+/** POST /v1/evaluate and friends, over the in-memory flag states. */
+export { EvaluationModule } from './evaluation.module.js';

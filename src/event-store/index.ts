@@ -1,0 +1,23 @@
+/** The hash-chained, append-only event log behind one interface, and the committed-event feed. */
+export { batches } from './batches.js';
+export { CommittedEventFeed } from './committed-event-feed.js';
+export { createEventStore } from './create-event-store.js';
+export { toEventFilter, type EventFilter, type TimelineFilterFields } from './event-filter.js';
+export { eventHash } from './event-hash.js';
+export {
+  EVENT_STORE,
+  GENESIS_HASH,
+  IdempotencyKeyReusedError,
+  VersionConflictError,
+  type ChainHead,
+  type EventStore,
+  type IdempotencyClaim,
+  type RecordedResponse,
+  type StoredEvent,
+  type TransactionalProjection,
+} from './event-store.js';
+export { EventStoreModule } from './event-store.module.js';
+export type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from './event.table.js';
+export { takeAppendLock } from './postgres/postgres.event-store.js';
+export { ProjectionRegistry } from './projection-registry.js';
+export { toStoredEvent } from './stored-event.mapper.js';

@@ -1,0 +1,20 @@
+/** Flags: the only write side (commands → events), the flag events, and the current-state projection. */
+export { FlagCommandOutcomes } from './commands/flag-command-outcomes.js';
+export { foldFlagEvents } from './flag-event-folding.js';
+export { FlagStateReader, type FlagChangeListener } from './flag-state-reader.js';
+export { evolveFlagState, type EventEnvelopeFacts, type FlagState } from './flag-state.js';
+export { FlagNotFoundError } from './flag.errors.js';
+export {
+  FLAG_EVENT_TYPES,
+  FLAG_TYPES,
+  isFlagEventType,
+  type Change,
+  type FlagEvent,
+  type FlagType,
+} from './flag.events.js';
+export { DEFAULT_FLAG_RULES } from './flag.rules.js';
+export { FlagsModule } from './flags.module.js';
+export type { FlagSnapshotTable } from './projections/flag-snapshot.table.js';
+export type { FlagStateTable } from './projections/flag-state.table.js';
+export { readFlagStateAt } from './time-travel/flag-state-at.js';
+export { FlagTimeTravel } from './time-travel/flag-time-travel.js';

@@ -1,0 +1,2 @@
+/** GET /health. */
+export { HealthModule } from './health.module.js';

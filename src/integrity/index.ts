@@ -1,0 +1,6 @@
+/** Chain verification and signed checkpoints. */
+export { verifyChain, type VerifyResult } from './chain-verifier.js';
+export { isValidCheckpointSignature } from './checkpoint-signature.js';
+export { IntegrityModule } from './integrity.module.js';
+export { toSignedCheckpoint, type SignedCheckpointTable } from './signed-checkpoint.table.js';
+export { parsePublicKey, SIGNING_KEY_FILE } from './signing-key.js';

@@ -1,0 +1,3 @@
+/** Projection rebuild from the log. */
+export { ProjectionRebuild } from './projection-rebuild.js';
+export { ReplayModule } from './replay.module.js';

@@ -1,0 +1,14 @@
+/** Pieces every slice may use; this folder imports no feature. */
+export { APP_CONFIG } from './app-config.token.js';
+export { canonicalJson } from './canonical-json.js';
+export { chunks } from './chunks.js';
+export { CLOCK, systemClock, type Clock } from './clock.js';
+export { DomainError, ValidationFailedError } from './domain-error.js';
+export { ERROR_CODES, type ErrorCode } from './error-code.js';
+export { JsonLogger } from './json-logger.js';
+export { KeyedSerialQueue } from './keyed-serial-queue.js';
+export { LifecycleLogger } from './lifecycle-logger.js';
+export { problem, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails } from './problem-details.js';
+export { redact } from './redact.js';
+export { sha256Hex } from './sha256.js';
+export { IsDateTime, IsIntegerString, IsOptionalText, IsRequiredText } from './validators.js';
