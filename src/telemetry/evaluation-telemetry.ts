@@ -3,7 +3,9 @@ import type { Kysely } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { dialectSql } from '../database/dialect.js';
+import { FlagStateReader } from '../flags/projections/live-flag-states.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
+import { UNKNOWN_FLAG_KEY } from './unknown-flag-key.js';
 
 /** How often the counters go to the database (and once more at shutdown). */
 export const TELEMETRY_FLUSH_MS = 5000;
@@ -22,12 +24,16 @@ export interface PendingFlag {
  * memory on the evaluation path (a few map operations, no I/O), written to the database in one
  * transaction every few seconds and at shutdown. Telemetry, never events: it says nothing about who
  * changed what, and losing the last few seconds in a crash is acceptable.
+ *
+ * Only flags get counts of their own; every other key is counted under UNKNOWN_FLAG_KEY, so the maps here,
+ * the tables and /metrics grow with the flags editors create, never with the keys evaluators send.
  */
 @Injectable()
 export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(EvaluationTelemetry.name);
+  /** flag → its pending counts; keys are flags or UNKNOWN_FLAG_KEY */
   private pending = new Map<string, PendingFlag>();
-  /** Since start, never reset: what GET /metrics reports as counters. flag → reason → count */
+  /** Since start, never reset: what GET /metrics reports as counters. flag (or UNKNOWN_FLAG_KEY) → reason → count */
   private readonly totals = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -35,6 +41,7 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly flags: FlagStateReader,
     @Inject(TELEMETRY_FLUSH_INTERVAL) private readonly flushIntervalMs: number,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -62,13 +69,23 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
   /** Evaluations reported by an SDK: `count` of them, the last at `at` (ms). */
   add(flagKey: string, reason: string, count: number, at: number): void {
     if (!this.enabled) return;
-    let total = this.totals.get(flagKey);
+    const key = this.countedKey(flagKey);
+    let total = this.totals.get(key);
     if (total === undefined) {
       total = new Map();
-      this.totals.set(flagKey, total);
+      this.totals.set(key, total);
     }
     total.set(reason, (total.get(reason) ?? 0) + count);
-    this.accumulate(flagKey, reason, count, at);
+    this.accumulate(key, reason, count, at);
+  }
+
+  /**
+   * A flag of the current state (archived ones included) is counted under its key, anything else under
+   * UNKNOWN_FLAG_KEY. Decided per evaluation: once a key is created, its later evaluations count under
+   * it and the earlier ones stay where they were counted. Flags are never deleted, so a key never goes back.
+   */
+  private countedKey(flagKey: string): string {
+    return this.flags.get(flagKey) === undefined ? UNKNOWN_FLAG_KEY : flagKey;
   }
 
   /** Evaluations per flag and reason since this process started. */

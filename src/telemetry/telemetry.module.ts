@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module.js';
 import { EvaluationTelemetry, TELEMETRY_FLUSH_INTERVAL, TELEMETRY_FLUSH_MS } from './evaluation-telemetry.js';
 import { FlagUsageReader } from './flag-usage.js';
 import { TelemetryController } from './telemetry.controller.js';
@@ -10,6 +11,8 @@ export class TelemetryModule {
     return {
       module: TelemetryModule,
       global: true,
+      // The flag state tells a flag from a key nobody created (see UNKNOWN_FLAG_KEY).
+      imports: [FlagsModule],
       controllers: [TelemetryController],
       providers: [
         EvaluationTelemetry,
