@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/index.js';
 import type { AppConfig } from './config/index.js';
+import { CoreModule } from './core.module.js';
 import { DatabaseModule } from './database/index.js';
 import { DecisionLogModule } from './decision-log/index.js';
 import { type DeliveryOptions, DeliveryModule } from './delivery/index.js';
@@ -16,8 +17,8 @@ import { IntegrityModule } from './integrity/index.js';
 import { LifecycleModule } from './lifecycle/index.js';
 import { MetricsModule } from './metrics/index.js';
 import { ReplayModule } from './replay/index.js';
-import { APP_CONFIG, LifecycleLogger, CLOCK, systemClock, type Clock } from './shared/index.js';
-import { TelemetryModule } from './telemetry/index.js';
+import { LifecycleLogger, systemClock, type Clock } from './shared/index.js';
+import { TELEMETRY_FLUSH_MS, TelemetryModule } from './telemetry/index.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -31,35 +32,38 @@ export interface AppModuleOptions {
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, clock = systemClock, delivery, telemetryFlushMs }: AppModuleOptions): DynamicModule {
+  static forRoot({
+    config,
+    clock = systemClock,
+    delivery,
+    telemetryFlushMs = TELEMETRY_FLUSH_MS,
+  }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      global: true,
       imports: [
+        CoreModule.forRoot({ config, clock, telemetryFlushMs }),
         DatabaseModule.forConfig(config.database),
         EventStoreModule,
         AuthModule,
-        LifecycleModule,
+        // Any order: GET /v1/flags/stale is answered by LifecycleModule whichever registers first.
         FlagsModule,
+        LifecycleModule,
         HistoryModule,
         ExportModule,
         IntegrityModule,
         ReplayModule,
         EvaluationModule,
         DeliveryModule.forRoot({ maxStreamsPerPrincipal: config.maxStreamsPerToken, ...delivery }),
-        TelemetryModule.forRoot(telemetryFlushMs),
+        TelemetryModule,
         DecisionLogModule,
         MetricsModule,
         HealthModule,
       ],
       providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: CLOCK, useValue: clock },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         LifecycleLogger,
       ],
-      exports: [APP_CONFIG, CLOCK],
     };
   }
 }

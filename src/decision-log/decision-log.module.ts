@@ -1,10 +1,9 @@
-import { Global, Inject, Module, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { type AppConfig } from '../config/index.js';
 import { APP_CONFIG, CLOCK, type Clock } from '../shared/index.js';
 import { DECISION_LOG, DecisionLog } from './decision-log.js';
 
 /** The opt-in decision log; DECISION_LOG is null when FLAGLEDGER_DECISION_LOG is unset. */
-@Global()
 @Module({
   providers: [
     {

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EventStoreModule } from '../event-store/index.js';
 import { FlagsModule } from '../flags/index.js';
 import { DEFAULT_DELIVERY_OPTIONS, DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
 import { DeliveryController } from './delivery.controller.js';
@@ -11,7 +12,7 @@ export class DeliveryModule {
   static forRoot(options: Partial<DeliveryOptions> = {}): DynamicModule {
     return {
       module: DeliveryModule,
-      imports: [FlagsModule],
+      imports: [EventStoreModule, FlagsModule],
       controllers: [DeliveryController],
       providers: [
         { provide: DELIVERY_OPTIONS, useValue: Object.freeze({ ...DEFAULT_DELIVERY_OPTIONS, ...options }) },

@@ -4,7 +4,7 @@ import { DECISION_LOG, type DecisionLog } from '../decision-log/index.js';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import { type FlagState, FlagStateReader, FlagTimeTravel } from '../flags/index.js';
 import { StrictValidationPipe } from '../http/index.js';
-import { EvaluationTelemetry } from '../telemetry/index.js';
+import { EvaluationTelemetry, UNKNOWN_FLAG_KEY } from '../telemetry/index.js';
 import { EvaluateAllRequest, EvaluateRequest, plainEvaluateRequest } from './evaluate.request.dto.js';
 
 const validation = new StrictValidationPipe();
@@ -46,9 +46,10 @@ export class EvaluationController {
       return this.timeTravel
         .flag(body.flagKey, { asOf: body.asOf })
         .then((flag) => evaluateFlag(body.flagKey, flag, context));
-    const result = evaluateFlag(body.flagKey, this.flags.get(body.flagKey), context);
+    const flag = this.flags.get(body.flagKey);
+    const result = evaluateFlag(body.flagKey, flag, context);
     // Only live answers count as evaluations; a question about the past is an audit, not a use.
-    this.telemetry.record(result.flagKey, result.reason);
+    this.telemetry.record(flag === undefined ? UNKNOWN_FLAG_KEY : result.flagKey, result.reason);
     this.decisions?.record(result, context);
     return result;
   }

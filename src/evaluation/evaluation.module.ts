@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DecisionLogModule } from '../decision-log/index.js';
 import { FlagsModule } from '../flags/index.js';
+import { TelemetryModule } from '../telemetry/index.js';
+import { EvaluationReportsController } from './evaluation-reports.controller.js';
 import { EvaluationController } from './evaluation.controller.js';
 
-@Module({ imports: [FlagsModule], controllers: [EvaluationController] })
+/** The evaluate routes and the SDKs' evaluation reports: every evaluation telemetry counts comes in here. */
+@Module({
+  imports: [FlagsModule, TelemetryModule, DecisionLogModule],
+  controllers: [EvaluationController, EvaluationReportsController],
+})
 export class EvaluationModule {}

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DATABASE, SQLITE_READER_FACTORY } from '../database/index.js';
 import { CLOCK } from '../shared/index.js';
 import { CommittedEventFeed } from './committed-event-feed.js';
@@ -8,7 +8,7 @@ import { EVENT_STORE } from './event-store.js';
 import { ProjectionCatchUp } from './projection-catch-up.js';
 import { ProjectionRegistry } from './projection-registry.js';
 
-@Global()
+/** The event store for the opened database, the committed-event feed and the projections' catch-up. */
 @Module({
   providers: [
     ProjectionRegistry,

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '../event-store/index.js';
 import { ExportStreams } from './export-streams.js';
 import { ExportController } from './export.controller.js';
 
-@Module({ controllers: [ExportController], providers: [ExportStreams], exports: [ExportStreams] })
+@Module({
+  imports: [EventStoreModule],
+  controllers: [ExportController],
+  providers: [ExportStreams],
+  exports: [ExportStreams],
+})
 export class ExportModule {}

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Next, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { Response } from 'express';
+import type { NextFunction, Response } from 'express';
 import { RequireRole } from '../auth/index.js';
 import { FlagUsageReader, type FlagUsage } from '../telemetry/index.js';
 import { CommandCtx, type CommandContext } from './command-context.decorator.js';
@@ -10,6 +10,7 @@ import { ChangeRolloutRequest } from './commands/requests/change-rollout.request
 import { ChangeSegmentsRequest } from './commands/requests/change-segments.request.dto.js';
 import { CommandRequest } from './commands/requests/command.request.dto.js';
 import { CreateFlagRequest } from './commands/requests/create-flag.request.dto.js';
+import { RESERVED_FLAG_KEYS } from './commands/requests/flag-field.validators.js';
 import { etagOf } from './etag.js';
 import { FlagStateReader } from './flag-state-reader.js';
 import type { FlagState } from './flag-state.js';
@@ -52,7 +53,11 @@ export class FlagsController {
     @Query() query: GetFlagQuery,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
+    @Next() next: NextFunction,
   ): Promise<void> {
+    // A reserved segment (GET /v1/flags/stale) is another slice's route: hand it on, whichever module
+    // registered its routes first, instead of reading it as a flag key.
+    if (RESERVED_FLAG_KEYS.includes(key)) return next();
     // A past state is immutable, so its version is as good an ETag as the current one.
     const moment = flagMomentOf(query);
     const flag = moment === undefined ? this.flags.get(key) : await this.timeTravel.flag(key, moment);

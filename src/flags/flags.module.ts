@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { EventStoreModule } from '../event-store/index.js';
+import { TelemetryModule } from '../telemetry/index.js';
 import { ExecuteFlagCommandHandler } from './commands/execute-flag-command.handler.js';
 import { FlagCommandOutcomes } from './commands/flag-command-outcomes.js';
 import { FlagEventPublisher } from './flag-event-publisher.js';
@@ -18,7 +20,7 @@ const projections = [
 
 /** The only write side: flag commands in, committed events out, and the current-state projection. */
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, EventStoreModule, TelemetryModule],
   controllers: [FlagsController],
   providers: [...commandHandlers, FlagCommandOutcomes, ...projections, FlagTimeTravel, FlagEventPublisher],
   exports: [FlagStateReader, FlagTimeTravel, FlagCommandOutcomes],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '../event-store/index.js';
 import { FlagsModule } from '../flags/index.js';
 import { HealthController } from './health.controller.js';
 
-@Module({ imports: [FlagsModule], controllers: [HealthController] })
+@Module({ imports: [EventStoreModule, FlagsModule], controllers: [HealthController] })
 export class HealthModule {}

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '../event-store/index.js';
 import { AuditTimelineController } from './audit-timeline.controller.js';
 import { AuditTrailProjection } from './audit-trail.projection.js';
 import { HistoryController } from './history.controller.js';
 
-@Module({ controllers: [HistoryController, AuditTimelineController], providers: [AuditTrailProjection] })
+@Module({
+  imports: [EventStoreModule],
+  controllers: [HistoryController, AuditTimelineController],
+  providers: [AuditTrailProjection],
+})
 export class HistoryModule {}

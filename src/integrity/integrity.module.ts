@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigError, type AppConfig } from '../config/index.js';
+import { EventStoreModule } from '../event-store/index.js';
 import { APP_CONFIG } from '../shared/index.js';
 import { IntegrityController } from './integrity.controller.js';
 import { PeriodicCheckpointProjection } from './periodic-checkpoint.projection.js';
@@ -9,6 +10,7 @@ import { loadOrCreateSigningKey, SIGNING_KEY, type SigningKey } from './signing-
 
 /** Signed checkpoints over the hash chain, and verification of both. */
 @Module({
+  imports: [EventStoreModule],
   controllers: [IntegrityController],
   providers: [
     {

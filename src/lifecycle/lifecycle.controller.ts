@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { RequireRole } from '../auth/index.js';
 import { StaleFlags, type StaleReport } from './stale-flags.js';
 
-/** Registered before the flags controller (see LifecycleModule), so /flags/stale is not read as a flag key. */
+/** GET /v1/flags/stale: `stale` is a reserved flag key (see LifecycleModule). */
 @Controller('v1/flags')
 export class LifecycleController {
   constructor(private readonly stale: StaleFlags) {}

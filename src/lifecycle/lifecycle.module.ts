@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { FlagsModule } from '../flags/index.js';
+import { TelemetryModule } from '../telemetry/index.js';
 import { LifecycleController } from './lifecycle.controller.js';
 import { StaleFlags } from './stale-flags.js';
 
 /**
- * Stale-flag detection. AppModule imports it before FlagsModule: Nest registers routes module by
- * module, and GET /v1/flags/stale must be matched before GET /v1/flags/:key.
+ * Stale-flag detection. GET /v1/flags/stale shares its prefix with GET /v1/flags/:key; the flags slice
+ * reserves the key `stale` and hands that path on, so the import order of the modules does not matter.
  */
-@Module({ imports: [FlagsModule], controllers: [LifecycleController], providers: [StaleFlags], exports: [StaleFlags] })
+@Module({
+  imports: [FlagsModule, TelemetryModule],
+  controllers: [LifecycleController],
+  providers: [StaleFlags],
+  exports: [StaleFlags],
+})
 export class LifecycleModule {}

@@ -1,14 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { EventStoreModule } from '../event-store/index.js';
 import { FlagsModule } from '../flags/index.js';
 import { LifecycleModule } from '../lifecycle/index.js';
+import { TelemetryModule } from '../telemetry/index.js';
 import { FlagledgerMetrics } from './flagledger-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 
-@Global()
 @Module({
-  imports: [FlagsModule, LifecycleModule],
+  imports: [EventStoreModule, FlagsModule, LifecycleModule, TelemetryModule],
   controllers: [MetricsController],
   providers: [FlagledgerMetrics],
-  exports: [FlagledgerMetrics],
 })
 export class MetricsModule {}

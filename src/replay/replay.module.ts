@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '../event-store/index.js';
 import { ProjectionRebuild } from './projection-rebuild.js';
 import { ReplayController } from './replay.controller.js';
 
-@Module({ controllers: [ReplayController], providers: [ProjectionRebuild], exports: [ProjectionRebuild] })
+@Module({
+  imports: [EventStoreModule],
+  controllers: [ReplayController],
+  providers: [ProjectionRebuild],
+  exports: [ProjectionRebuild],
+})
 export class ReplayModule {}

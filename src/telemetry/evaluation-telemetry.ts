@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { type AppConfig } from '../config/index.js';
+import type { AppConfig } from '../config/index.js';
 import { DATABASE, type Database, dialectSql } from '../database/index.js';
 import { APP_CONFIG, CLOCK, type Clock } from '../shared/index.js';
 
@@ -21,12 +21,18 @@ export interface PendingFlag {
  * memory on the evaluation path (a few map operations, no I/O), written to the database in one
  * transaction every few seconds and at shutdown. Telemetry, never events: it says nothing about who
  * changed what, and losing the last few seconds in a crash is acceptable.
+ *
+ * Only flags get counts of their own: callers pass UNKNOWN_FLAG_KEY for every other key (evaluation/ does,
+ * through countedFlagKey, for its routes and SDK reports), so the maps here, the tables and /metrics grow
+ * with the flags editors create, never with the keys evaluators send. Telemetry does not read the flags
+ * itself: flags/ shows usage on flag reads, so it sits below flags.
  */
 @Injectable()
 export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(EvaluationTelemetry.name);
+  /** flag → its pending counts; keys are flags or UNKNOWN_FLAG_KEY */
   private pending = new Map<string, PendingFlag>();
-  /** Since start, never reset: what GET /metrics reports as counters. flag → reason → count */
+  /** Since start, never reset: what GET /metrics reports as counters. flag (or UNKNOWN_FLAG_KEY) → reason → count */
   private readonly totals = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -52,13 +58,13 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
     await this.flush();
   }
 
-  /** One evaluation answered now (the server's own routes). */
+  /** One evaluation answered now (the server's own routes); `flagKey` is a flag or UNKNOWN_FLAG_KEY. */
   record(flagKey: string, reason: string): void {
     if (!this.enabled) return;
     this.add(flagKey, reason, 1, this.clock.now().getTime());
   }
 
-  /** Evaluations reported by an SDK: `count` of them, the last at `at` (ms). */
+  /** Evaluations reported by an SDK: `count` of them, the last at `at` (ms); `flagKey` as for record. */
   add(flagKey: string, reason: string, count: number, at: number): void {
     if (!this.enabled) return;
     let total = this.totals.get(flagKey);

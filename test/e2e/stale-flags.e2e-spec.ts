@@ -19,6 +19,37 @@ describe('GET /v1/flags/stale (SPEC §5)', () => {
     await t.http().get('/v1/flags/stale').set('Authorization', t.auth('evaluator')).expect(403);
   });
 
+  // AppModule registers FlagsModule (GET /v1/flags/:key) before LifecycleModule: the report still answers.
+  it('answers whichever module registered its routes first, and keeps a flag from being named "stale"', async () => {
+    const refused = await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', editor())
+      .send(releaseFlag('stale', { expiresAt: '2027-06-01T00:00:00Z' }))
+      .expect(400);
+    expect(refused.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'key', message: "'stale' is reserved: GET /v1/flags/stale is a report" }],
+    });
+    // Other keys that start the same way are ordinary flags, readable by key.
+    await t
+      .http()
+      .post('/v1/flags')
+      .set('Authorization', editor())
+      .send(releaseFlag('stale-cache', { expiresAt: '2027-06-01T00:00:00Z' }))
+      .expect(201);
+    await t.http().get('/v1/flags/stale-cache').set('Authorization', t.auth('viewer')).expect(200);
+    expect(await stale()).toMatchObject({ thresholds: { unusedDays: 90 } });
+    const before = await t.http().get('/v1/flags').set('Authorization', t.auth('viewer')).expect(200);
+    expect(before.body.flags.map((f: { key: string }) => f.key)).toEqual(['stale-cache']);
+    await t
+      .http()
+      .post('/v1/flags/stale-cache/archive')
+      .set('Authorization', editor())
+      .send({ reason: 'cleanup' })
+      .expect(200);
+  });
+
   it('names each rule with owner, ticket, age and last evaluation, and measures full rollout from the last time it was reached', async () => {
     // Day 0: a release flag fully rolled out, one kept at 50 %, an experiment and an operational flag.
     await t

@@ -44,12 +44,13 @@ describe('evaluation telemetry', () => {
     await t.app.get(EvaluationTelemetry).flush();
     expect(telemetryRows(t.dbPath)).toEqual({
       counts: [
+        // 'nope' is no flag: counted under the one bounded key (test/e2e/bounded-telemetry.e2e-spec.ts).
+        { flag_key: '(unknown)', hour: '2026-11-25T12:00:00.000Z', reason: 'FLAG_NOT_FOUND', count: 1 },
         { flag_key: 'checkout', hour: '2026-11-25T12:00:00.000Z', reason: 'ROLLOUT_FULL', count: 25 },
-        { flag_key: 'nope', hour: '2026-11-25T12:00:00.000Z', reason: 'FLAG_NOT_FOUND', count: 1 },
       ],
       last: [
+        { flag_key: '(unknown)', at: '2026-11-25T12:00:00.000Z' },
         { flag_key: 'checkout', at: '2026-11-25T12:00:00.000Z' },
-        { flag_key: 'nope', at: '2026-11-25T12:00:00.000Z' },
       ],
     });
   });
@@ -89,9 +90,15 @@ describe('evaluation telemetry', () => {
     await t.app.get(EvaluationTelemetry).flush();
     const counts = telemetryRows(t.dbPath).counts as { flag_key: string; reason: string; count: number }[];
     expect(counts.filter((c) => c.flag_key === 'checkout').reduce((n, c) => n + c.count, 0)).toBe(25 + 1 + 7);
-    expect(counts).toContainEqual(expect.objectContaining({ flag_key: 'ghost', reason: 'FLAG_NOT_FOUND', count: 1 }));
+    // 'ghost' is no flag: counted under the one bounded key, in this hour ('nope' went into 12:00).
+    expect(counts).toContainEqual({
+      flag_key: '(unknown)',
+      hour: '2026-11-25T13:00:00.000Z',
+      reason: 'FLAG_NOT_FOUND',
+      count: 1,
+    });
     // The SDK stamped its report with the real time (later than this test's clock): stored as "now" instead.
-    expect(telemetryRows(t.dbPath).last).toContainEqual({ flag_key: 'ghost', at: t.clock.now().toISOString() });
+    expect(telemetryRows(t.dbPath).last).toContainEqual({ flag_key: '(unknown)', at: t.clock.now().toISOString() });
   });
 
   it('refuses a malformed report with 400 naming the field', async () => {

@@ -13,6 +13,7 @@ import {
   Max,
   MaxLength,
   Min,
+  NotEquals,
   ValidateIf,
 } from 'class-validator';
 import { IsDateTime, IsRequiredText } from '../../../shared/index.js';
@@ -21,12 +22,21 @@ import { FLAG_TYPES } from '../../flag.events.js';
 /** The field rules of SPEC §1, shared by every request that carries the field. */
 export const FLAG_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
+/**
+ * Path segments under /v1/flags that name a report, not a flag: a flag with such a key could never be
+ * read by GET /v1/flags/:key, so it cannot be created.
+ */
+export const RESERVED_FLAG_KEYS: readonly string[] = ['stale'];
+
 export const IsFlagKey = () =>
   applyDecorators(
     IsString(),
     Matches(FLAG_KEY_PATTERN, {
       message: `must match ${FLAG_KEY_PATTERN.source} (lower-case letters, digits, . _ -; at most 128)`,
     }),
+    ...RESERVED_FLAG_KEYS.map((reserved) =>
+      NotEquals(reserved, { message: `'${reserved}' is reserved: GET /v1/flags/${reserved} is a report` }),
+    ),
   );
 
 export const IsFlagType = () =>
