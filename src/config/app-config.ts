@@ -5,6 +5,7 @@ import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/
 import { FLAG_TYPES, type FlagType } from '../flags/flag.events.js';
 import { DEFAULT_FLAG_RULES } from '../flags/flag.rules.js';
 import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/stale-rules.js';
+import { LOG_LEVELS, type LogLevelName } from '../shared/pino-logger.js';
 
 export interface ApiToken {
   name: string;
@@ -40,6 +41,8 @@ export interface AppConfig {
   telemetry: boolean;
   /** FLAGLEDGER_MAX_STREAMS_PER_TOKEN (100): change streams one token may hold open at once. */
   maxStreamsPerToken: number;
+  /** LOG_LEVEL (`info`): the least severe level logged, one of LOG_LEVELS. */
+  logLevel: LogLevelName;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     1,
     100_000,
   );
+  const logLevel = parseLogLevel(env.LOG_LEVEL);
   return Object.freeze({
     port,
     database: Object.freeze(database),
@@ -113,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     staleThresholds,
     telemetry,
     maxStreamsPerToken,
+    logLevel,
   });
 }
 
@@ -122,6 +127,13 @@ function parsePort(value: string | undefined): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError('PORT', `must be an integer 0–65535, got '${value}'`);
   return port;
+}
+
+function parseLogLevel(value: string | undefined): LogLevelName {
+  const level = (value ?? 'info').trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
+  return level as LogLevelName;
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
