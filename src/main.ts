@@ -2,12 +2,15 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { describeDatabase, loadConfig } from './config/index.js';
 import { createApp } from './create-app.js';
-import { JsonLogger } from './shared/index.js';
+import { createAppLogger, createUnredactedLogger, NestPinoLogger } from './shared/index.js';
+
+// Until the configuration (LOG_LEVEL, the secrets to mask) is read, a start failure is logged at info.
+let appLogger = createAppLogger({ level: 'info' });
 
 async function main(): Promise<void> {
-  const logger = new JsonLogger();
   const config = loadConfig();
-  const app = await createApp({ config, logger });
+  appLogger = createAppLogger({ level: config.logLevel, secrets: config.tokens.map((t) => t.secret) });
+  const app = await createApp({ config, logger: new NestPinoLogger(appLogger) });
   await app.listen(config.port);
   const log = new Logger('Flagledger');
   log.log({
@@ -19,7 +22,9 @@ async function main(): Promise<void> {
   });
   if (config.generatedToken !== null) {
     // Printed once, so a first run on a fresh machine is usable; set FLAGLEDGER_TOKENS to choose your own.
-    log.warn({
+    // Every other logger masks this secret, so the one line meant to show it has its own.
+    createUnredactedLogger().warn({
+      context: 'Flagledger',
       msg: 'FLAGLEDGER_TOKENS is not set: generated an admin token for this run',
       name: config.generatedToken.name,
       token: config.generatedToken.secret,
@@ -28,8 +33,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', msg: 'start failed', error: String(error) })}\n`,
-  );
+  appLogger.fatal({ msg: 'start failed', error });
   process.exit(1);
 });

@@ -60,6 +60,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '5' }).maxStreamsPerToken).toBe(5);
   });
 
+  it('logs at LOG_LEVEL, info by default, and names the allowed levels when it is wrong', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(
+      "LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'",
+    );
+  });
+
   it.each([
     [{ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'release:0' }, 'FLAGLEDGER_FLAG_LIFETIME_DAYS'],
     [{ FLAGLEDGER_FLAG_LIFETIME_DAYS: 'feature:40' }, 'FLAGLEDGER_FLAG_LIFETIME_DAYS'],
@@ -67,6 +75,7 @@ describe('loadConfig', () => {
     [{ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '0' }, 'FLAGLEDGER_MAX_STREAMS_PER_TOKEN'],
     [{ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '2.5' }, 'FLAGLEDGER_MAX_STREAMS_PER_TOKEN'],
     [{ PORT: 'eighty' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ FLAGLEDGER_SYNC: 'sometimes' }, 'FLAGLEDGER_SYNC'],
     [{ FLAGLEDGER_TOKENS: 'ops:root:secret-123' }, 'FLAGLEDGER_TOKENS'],
     [{ FLAGLEDGER_TOKENS: 'ops:admin:short' }, 'FLAGLEDGER_TOKENS'],

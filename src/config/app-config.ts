@@ -3,7 +3,7 @@ import { isRole, type Role } from '../auth/index.js';
 import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/index.js';
 import { FLAG_TYPES, type FlagType, DEFAULT_FLAG_RULES } from '../flags/index.js';
 import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/index.js';
-import { redact } from '../shared/index.js';
+import { LOG_LEVELS, redact, type LogLevelName } from '../shared/index.js';
 
 export interface ApiToken {
   name: string;
@@ -39,6 +39,8 @@ export interface AppConfig {
   telemetry: boolean;
   /** FLAGLEDGER_MAX_STREAMS_PER_TOKEN (100): change streams one token may hold open at once. */
   maxStreamsPerToken: number;
+  /** LOG_LEVEL (`info`): the least severe level logged, one of LOG_LEVELS. */
+  logLevel: LogLevelName;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     1,
     100_000,
   );
+  const logLevel = parseLogLevel(env.LOG_LEVEL);
   return Object.freeze({
     port,
     database: Object.freeze(database),
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     staleThresholds,
     telemetry,
     maxStreamsPerToken,
+    logLevel,
   });
 }
 
@@ -121,6 +125,13 @@ function parsePort(value: string | undefined): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError('PORT', `must be an integer 0–65535, got '${value}'`);
   return port;
+}
+
+function parseLogLevel(value: string | undefined): LogLevelName {
+  const level = (value ?? 'info').trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
+  return level as LogLevelName;
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;

@@ -167,6 +167,7 @@ export async function startTestApp(
     staleThresholds: { releaseFullyRolledOutDays: 30, unusedDays: 90 },
     telemetry: options.telemetry ?? true,
     maxStreamsPerToken: 100,
+    logLevel: 'info',
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({
