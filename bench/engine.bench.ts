@@ -41,7 +41,7 @@ const unleashContexts: UnleashContext[] = ids.map((userId, i) => ({ userId, prop
 const growthbookContexts: UserContext[] = ids.map((id, i) => ({ attributes: { id, segment: segments[i]! } }));
 
 /*
- * The floor hashes exactly what the engine hashes (SPEC §2): murmurhash's v3, seed 0, over the low byte of
+ * The floor hashes exactly what the engine hashes (docs/contract.md §2): murmurhash's v3, seed 0, over the low byte of
  * each UTF-16 unit of `${key}:${userId}`, then `% 100 + 1 <= 50`. Nothing can answer the same question
  * with fewer steps: the bytes of `${key}:` are written once per flag here (they never change), so a call
  * writes only the user id's bytes into a reused buffer and hashes; the segment flag adds two string

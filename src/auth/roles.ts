@@ -1,4 +1,4 @@
-/** Roles nest: each one can do everything the roles before it can (SPEC §4). */
+/** Roles nest: each one can do everything the roles before it can (docs/contract.md §4). */
 export const ROLES = ['evaluator', 'viewer', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

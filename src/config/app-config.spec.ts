@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
-  it('uses the SPEC defaults', () => {
+  it('uses the contract defaults (docs/contract.md §6)', () => {
     const config = loadConfig({ FLAGLEDGER_TOKENS: 'ops:admin:s3cret-value' });
     expect(config).toMatchObject({
       port: 3000,

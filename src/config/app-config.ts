@@ -33,7 +33,7 @@ export interface AppConfig {
   flagLifetimeDays: Readonly<Partial<Record<FlagType, number>>>;
   /** FLAGLEDGER_DECISION_LOG (+ _SAMPLE); null = no decision log (the default). */
   decisionLog: DecisionLogConfig | null;
-  /** FLAGLEDGER_STALE_RELEASE_DAYS (30) and FLAGLEDGER_STALE_UNUSED_DAYS (90): SPEC §5's thresholds. */
+  /** FLAGLEDGER_STALE_RELEASE_DAYS (30) and FLAGLEDGER_STALE_UNUSED_DAYS (90): docs/contract.md §5's thresholds. */
   staleThresholds: StaleThresholds;
   /** FLAGLEDGER_TELEMETRY=off stops counting evaluations (stale detection then sees no usage). Default on. */
   telemetry: boolean;

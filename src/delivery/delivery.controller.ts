@@ -8,7 +8,7 @@ import { SSE_HEADERS } from './server-sent-events.js';
 import { ShuttingDownError } from './shutting-down.error.js';
 import { StreamQuery } from './stream.query.dto.js';
 
-/** What SDKs read (SPEC §4): the live flags at once, and their committed changes as they happen. */
+/** What SDKs read (docs/contract.md §4): the live flags at once, and their committed changes as they happen. */
 @Controller('v1')
 export class DeliveryController {
   constructor(

@@ -2,7 +2,7 @@ import { rolloutBucket } from './bucketing.js';
 import type { EvaluableFlag, EvaluationContext, EvaluationResult } from './types.js';
 
 /**
- * The brief's isFeatureEnabled, rule for rule (SPEC §2); the first rule that matches answers.
+ * The brief's isFeatureEnabled, rule for rule (docs/contract.md §2); the first rule that matches answers.
  * Deterministic: the same flag version and context always give the same result.
  */
 export function evaluateFlag(
@@ -34,7 +34,7 @@ export function evaluateFlag(
     : { flagKey, enabled: false, reason: 'ROLLOUT_OUT', bucket, flagVersion };
 }
 
-/** targetSegments.includes(segment) as a plain loop: on a two-segment flag, ~9 ns a miss against ~15 ns for Array.prototype.includes. */
+/** targetSegments.includes(segment) as a plain loop, which measured faster on short lists (bench/RESULTS.md, engine). */
 function isTargeted(targetSegments: readonly string[], segment: string): boolean {
   for (let i = 0; i < targetSegments.length; i++) if (targetSegments[i] === segment) return true;
   return false;

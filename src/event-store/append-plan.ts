@@ -13,7 +13,7 @@ import type { IdempotencyRecordTable } from './event.table.js';
 
 /**
  * The envelopes of `events` appended to `streamId` after `head`: seq head + 1 onwards, versions after
- * `fromVersion`, each hash chained to the one before (SPEC §3). Pure: every store computes the same
+ * `fromVersion`, each hash chained to the one before (docs/contract.md §3). Pure: every store computes the same
  * chain from the same head, so the log verifies whichever database wrote it.
  */
 export function chainEvents(

@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from '../shared/index.js';
 import type { StoredEvent } from './event-store.js';
 
-/** hash = sha256(prevHash + canonicalJSON(envelope without hash)), hex (SPEC §3). */
+/** hash = sha256(prevHash + canonicalJSON(envelope without hash)), hex (docs/contract.md §3). */
 export function eventHash(envelope: Omit<StoredEvent, 'hash'>): string {
   const { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash } = envelope;
   const unhashed = { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash };

@@ -10,7 +10,7 @@ export interface NewEvent {
   data: unknown;
 }
 
-/** The stored, immutable envelope (SPEC §3). */
+/** The stored, immutable envelope (docs/contract.md §3). */
 export interface StoredEvent<Data = unknown> {
   seq: number;
   streamId: string;

@@ -5,7 +5,7 @@ import { ExportStreams } from './export-streams.js';
 import { ExportQuery } from './export.query.dto.js';
 import { writeWithBackpressure } from './write-with-backpressure.js';
 
-/** GET /v1/export (SPEC §4): the timeline with seq, prevHash and hash, streamed as NDJSON or CSV. */
+/** GET /v1/export (docs/contract.md §4): the timeline with seq, prevHash and hash, streamed as NDJSON or CSV. */
 @Controller('v1/export')
 export class ExportController {
   private readonly logger = new Logger('Export');

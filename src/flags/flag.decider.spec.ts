@@ -52,7 +52,7 @@ const enabled: FlagEvent = { type: 'FlagEnabled', data: { from: false, to: true 
 const archived: FlagEvent = { type: 'FlagArchived', data: { from: false, to: true } };
 
 describe('decideFlag', () => {
-  it('creates a flag with the SPEC defaults', () => {
+  it('creates a flag with the contract defaults (docs/contract.md §1)', () => {
     given()
       .when({
         kind: 'create',

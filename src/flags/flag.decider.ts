@@ -5,7 +5,7 @@ import { TEMPORARY_FLAG_TYPES, type FlagDetails, type FlagEvent, type FlagType }
 import { DEFAULT_FLAG_RULES, type FlagRules } from './flag.rules.js';
 
 /**
- * decide(command, state) → events. Pure: the invariants of SPEC §1 that depend on the current state or
+ * decide(command, state) → events. Pure: the invariants of docs/contract.md §1 that depend on the current state or
  * the time live here; shape checks (types, lengths, patterns) are the request DTOs' job. A command that
  * would change nothing yields no event.
  */

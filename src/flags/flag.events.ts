@@ -5,7 +5,7 @@
 export const FLAG_TYPES = ['release', 'operational', 'experiment', 'permission'] as const;
 export type FlagType = (typeof FLAG_TYPES)[number];
 
-/** Types whose flags are temporary and so must carry an expiry (SPEC §1, brief rule 1). */
+/** Types whose flags are temporary and so must carry an expiry (docs/contract.md §1, brief rule 1). */
 export const TEMPORARY_FLAG_TYPES: readonly FlagType[] = ['release', 'experiment'];
 
 export interface FlagDetails {

@@ -4,7 +4,7 @@ import { FLAG_EVENT_TYPES } from '../flags/index.js';
 import { IsDateTime, IsOptionalText } from '../shared/index.js';
 
 /**
- * The timeline's filters (SPEC §4), shared by GET /v1/audit and GET /v1/export so both select the same
+ * The timeline's filters (docs/contract.md §4), shared by GET /v1/audit and GET /v1/export so both select the same
  * rows for the same query string. `type` may repeat: ?type=FlagEnabled&type=FlagKillSwitchReleased.
  */
 export class AuditFilterQuery implements TimelineFilterFields {

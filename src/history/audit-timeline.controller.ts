@@ -7,7 +7,7 @@ import { toAuditEntry, type AuditEntry } from './audit-entry.mapper.js';
 import { pageOf, type Page } from './audit-page.js';
 import { AuditTimelineQuery, pageRequestOf } from './audit-timeline.query.dto.js';
 
-/** The global timeline (SPEC §4), read from the audit_trail projection, oldest first. */
+/** The global timeline (docs/contract.md §4), read from the audit_trail projection, oldest first. */
 @Controller('v1/audit')
 export class AuditTimelineController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}

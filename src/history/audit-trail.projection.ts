@@ -46,8 +46,7 @@ const INSERT_ROWS = {
   // Rows as arrays in column order, sent as one JSON parameter however many there are: SQLite unpacks
   // it itself, far cheaper than compiling a statement with nine placeholders per row. Converted to JSONB
   // once, so each row's nine `->>` walk a binary array instead of re-parsing its text (json_each hands
-  // out each row as text): 200,000 rows insert in 0.88 s instead of 1.54 s, as fast as a prepared
-  // single-row INSERT run per row.
+  // out each row as text); as fast as a prepared single-row INSERT per row (figures: bench/RESULTS.md).
   sqlite: async (db: Kysely<Database>, rows: readonly AuditRow[]) => {
     const column = (index: number) => sql`j.value ->> ${sql.raw(String(index))}`;
     await db

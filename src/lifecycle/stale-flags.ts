@@ -31,7 +31,7 @@ export interface StaleReport {
 
 const DAY_MS = 86_400_000;
 
-/** SPEC §5 over the live flags, their telemetry and (for release flags) their event history. */
+/** docs/contract.md §5 over the live flags, their telemetry and (for release flags) their event history. */
 @Injectable()
 export class StaleFlags {
   constructor(

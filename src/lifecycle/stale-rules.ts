@@ -27,7 +27,7 @@ export interface StaleFacts {
 
 const DAY_MS = 86_400_000;
 
-/** SPEC §5: every rule that makes the flag stale, in a fixed order; none for an archived flag. */
+/** docs/contract.md §5: every rule that makes the flag stale, in a fixed order; none for an archived flag. */
 export function staleRules(flag: FlagState, facts: StaleFacts, now: Date, thresholds: StaleThresholds): StaleRule[] {
   if (flag.archived) return [];
   const rules: StaleRule[] = [];

@@ -6,7 +6,7 @@ import { FlagledgerMetrics } from './flagledger-metrics.js';
 export class MetricsController {
   constructor(private readonly metrics: FlagledgerMetrics) {}
 
-  /** Public like /health (SPEC §4): scrapers carry no token; it exposes counts, never flag contents. */
+  /** Public like /health (docs/contract.md §4): scrapers carry no token; it exposes counts, never flag contents. */
   @Get('metrics')
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')

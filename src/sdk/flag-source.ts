@@ -10,7 +10,7 @@ export interface FlagSource {
    * when the flag is unknown (or anything at all goes wrong): it never throws.
    */
   isEnabled(flagKey: string, context?: EvaluationContext, defaultValue?: boolean): boolean;
-  /** The full answer with its reason, bucket and deciding flag version (SPEC §2). */
+  /** The full answer with its reason, bucket and deciding flag version (docs/contract.md §2). */
   evaluate(flagKey: string, context?: EvaluationContext): EvaluationResult;
 }
 

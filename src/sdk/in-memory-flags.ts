@@ -1,7 +1,7 @@
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import type { FlagSource, SdkFlag } from './flag-source.js';
 
-/** What a test may set on a flag; everything else takes the SPEC's defaults. */
+/** What a test may set on a flag; everything else takes the contract's defaults (docs/contract.md §1). */
 export type FlagOverride = Partial<
   Pick<SdkFlag, 'enabled' | 'rolloutPercentage' | 'targetSegments' | 'killSwitch' | 'archived'>
 >;
@@ -24,7 +24,7 @@ export class InMemoryFlags implements FlagSource {
     for (const [key, override] of Object.entries(initial)) this.override(key, override);
   }
 
-  /** Sets the flag (creating it with the SPEC defaults: disabled, 100 %, no segments, no kill switch). */
+  /** Sets the flag (creating it with the contract's defaults: disabled, 100 %, no segments, no kill switch). */
   override(key: string, override: FlagOverride): this {
     const current = this.flags.get(key);
     const base: SdkFlag = current ?? {

@@ -4,7 +4,7 @@ import type { StoredEvent } from '../../src/event-store/event-store.js';
 import type { AuditEntry } from '../../src/history/audit-entry.mapper.js';
 import { releaseFlag, startTestApp, tempDir, TOKENS, type RoleName, type TestApp } from '../support/test-app.js';
 
-/** SPEC §4 GET /v1/audit: the global timeline, its filters and seq-cursor paging. */
+/** docs/contract.md §4 GET /v1/audit: the global timeline, its filters and seq-cursor paging. */
 
 const MINUTE = 60_000;
 

@@ -10,8 +10,8 @@ import {
 } from '../support/test-app.js';
 
 /**
- * SPEC §4: Bearer tokens, nested roles evaluator ⊂ viewer ⊂ editor ⊂ admin; missing/unknown token → 401,
- * too weak → 403, both as problem+json and without writing anything. SPEC §3: the actor is the
+ * docs/contract.md §4: Bearer tokens, nested roles evaluator ⊂ viewer ⊂ editor ⊂ admin; missing/unknown token → 401,
+ * too weak → 403, both as problem+json and without writing anything. docs/contract.md §3: the actor is the
  * authenticated principal, never taken from the body.
  */
 const ROLE_ORDER: readonly RoleName[] = ['evaluator', 'viewer', 'editor', 'admin'];
@@ -20,7 +20,7 @@ type Method = 'get' | 'post' | 'put' | 'patch';
 interface RouteCase {
   method: Method;
   path: string;
-  /** The weakest role SPEC §4 allows, or 'public'. */
+  /** The weakest role docs/contract.md §4 allows, or 'public'. */
   min: RoleName | 'public';
   /** A valid body for an allowed caller (per role, so that creates do not collide). */
   body?: (role: RoleName) => object;
@@ -28,7 +28,7 @@ interface RouteCase {
 
 const FLAG = 'auth-flag';
 
-/** Every route the server exposes, with the minimal role from SPEC §4. */
+/** Every route the server exposes, with the minimal role from docs/contract.md §4. */
 const ROUTES: readonly RouteCase[] = [
   {
     method: 'post',
@@ -105,7 +105,7 @@ const BAD_CREDENTIALS: Array<[string, string | undefined]> = [
 const rolesBelow = (min: RoleName) => ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(min));
 const rolesFrom = (min: RoleName) => ROLE_ORDER.slice(ROLE_ORDER.indexOf(min));
 
-describe('auth: every route × every credential, nested roles (SPEC §4)', () => {
+describe('auth: every route × every credential, nested roles (docs/contract.md §4)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -137,7 +137,7 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
     });
   }
 
-  it('the route table covers every role of SPEC §4 and lists each route once', () => {
+  it('the route table covers every role of docs/contract.md §4 and lists each route once', () => {
     expect(new Set(ROUTES.map(label)).size).toBe(ROUTES.length);
     expect(new Set(ROUTES.map((r) => r.min))).toEqual(new Set(['evaluator', 'viewer', 'editor', 'admin', 'public']));
   });
@@ -240,7 +240,7 @@ describe('auth: every route × every credential, nested roles (SPEC §4)', () =>
   });
 });
 
-describe('actor: recorded from the token, never from the request (SPEC §3)', () => {
+describe('actor: recorded from the token, never from the request (docs/contract.md §3)', () => {
   let t: TestApp;
 
   beforeAll(async () => {

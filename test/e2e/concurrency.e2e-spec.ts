@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { eventCount, openRaw, releaseFlag, startTestApp, tempDir, type TestApp } from '../support/test-app.js';
 
 /**
- * SPEC §3/§4: optimistic concurrency (If-Match), idempotent retries (Idempotency-Key) and commands racing on
+ * docs/contract.md §3/§4: optimistic concurrency (If-Match), idempotent retries (Idempotency-Key) and commands racing on
  * one stream. Every request here goes through the real HTTP server; requests in a Promise.all are in flight
  * together, so their handlers interleave inside the one process exactly as concurrent clients would.
  */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import { eventCount, releaseFlag, startTestApp, tempDir, TOKENS, type TestApp } from '../support/test-app.js';
 
-/** SPEC §2 over HTTP: every reason, rule order, the flag version that decided, Unleash-identical buckets. */
+/** docs/contract.md §2 over HTTP: every reason, rule order, the flag version that decided, Unleash-identical buckets. */
 
 const unleashUtil = createRequire(import.meta.url)('unleash-client/lib/strategy/util') as {
   normalizedStrategyValue(id: string, groupId: string): number;
@@ -86,7 +86,7 @@ function fastClient(t: TestApp) {
   return { post, map, close: () => agent.destroy() };
 }
 
-describe('evaluation over HTTP (SPEC §2)', () => {
+describe('evaluation over HTTP (docs/contract.md §2)', () => {
   const tmp = tempDir();
   let t: TestApp;
 

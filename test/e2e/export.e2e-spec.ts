@@ -15,7 +15,7 @@ import { seedFlagEvents } from '../support/seed-events.js';
 import { openRaw, releaseFlag, startTestApp, tempDir, type RoleName, type TestApp } from '../support/test-app.js';
 
 /**
- * SPEC §4 GET /v1/export: the timeline's rows with seq, prevHash and hash, streamed as NDJSON (the full
+ * docs/contract.md §4 GET /v1/export: the timeline's rows with seq, prevHash and hash, streamed as NDJSON (the full
  * envelope plus a manifest, verifiable offline) or CSV (RFC 4180, safe to open in a spreadsheet).
  */
 

@@ -18,7 +18,7 @@ import {
 } from '../support/test-app.js';
 
 /**
- * SPEC §3: the log is durable, hash-chained and append-only; projections record their checkpoint and catch up
+ * docs/contract.md §3: the log is durable, hash-chained and append-only; projections record their checkpoint and catch up
  * from it on start. Each test restarts the real app on the same SQLite file.
  */
 

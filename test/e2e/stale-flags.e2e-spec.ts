@@ -3,7 +3,7 @@ import { releaseFlag, startTestApp, type TestApp } from '../support/test-app.js'
 
 const DAY = 86_400_000;
 
-describe('GET /v1/flags/stale (SPEC §5)', () => {
+describe('GET /v1/flags/stale (docs/contract.md §5)', () => {
   let t: TestApp;
   const stale = async () =>
     (await t.http().get('/v1/flags/stale').set('Authorization', t.auth('viewer')).expect(200)).body;

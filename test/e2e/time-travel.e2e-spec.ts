@@ -11,7 +11,7 @@ import { openRaw, releaseFlag, startTestApp, tempDir, TOKENS, type TestApp, stat
 const liveList = (body: { flags: object[]; headSeq: number }) => ({ ...body, flags: body.flags.map(stateOf) });
 
 /**
- * SPEC §4 time travel: GET /flags/:key?asOf=|?version=, GET /flags?asOf=, and evaluate with asOf answer
+ * docs/contract.md §4 time travel: GET /flags/:key?asOf=|?version=, GET /flags?asOf=, and evaluate with asOf answer
  * exactly as the flags were, computed from the log (per-flag snapshots plus the events after them).
  */
 

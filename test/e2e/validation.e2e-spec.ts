@@ -2,10 +2,10 @@ import type { Response, Test } from 'supertest';
 import { eventCount, releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * SPEC §1 (field rules) and §4 (errors): every rule broken once must give a 4xx
+ * docs/contract.md §1 (field rules) and §4 (errors): every rule broken once must give a 4xx
  * application/problem+json that names the offending field, and must write nothing.
  */
-describe('validation: every SPEC §1 rule broken once → problem+json naming the field, nothing written', () => {
+describe('validation: every docs/contract.md §1 rule broken once → problem+json naming the field, nothing written', () => {
   let t: TestApp;
 
   // Fixtures created once; the clock starts at 2026-11-25T12:00:00.000Z.
@@ -225,7 +225,7 @@ describe('validation: every SPEC §1 rule broken once → problem+json naming th
       await rejects(() => create(releaseFlag('bad-expiry', { expiresAt })), 400, 'expiresAt');
     });
 
-    // SPEC §1 says "ISO-8601" and §4 says no input ever produces a 5xx. These are ISO-8601 forms that
+    // docs/contract.md §1 says "ISO-8601" and §4 says no input ever produces a 5xx. These are ISO-8601 forms that
     // JavaScript's Date cannot parse: the server may accept them (normalised) or refuse them with a 400
     // naming expiresAt, but must never answer 5xx or write anything on refusal.
     it.each([

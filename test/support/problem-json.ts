@@ -7,7 +7,7 @@ export interface ResponseLike {
 
 /**
  * Why a response is not an RFC 9457 application/problem+json body with the fields Flagledger always
- * sends (SPEC §4), or undefined when it is one.
+ * sends (docs/contract.md §4), or undefined when it is one.
  */
 export function problemJsonViolation(res: ResponseLike): string | undefined {
   const type = String(res.headers['content-type'] ?? '');

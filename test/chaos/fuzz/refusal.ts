@@ -2,7 +2,7 @@ import { problemJsonViolation } from '../../support/problem-json.js';
 import type { RawResponse } from './raw-http.js';
 
 /**
- * What SPEC §4 promises for a malformed request: a 4xx (never a 5xx, never accepted) whose body is
+ * What docs/contract.md §4 promises for a malformed request: a 4xx (never a 5xx, never accepted) whose body is
  * problem+json. Returns what is wrong, or undefined for a proper refusal.
  */
 export function refusalViolation(res: RawResponse): string | undefined {

@@ -9,7 +9,7 @@ export interface FuzzRoute {
   method: Method;
   /** `:key` stands for a flag key. */
   path: string;
-  /** The weakest role SPEC §4 allows, or 'public'. */
+  /** The weakest role docs/contract.md §4 allows, or 'public'. */
   min: RoleName | 'public';
   /** The body DTO, if the route reads a body. */
   body?: BodyKind;
@@ -30,7 +30,7 @@ const command = (path: string, runs = 250): FuzzRoute => ({
   runs,
 });
 
-/** Every route the server exposes (src/**\/*.controller.ts), SPEC §4's and the extra ones. */
+/** Every route the server exposes (src/**\/*.controller.ts), docs/contract.md §4's and the extra ones. */
 export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { method: 'POST', path: '/v1/flags', min: 'editor', body: 'create', command: true, runs: 900 },
   { method: 'GET', path: '/v1/flags', min: 'viewer', query: 'listFlags', runs: 400 },

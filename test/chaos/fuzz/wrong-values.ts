@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { deeplyNested, JsonObject, type Json } from './json-text.js';
 
 /*
- * Values that break a SPEC §1/§4 rule by construction (never "random and hopefully wrong"), one
+ * Values that break a docs/contract.md §1/§4 rule by construction (never "random and hopefully wrong"), one
  * arbitrary per kind of field. Each is wrong wherever that kind of field appears.
  */
 

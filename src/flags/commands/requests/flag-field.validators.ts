@@ -19,7 +19,7 @@ import {
 import { IsDateTime, IsRequiredText } from '../../../shared/index.js';
 import { FLAG_TYPES } from '../../flag.events.js';
 
-/** The field rules of SPEC §1, shared by every request that carries the field. */
+/** The field rules of docs/contract.md §1, shared by every request that carries the field. */
 export const FLAG_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /**
