@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { type AppConfig } from '../config/index.js';
 import { DATABASE, type Database } from '../database/index.js';
+import { readStreamTail } from '../event-store/index.js';
 import { type FlagState, type FlagEvent, FLAG_EVENT_TYPES, FlagStateReader } from '../flags/index.js';
 import { APP_CONFIG, CLOCK, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from '../telemetry/index.js';
@@ -82,13 +83,7 @@ export class StaleFlags {
   /** Only a flag that is fully rolled out now has a "since"; then its history says since when. */
   private async fullyRolledOutSince(flag: FlagState): Promise<string | null> {
     if (!isFullyRolledOut(flag)) return null;
-    const rows = await this.db
-      .selectFrom('events')
-      .select(['type', 'data', 'version', 'actor', 'at'])
-      .where('stream_id', '=', flag.key)
-      .where('type', 'in', FLAG_EVENT_TYPES)
-      .orderBy('version')
-      .execute();
+    const rows = await readStreamTail(this.db, flag.key, FLAG_EVENT_TYPES);
     return fullyRolledOutSince(
       rows.map((r) => ({ event: { type: r.type, data: JSON.parse(r.data) } as FlagEvent, envelope: r })),
     );

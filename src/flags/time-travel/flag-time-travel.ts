@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../../database/index.js';
+import { lastSeqAt } from '../../event-store/index.js';
 import type { FlagState } from '../flag-state.js';
-import { lastSeqAt, readAllFlagStatesAt, readFlagStateAt } from './flag-state-at.js';
+import { readAllFlagStatesAt, readFlagStateAt } from './flag-state-at.js';
 
 /** When to read a flag: as of an instant (ISO-8601 with a zone), or right after one of its versions. */
 export type FlagMoment = { asOf: string } | { version: number };

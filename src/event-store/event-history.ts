@@ -1,0 +1,115 @@
+import { sql, type Kysely } from 'kysely';
+import { dialectSql, type Database } from '../database/index.js';
+
+/**
+ * Reads of past events for folds (time travel, stale detection): the only queries on `events` outside the
+ * stores themselves, kept here so the log's shape has one owner. History is immutable below a point, so
+ * none of these need a transaction: an event committed meanwhile lies beyond the point.
+ */
+
+/** Only what a fold reads: a tail can be a thousand rows, and hashes and idempotency keys are dead weight. */
+export interface FoldableEventRow {
+  streamId: string;
+  type: string;
+  /** The event's data as stored (JSON text). */
+  data: string;
+  version: number;
+  actor: string;
+  at: string;
+}
+
+/** A point in history: right after a stream's own version N, or right after the event with global seq N. */
+export type HistoryPoint = { version: number } | { seq: number };
+
+/** Where one stream's tail starts: after its version `afterVersion` (0: from its first event). */
+export interface StreamTailStart {
+  streamId: string;
+  afterVersion: number;
+}
+
+interface TailStartRow {
+  key: string;
+  version: number;
+}
+
+const FOLDED_COLUMNS = ['stream_id as streamId', 'type', 'data', 'version', 'actor', 'at'] as const;
+
+/** The last seq whose event happened at or before `at` (stored form: ISO UTC with ms); 0 before the first. */
+export async function lastSeqAt(db: Kysely<Database>, at: string): Promise<number> {
+  // `at` never decreases along seq (the store enforces it), so the (at) index answers this in one probe.
+  const row = await db
+    .selectFrom('events')
+    .select('seq')
+    .where('at', '<=', at)
+    .orderBy('at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.seq ?? 0;
+}
+
+/** One stream's events of `types` after `afterVersion` up to the point (every event if none), in order. */
+export function readStreamTail(
+  db: Kysely<Database>,
+  streamId: string,
+  types: readonly string[],
+  afterVersion = 0,
+  point?: HistoryPoint,
+): Promise<FoldableEventRow[]> {
+  return db
+    .selectFrom('events')
+    .select(FOLDED_COLUMNS)
+    .where('stream_id', '=', streamId)
+    .where('version', '>', afterVersion)
+    .$call((q) =>
+      point === undefined
+        ? q
+        : 'version' in point
+          ? q.where('version', '<=', point.version)
+          : q.where('seq', '<=', point.seq),
+    )
+    .where('type', 'in', types)
+    .orderBy('version')
+    .execute();
+}
+
+/** The streams that have an event of `type` at or before `seq` (e.g. every flag created by then). */
+export async function streamsWithEventAt(db: Kysely<Database>, type: string, seq: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select('stream_id')
+    .distinct()
+    .where('type', '=', type)
+    .where('seq', '<=', seq)
+    .execute();
+  return rows.map((r) => r.stream_id);
+}
+
+/** The tails of many streams at once, up to `seq`, in seq order: one query however many streams. */
+export async function readStreamTails(
+  db: Kysely<Database>,
+  starts: readonly StreamTailStart[],
+  types: readonly string[],
+  seq: number,
+): Promise<FoldableEventRow[]> {
+  if (starts.length === 0) return [];
+  // The starts travel as one JSON parameter, unpacked by the database, whatever their number (the
+  // parentheses are the CTE's: Kysely does not add them around raw SQL).
+  const json = JSON.stringify(starts.map((s) => [s.streamId, s.afterVersion]));
+  const base = dialectSql(db, {
+    sqlite: sql<TailStartRow>`(select j.value ->> 0 as key, j.value ->> 1 as version from json_each(${json}) as j)`,
+    postgres: sql<TailStartRow>`(select j.value ->> 0 as key, (j.value ->> 1)::bigint as version from jsonb_array_elements(${json}::jsonb) as j)`,
+  });
+  // CROSS JOIN keeps `base` as the outer loop in SQLite, so each stream's tail is a range on the (stream_id, version) index.
+  return db
+    .with('base', () => base)
+    .selectFrom('base')
+    .crossJoin('events as e')
+    .select(['e.stream_id as streamId', 'e.type', 'e.data', 'e.version', 'e.actor', 'e.at'])
+    .whereRef('e.stream_id', '=', 'base.key')
+    .whereRef('e.version', '>', 'base.version')
+    .where('e.seq', '<=', seq)
+    .where('e.type', 'in', types)
+    .orderBy('e.seq')
+    .execute();
+}
