@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import { InMemStorageProvider, Unleash, type ClientFeaturesResponse } from 'unleash-client';
-import { openSqliteDatabase } from '../src/database/open-sqlite-database.js';
+import { openSqliteDatabase } from '../src/database/sqlite/open-sqlite-database.js';
 import type { ChainHead } from '../src/event-store/event-store.js';
 import { seedFlagEvents } from '../test/support/seed-events.js';
 

@@ -3,9 +3,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DatabaseConfig } from '../config/index.js';
 import { DATABASE, POSTGRES_URL, SQLITE_READER_FACTORY, type Database } from './database.js';
-import { openSqliteDatabase, type SqliteSync } from './open-sqlite-database.js';
 import { rewritableAppendOnlyTables } from './postgres/app-role-grants.js';
 import { openPostgresDatabase } from './postgres/open-postgres-database.js';
+import { openSqliteDatabase, type SqliteSync } from './sqlite/open-sqlite-database.js';
 
 /** Said once at start, so an operator running as the tables' owner learns what the README's setup avoids. */
 async function warnIfHistoryRewritable(db: Kysely<Database>): Promise<Kysely<Database>> {

@@ -1,7 +1,7 @@
 import { PostgresAdapter, SqliteAdapter, type DialectAdapter } from 'kysely';
 
 /** Any Kysely instance or transaction, whatever its tables: all `dialectOf` reads is the adapter. */
-interface HasExecutor {
+export interface HasExecutor {
   getExecutor(): { readonly adapter: DialectAdapter };
 }
 

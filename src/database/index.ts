@@ -3,5 +3,5 @@ export { DATABASE, POSTGRES_URL, SQLITE_READER_FACTORY, type Database } from './
 export { DatabaseModule } from './database.module.js';
 export { dialectOf, dialectSql, type Dialect } from './dialect.js';
 export { grantAppRole, type AppRoleGrants } from './postgres/app-role-grants.js';
-export { openSqliteDatabase, type OpenedDatabase, type SqliteSync } from './open-sqlite-database.js';
+export { openSqliteDatabase, type OpenedDatabase, type SqliteSync } from './sqlite/open-sqlite-database.js';
 export { openPostgresDatabase, type OpenedPostgresDatabase } from './postgres/open-postgres-database.js';

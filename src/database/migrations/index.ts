@@ -3,7 +3,11 @@ import { initialSchema } from './0001-initial-schema.js';
 import { historyAndCompliance } from './0002-history-and-compliance.js';
 import { evaluationTelemetry } from './0003-evaluation-telemetry.js';
 
-/** Migrations are listed here, not discovered on disk, so the compiled app and the tests run the same set. */
+/**
+ * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
+ * the keys of Kysely's kysely_migration table in databases already migrated: never rename one. Listed,
+ * not discovered on disk, so the compiled app and the tests run the same set.
+ */
 export const migrations: Record<string, Migration> = {
   '0001-initial-schema': initialSchema,
   '0002-history-and-compliance': historyAndCompliance,

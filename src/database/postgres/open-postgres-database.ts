@@ -1,8 +1,8 @@
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { redact } from '../../shared/index.js';
 import type { Database } from '../database.js';
-import { postgresMigrationProvider } from './migrations/index.js';
+import { migrateToLatest } from '../migrate-to-latest.js';
 
 export interface OpenedPostgresDatabase {
   db: Kysely<Database>;
@@ -68,11 +68,7 @@ export async function openPostgresDatabase(
   );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    const { error, results } = await new Migrator({ db, provider: postgresMigrationProvider }).migrateToLatest();
-    const failed = results?.find((r) => r.status === 'Error');
-    if (error !== undefined || failed !== undefined) {
-      throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
-    }
+    await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     throw error;

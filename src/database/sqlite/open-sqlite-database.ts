@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import type { Database } from './database.js';
-import { staticMigrationProvider } from './migrations/index.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../database.js';
+import { migrateToLatest } from '../migrate-to-latest.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type SqliteSync = 'full' | 'normal';
@@ -27,11 +27,11 @@ export async function openSqliteDatabase(path: string, sync: SqliteSync): Promis
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const { error, results } = await new Migrator({ db, provider: staticMigrationProvider }).migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error !== undefined || failed !== undefined) {
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
     await db.destroy();
-    throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+    throw error;
   }
   return { db, sqlite };
 }
