@@ -97,6 +97,14 @@ export interface ProjectionWork {
   events: readonly StoredEvent[];
 }
 
+/** What work run by `EventStore.excludingAppends` is handed: its transaction, and the log as read in it. */
+export interface AppendsExcluded {
+  /** The transaction: what the work writes through it commits with it, before any append that waited. */
+  readonly db: Kysely<Database>;
+  /** Events with seq > afterSeq, in seq order, at most `limit`: read in the transaction, so every committed one. */
+  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+}
+
 export interface EventStore {
   /**
    * Appends events to one stream in a single transaction: checks `expectedVersion` (0 = the stream must
@@ -124,6 +132,12 @@ export interface EventStore {
    * one transaction that also moves their checkpoints.
    */
   applyProjections(work: readonly ProjectionWork[]): Promise<void>;
+  /**
+   * Runs `work` in one transaction during which no append, from this instance or any other, commits; what
+   * it reads includes every append committed before it (a projection rebuild's swap). Appends submitted
+   * meanwhile wait and commit after it: `work` must not wait for one.
+   */
+  excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T>;
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');

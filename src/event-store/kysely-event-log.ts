@@ -9,6 +9,7 @@ import {
   VersionConflictError,
   type AppendContext,
   type AppendResult,
+  type AppendsExcluded,
   type ChainHead,
   type EventFilter,
   type EventStore,
@@ -180,6 +181,7 @@ export abstract class KyselyEventStore implements EventStore {
   ): Promise<AppendResult>;
   abstract iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
   abstract applyProjections(work: readonly ProjectionWork[]): Promise<void>;
+  abstract excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T>;
 
   readStream(streamId: string): Promise<StoredEvent[]> {
     return readStream(this.db, streamId);
@@ -196,4 +198,9 @@ export abstract class KyselyEventStore implements EventStore {
   findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
     return findIdempotentResponse(this.db, scope, key);
   }
+}
+
+/** The log as a transaction that keeps appends out reads it. */
+export function appendsExcluded(trx: Kysely<Database>): AppendsExcluded {
+  return { db: trx, readAll: (afterSeq, limit) => readAll(trx, afterSeq, limit) };
 }

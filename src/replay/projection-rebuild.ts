@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { batches } from '../event-store/batches.js';
@@ -11,7 +11,6 @@ import {
   type TransactionalProjection,
 } from '../event-store/event-store.js';
 import { ProjectionRegistry } from '../event-store/projection-registry.js';
-import { toStoredEvent } from '../event-store/stored-event.mapper.js';
 import { DomainError } from '../shared/domain-error.js';
 import { createScratchTables, type ScratchTables } from './scratch-tables.js';
 
@@ -87,7 +86,7 @@ export class ProjectionRebuild {
   }
 
   private async applyAll(
-    trx: Transaction<Database>,
+    trx: Kysely<Database>,
     scratch: ScratchTables,
     projections: readonly TransactionalProjection[],
     events: readonly StoredEvent[],
@@ -97,8 +96,8 @@ export class ProjectionRebuild {
   }
 
   /**
-   * One transaction that keeps appends out (SQLite's writer connection, PostgreSQL's append lock): apply what was committed
-   * since the replay's last batch, copy the scratch tables over the live ones, move the checkpoints.
+   * One transaction that keeps every instance's appends out (the store's `excludingAppends`): apply what was
+   * committed since the replay's last batch, copy the scratch tables over the live ones, move the checkpoints.
    * Inside the feed's queue, so the in-memory reload that follows sees no half-delivered batch.
    */
   private async swap(
@@ -108,39 +107,28 @@ export class ProjectionRebuild {
     replayedSeq: number,
   ): Promise<number> {
     let headSeq = replayedSeq;
-    await this.feed.exclusive(async () => {
-      // READ COMMITTED (SQLite ignores it): reads after the append lock see every append committed before it.
-      await this.db
-        .transaction()
-        .setIsolationLevel('read committed')
-        .execute(async (trx) => {
-          await scratch.excludeAppends(trx);
-          for (;;) {
-            const rows = await trx
-              .selectFrom('events')
-              .selectAll()
-              .where('seq', '>', headSeq)
-              .orderBy('seq')
-              .limit(BATCH)
-              .execute();
-            if (rows.length === 0) break;
-            const events = rows.map(toStoredEvent);
-            await this.applyAll(trx, scratch, projections, events);
-            headSeq = events[events.length - 1]!.seq;
-          }
-          for (const table of tables) {
-            await sql`DELETE FROM ${scratch.live(table)}`.execute(trx);
-            await sql`INSERT INTO ${scratch.live(table)} SELECT * FROM ${scratch.copy(table)}`.execute(trx);
-          }
-          for (const projection of projections) {
-            await trx
-              .insertInto('projection_checkpoints')
-              .values({ name: projection.name, seq: headSeq })
-              .onConflict((oc) => oc.column('name').doUpdateSet({ seq: headSeq }))
-              .execute();
-          }
-        });
-    });
+    await this.feed.exclusive(() =>
+      this.store.excludingAppends(async (log) => {
+        const trx = log.db;
+        for (;;) {
+          const events = await log.readAll(headSeq, BATCH);
+          if (events.length === 0) break;
+          await this.applyAll(trx, scratch, projections, events);
+          headSeq = events[events.length - 1]!.seq;
+        }
+        for (const table of tables) {
+          await sql`DELETE FROM ${scratch.live(table)}`.execute(trx);
+          await sql`INSERT INTO ${scratch.live(table)} SELECT * FROM ${scratch.copy(table)}`.execute(trx);
+        }
+        for (const projection of projections) {
+          await trx
+            .insertInto('projection_checkpoints')
+            .values({ name: projection.name, seq: headSeq })
+            .onConflict((oc) => oc.column('name').doUpdateSet({ seq: headSeq }))
+            .execute();
+        }
+      }),
+    );
     return headSeq;
   }
 }

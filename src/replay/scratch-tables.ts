@@ -3,7 +3,6 @@ import { rmSync } from 'node:fs';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DatabaseConfig } from '../config/app-config.js';
 import type { Database } from '../database/database.js';
-import { takeAppendLock } from '../event-store/postgres/postgres.event-store.js';
 
 /**
  * Empty copies of projection tables in a schema of their own, which a rebuild replays into (through
@@ -17,8 +16,6 @@ export interface ScratchTables {
   live(table: string): RawBuilder<unknown>;
   /** The copy of `table`. */
   copy(table: string): RawBuilder<unknown>;
-  /** Inside the swap's transaction: no append (from any instance) commits until it ends. */
-  excludeAppends(trx: Kysely<Database>): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -67,7 +64,6 @@ async function sqliteScratch(db: Kysely<Database>, dbPath: string, tables: reado
     schema,
     live: (table) => sql.raw(`main.${quoted(table)}`),
     copy: (table) => sql.raw(`${schema}.${quoted(table)}`),
-    excludeAppends: async () => undefined,
     drop,
   };
 }
@@ -97,7 +93,6 @@ async function postgresScratch(db: Kysely<Database>, tables: readonly string[]):
     schema,
     live: (table) => sql.raw(quoted(table)),
     copy: (table) => sql.raw(`${quoted(schema)}.${quoted(table)}`),
-    excludeAppends: takeAppendLock,
     drop,
   };
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import type {
   AppendContext,
   AppendResult,
+  AppendsExcluded,
   EventFilter,
   NewEvent,
   ProjectionWork,
@@ -12,6 +13,7 @@ import type {
 import { GroupCommit } from '../group-commit.js';
 import {
   appendedEvents,
+  appendsExcluded,
   KyselyEventStore,
   readHead,
   runProjections,
@@ -28,12 +30,8 @@ import { toStoredEvent } from '../stored-event.mapper.js';
  */
 export const APPEND_LOCK_ID = 5074537976967816295n;
 
-/**
- * Waits for the append lock inside `trx`, which holds it until it ends: for work that must not interleave
- * with any instance's appends (a projection rebuild's swap). `trx` should be READ COMMITTED, so what it
- * reads after the wait includes every append committed before it.
- */
-export async function takeAppendLock(trx: Kysely<Database>): Promise<void> {
+/** Waits for the append lock inside `trx`, which holds it until it ends. */
+async function takeAppendLock(trx: Kysely<Database>): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(${sql.lit(APPEND_LOCK_ID)})`.execute(trx);
 }
 
@@ -143,6 +141,11 @@ export class PostgresEventStore extends KyselyEventStore {
         );
       }
     });
+  }
+
+  /** Under the append lock every instance's appends take. */
+  excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T> {
+    return this.serialized((trx) => work(appendsExcluded(trx)));
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Clock } from '../../shared/clock.js';
 import type {
   AppendContext,
   AppendResult,
+  AppendsExcluded,
   ChainHead,
   EventFilter,
   NewEvent,
@@ -16,6 +17,7 @@ import type { EventTable } from '../event.table.js';
 import { GroupCommit } from '../group-commit.js';
 import {
   appendedEvents,
+  appendsExcluded,
   KyselyEventStore,
   readHead,
   runProjections,
@@ -111,6 +113,11 @@ export class SqliteEventStore extends KyselyEventStore {
     await this.db.transaction().execute(async (trx) => {
       for (const { projection, events } of pending) await runProjections(trx, [projection], events);
     });
+  }
+
+  /** Every append goes through this connection, one transaction at a time: holding a transaction keeps them out. */
+  excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(appendsExcluded(trx)));
   }
 }
 
