@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { sql, type Kysely } from 'kysely';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/database.js';
 import { batches } from '../event-store/batches.js';
 import { CommittedEventFeed } from '../event-store/committed-event-feed.js';
@@ -12,7 +11,7 @@ import {
 } from '../event-store/event-store.js';
 import { ProjectionRegistry } from '../event-store/projection-registry.js';
 import { DomainError } from '../shared/domain-error.js';
-import { createScratchTables, type ScratchTables } from './scratch-tables.js';
+import { createScratchTables, dropLeftoverScratchTables, type ScratchTables } from './scratch-tables.js';
 
 export interface RebuildReport {
   projections: string[];
@@ -31,24 +30,28 @@ export class RebuildInProgressError extends DomainError {
 }
 
 /**
- * Replays the whole log from seq 1 into fresh copies of every rebuildable projection's tables (an
- * attached scratch database on SQLite, a scratch schema on PostgreSQL), then swaps them in with one
+ * Replays the whole log from seq 1 into fresh copies of every rebuildable projection's tables (renamed
+ * tables beside the live ones on SQLite, a scratch schema on PostgreSQL), then swaps them in with one
  * transaction that keeps every append out. Commands and evaluations go on
  * against the old tables and in-memory state until that swap; the in-memory projection reloads right
  * after it, with no delivery in between.
  */
 @Injectable()
-export class ProjectionRebuild {
+export class ProjectionRebuild implements OnModuleInit {
   private readonly logger = new Logger(ProjectionRebuild.name);
   private running = false;
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ProjectionRegistry,
     private readonly feed: CommittedEventFeed,
   ) {}
+
+  /** A rebuild whose process died leaves its copies behind (the live tables are whole): they go at start. */
+  async onModuleInit(): Promise<void> {
+    await dropLeftoverScratchTables(this.db);
+  }
 
   async rebuild(): Promise<RebuildReport> {
     if (this.running) throw new RebuildInProgressError();
@@ -58,13 +61,13 @@ export class ProjectionRebuild {
     const tables = projections.flatMap((p) => p.tables ?? []);
     let scratch: ScratchTables | undefined;
     try {
-      scratch = await createScratchTables(this.db, this.config.database, tables);
+      scratch = await createScratchTables(this.db, tables);
       let seq = 0;
       for await (const events of batches(this.store.iterate({}), BATCH)) {
         await this.db.transaction().execute((trx) => this.applyAll(trx, scratch!, projections, events));
         seq = events[events.length - 1]!.seq;
       }
-      const headSeq = await this.swap(scratch, projections, tables, seq);
+      const headSeq = await this.swap(scratch, projections, seq);
       await this.registry.notifyRebuilt();
       const report = {
         projections: projections.map((p) => p.name),
@@ -91,19 +94,18 @@ export class ProjectionRebuild {
     projections: readonly TransactionalProjection[],
     events: readonly StoredEvent[],
   ): Promise<void> {
-    const copies = trx.withSchema(scratch.schema);
+    const copies = scratch.target(trx);
     for (const projection of projections) await projection.apply(copies, events);
   }
 
   /**
    * One transaction that keeps every instance's appends out (the store's `excludingAppends`): apply what was
-   * committed since the replay's last batch, copy the scratch tables over the live ones, move the checkpoints.
+   * committed since the replay's last batch, put the copies in the live tables' place, move the checkpoints.
    * Inside the feed's queue, so the in-memory reload that follows sees no half-delivered batch.
    */
   private async swap(
     scratch: ScratchTables,
     projections: readonly TransactionalProjection[],
-    tables: readonly string[],
     replayedSeq: number,
   ): Promise<number> {
     let headSeq = replayedSeq;
@@ -116,10 +118,7 @@ export class ProjectionRebuild {
           await this.applyAll(trx, scratch, projections, events);
           headSeq = events[events.length - 1]!.seq;
         }
-        for (const table of tables) {
-          await sql`DELETE FROM ${scratch.live(table)}`.execute(trx);
-          await sql`INSERT INTO ${scratch.live(table)} SELECT * FROM ${scratch.copy(table)}`.execute(trx);
-        }
+        await scratch.swapIn(trx);
         for (const projection of projections) {
           await trx
             .insertInto('projection_checkpoints')
