@@ -25,6 +25,12 @@ export interface StoredEvent<Data = unknown> {
   hash: string;
 }
 
+/**
+ * What a view of the log reads of an event: the envelope without the chain's hashes and the idempotency
+ * key. A rebuild reads only these columns, and the hashes are the widest of the rest.
+ */
+export type ProjectedEvent = Omit<StoredEvent, 'prevHash' | 'hash' | 'idempotencyKey'>;
+
 export interface RecordedResponse {
   status: number;
   body: unknown;
@@ -72,10 +78,21 @@ export interface TransactionalProjection {
   readonly name: string;
   /**
    * The tables this projection owns and can rebuild from seq 1. Absent for projections that record
-   * facts rather than views (signed checkpoints), which a rebuild must leave alone.
+   * facts rather than views (signed checkpoints), which a rebuild must leave alone. A projection with
+   * tables is a `RebuildableProjection`: a rebuild hands it events without hashes.
    */
   readonly tables?: readonly (keyof Database)[];
   apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void>;
+}
+
+/** A view of the log: it owns tables a rebuild replays from seq 1, and reads no more of an event than `ProjectedEvent`. */
+export interface RebuildableProjection extends TransactionalProjection {
+  readonly tables: readonly (keyof Database)[];
+  apply(db: Kysely<Database>, events: readonly ProjectedEvent[]): Promise<void>;
+}
+
+export function isRebuildable(projection: TransactionalProjection): projection is RebuildableProjection {
+  return (projection.tables?.length ?? 0) > 0;
 }
 
 /** Which events a read wants; every field narrows, all optional. Times compare with `at` (ISO, UTC). */
@@ -126,6 +143,12 @@ export interface EventStore {
    * log: memory stays flat however long the history, and the consumer's pace is the read's pace.
    */
   iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
+  /**
+   * Every event with seq > afterSeq up to the head as the read starts, in seq order, as arrays of at most
+   * `batchSize`, with only what a view reads (`ProjectedEvent`): what a rebuild replays. Pages rather than
+   * one event at a time, since per-event overhead dominates a read of the whole log.
+   */
+  readForProjections(afterSeq: number, batchSize: number): AsyncIterable<ProjectedEvent[]>;
   findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined>;
   /**
    * Runs projections over already-committed events (start-up catch-up), each over its own slice, all in

@@ -14,12 +14,13 @@ import {
   type EventFilter,
   type EventStore,
   type NewEvent,
+  type ProjectedEvent,
   type ProjectionWork,
   type StoredEvent,
   type StoredIdempotentResponse,
   type TransactionalProjection,
 } from './event-store.js';
-import { toEventRow, toStoredEvent } from './stored-event.mapper.js';
+import { PROJECTED_EVENT_COLUMNS, toEventRow, toProjectedEvent, toStoredEvent } from './stored-event.mapper.js';
 
 /*
  * The event log's statements in plain Kysely, which SQLite and PostgreSQL run alike. A store wraps them
@@ -166,6 +167,24 @@ export async function readAll(db: Kysely<Database>, afterSeq: number, limit: num
   return rows.map(toStoredEvent);
 }
 
+/** Events with afterSeq < seq <= untilSeq, in seq order, at most `limit`, with only what a view reads. */
+export async function readProjectedPage(
+  db: Kysely<Database>,
+  afterSeq: number,
+  untilSeq: number,
+  limit: number,
+): Promise<ProjectedEvent[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select(PROJECTED_EVENT_COLUMNS)
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', untilSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toProjectedEvent);
+}
+
 /**
  * The reads every Kysely-backed store answers alike; a store adds how it appends, iterates and applies
  * projections.
@@ -180,6 +199,7 @@ export abstract class KyselyEventStore implements EventStore {
     context: AppendContext,
   ): Promise<AppendResult>;
   abstract iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
+  abstract readForProjections(afterSeq: number, batchSize: number): AsyncIterable<ProjectedEvent[]>;
   abstract applyProjections(work: readonly ProjectionWork[]): Promise<void>;
   abstract excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T>;
 

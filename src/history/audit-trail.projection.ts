@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database/database.js';
 import { dialectSql } from '../database/dialect.js';
-import type { StoredEvent, TransactionalProjection } from '../event-store/event-store.js';
+import type { ProjectedEvent, RebuildableProjection } from '../event-store/event-store.js';
 import { ProjectionRegistry } from '../event-store/projection-registry.js';
 import { isFlagEventType, type Change } from '../flags/flag.events.js';
 import { chunks } from '../shared/chunks.js';
@@ -12,7 +12,7 @@ const COLUMNS = ['seq', 'flag_key', 'version', 'type', 'actor', 'at', 'reason', 
 
 /** One row per flag event: who did what, when, why, from what to what. */
 @Injectable()
-export class AuditTrailProjection implements TransactionalProjection {
+export class AuditTrailProjection implements RebuildableProjection {
   readonly name = 'audit_trail';
   readonly tables = ['audit_trail'] as const;
 
@@ -20,7 +20,7 @@ export class AuditTrailProjection implements TransactionalProjection {
     registry.register(this);
   }
 
-  async apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(db: Kysely<Database>, events: readonly ProjectedEvent[]): Promise<void> {
     const rows = events
       .filter((e) => isFlagEventType(e.type))
       .map((e) => {

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/database.js';
-import { batches } from '../event-store/batches.js';
 import { CommittedEventFeed } from '../event-store/committed-event-feed.js';
 import {
   EVENT_STORE,
+  isRebuildable,
   type EventStore,
-  type StoredEvent,
-  type TransactionalProjection,
+  type ProjectedEvent,
+  type RebuildableProjection,
 } from '../event-store/event-store.js';
 import { ProjectionRegistry } from '../event-store/projection-registry.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -57,13 +57,13 @@ export class ProjectionRebuild implements OnModuleInit {
     if (this.running) throw new RebuildInProgressError();
     this.running = true;
     const started = performance.now();
-    const projections = this.registry.all().filter((p) => (p.tables?.length ?? 0) > 0);
-    const tables = projections.flatMap((p) => p.tables ?? []);
+    const projections = this.registry.all().filter(isRebuildable);
+    const tables = projections.flatMap((p) => p.tables);
     let scratch: ScratchTables | undefined;
     try {
       scratch = await createScratchTables(this.db, tables);
       let seq = 0;
-      for await (const events of batches(this.store.iterate({}), BATCH)) {
+      for await (const events of this.store.readForProjections(0, BATCH)) {
         await this.db.transaction().execute((trx) => this.applyAll(trx, scratch!, projections, events));
         seq = events[events.length - 1]!.seq;
       }
@@ -91,8 +91,8 @@ export class ProjectionRebuild implements OnModuleInit {
   private async applyAll(
     trx: Kysely<Database>,
     scratch: ScratchTables,
-    projections: readonly TransactionalProjection[],
-    events: readonly StoredEvent[],
+    projections: readonly RebuildableProjection[],
+    events: readonly ProjectedEvent[],
   ): Promise<void> {
     const copies = scratch.target(trx);
     for (const projection of projections) await projection.apply(copies, events);
@@ -105,7 +105,7 @@ export class ProjectionRebuild implements OnModuleInit {
    */
   private async swap(
     scratch: ScratchTables,
-    projections: readonly TransactionalProjection[],
+    projections: readonly RebuildableProjection[],
     replayedSeq: number,
   ): Promise<number> {
     let headSeq = replayedSeq;

@@ -7,6 +7,7 @@ import {
   VersionConflictError,
   type EventStore,
   type NewEvent,
+  type ProjectedEvent,
   type StoredEvent,
   type TransactionalProjection,
 } from '../../src/event-store/event-store.js';
@@ -367,6 +368,25 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
         .where('name', '=', 'excluded')
         .executeTakeFirst();
       expect(checkpoint?.seq).toBe(2);
+    });
+
+    it('reads the log for projections in batches up to the head as the read starts, without hashes or idempotency keys', async () => {
+      for (let i = 0; i < 5; i++) await s.store.append('a', i, [ev(i)], ctx);
+      const batches: ProjectedEvent[][] = [];
+      for await (const batch of s.store.readForProjections(1, 2)) {
+        if (batches.length === 0) await s.store.append('a', 5, [ev(5)], ctx);
+        batches.push(batch);
+      }
+      expect(batches.map((batch) => batch.map((e) => e.seq))).toEqual([
+        [2, 3],
+        [4, 5],
+      ]);
+      const stored = (await s.store.readAll(1, 4)).map(
+        ({ prevHash: _prevHash, hash: _hash, idempotencyKey: _idempotencyKey, ...projected }) => projected,
+      );
+      expect(batches.flat()).toStrictEqual(stored);
+      for await (const batch of s.store.readForProjections(6, 2)) batches.push(batch);
+      expect(batches).toHaveLength(2);
     });
 
     it('pages through the log with readAll(afterSeq, limit)', async () => {

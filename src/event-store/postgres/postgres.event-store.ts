@@ -7,6 +7,7 @@ import type {
   AppendsExcluded,
   EventFilter,
   NewEvent,
+  ProjectedEvent,
   ProjectionWork,
   StoredEvent,
 } from '../event-store.js';
@@ -16,6 +17,7 @@ import {
   appendsExcluded,
   KyselyEventStore,
   readHead,
+  readProjectedPage,
   runProjections,
   stageAppend,
   type AppendOutcome,
@@ -117,6 +119,17 @@ export class PostgresEventStore extends KyselyEventStore {
       for (const row of rows) yield toStoredEvent(row);
       if (rows.length < this.pageSize) return;
       afterSeq = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  /** Keyset pages of `batchSize` up to the head read as it starts, like `iterate`. */
+  async *readForProjections(afterSeq: number, batchSize: number): AsyncIterable<ProjectedEvent[]> {
+    const { seq: headSeq } = await readHead(this.db);
+    for (let after = afterSeq; after < headSeq;) {
+      const events = await readProjectedPage(this.db, after, headSeq, batchSize);
+      if (events.length === 0) return;
+      yield events;
+      after = events[events.length - 1]!.seq;
     }
   }
 

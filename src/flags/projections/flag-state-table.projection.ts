@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database/database.js';
-import type { StoredEvent, TransactionalProjection } from '../../event-store/event-store.js';
+import type { ProjectedEvent, RebuildableProjection } from '../../event-store/event-store.js';
 import { ProjectionRegistry } from '../../event-store/projection-registry.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { chunks } from '../../shared/chunks.js';
@@ -23,7 +23,7 @@ const ROWS_PER_STATEMENT = 500;
  * same single fold over the events, so a snapshot costs no extra read.
  */
 @Injectable()
-export class FlagStateTableProjection implements TransactionalProjection {
+export class FlagStateTableProjection implements RebuildableProjection {
   readonly name = FLAG_STATE_PROJECTION;
   readonly tables = ['flag_state', 'flag_snapshots'] as const;
 
@@ -31,8 +31,8 @@ export class FlagStateTableProjection implements TransactionalProjection {
     registry.register(this);
   }
 
-  async apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void> {
-    const byFlag = new Map<string, StoredEvent[]>();
+  async apply(db: Kysely<Database>, events: readonly ProjectedEvent[]): Promise<void> {
+    const byFlag = new Map<string, ProjectedEvent[]>();
     for (const event of events) {
       if (!isFlagEventType(event.type)) continue;
       const list = byFlag.get(event.streamId) ?? [];
@@ -78,7 +78,7 @@ export class FlagStateTableProjection implements TransactionalProjection {
     }
   }
 
-  private async snapshot(db: Kysely<Database>, state: FlagState, event: StoredEvent): Promise<void> {
+  private async snapshot(db: Kysely<Database>, state: FlagState, event: ProjectedEvent): Promise<void> {
     const values = {
       key: event.streamId,
       version: event.version,
