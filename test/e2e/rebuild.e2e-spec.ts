@@ -1,4 +1,4 @@
-import { backend, releaseFlag, openRaw, startTestApp, type TestApp } from '../support/test-app.js';
+import { backend, releaseFlag, openRaw, sqliteOnly, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Deterministic pseudo-random numbers, so a failure replays the same sequence. */
 function prng(seed: number): () => number {
@@ -142,6 +142,24 @@ describe('projection rebuild', () => {
     await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('admin')).expect(200);
     expect(schemaDump(t.dbPath)).toEqual(migratedSchema);
   });
+
+  // SQLite only: there the copies sit in the database file itself, and the test writes them with the app stopped.
+  sqliteOnly(
+    'drops the copies a rebuild that died left in the file at the next start, the live tables whole',
+    async () => {
+      const before = projectionDump(t.dbPath);
+      await t.close();
+      const db = openRaw(t.dbPath);
+      db.exec(`CREATE TABLE flagledger_rebuild_audit_trail AS SELECT * FROM audit_trail WHERE seq < 10;
+      CREATE TABLE flagledger_rebuild_flag_state AS SELECT * FROM flag_state`);
+      db.close();
+      t = await startTestApp({ dbPath: t.dbPath });
+      expect(projectionDump(t.dbPath)).toEqual(before);
+      expect(schemaDump(t.dbPath)).toEqual(migratedSchema);
+      await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('admin')).expect(200);
+      expect(projectionDump(t.dbPath)).toEqual(before);
+    },
+  );
 
   it('is for admins only', async () => {
     await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('editor')).expect(403);
