@@ -26,6 +26,12 @@ export interface StoredEvent<Data = unknown> {
   hash: string;
 }
 
+/**
+ * What a view of the log reads of an event: the envelope without the chain's hashes and the idempotency
+ * key. A rebuild reads only these columns, and the hashes are the widest of the rest.
+ */
+export type ProjectedEvent = Omit<StoredEvent, 'prevHash' | 'hash' | 'idempotencyKey'>;
+
 export interface RecordedResponse {
   status: number;
   body: unknown;
@@ -73,16 +79,35 @@ export interface TransactionalProjection {
   readonly name: string;
   /**
    * The tables this projection owns and can rebuild from seq 1. Absent for projections that record
-   * facts rather than views (signed checkpoints), which a rebuild must leave alone.
+   * facts rather than views (signed checkpoints), which a rebuild must leave alone. A projection with
+   * tables is a `RebuildableProjection`: a rebuild hands it events without hashes.
    */
   readonly tables?: readonly (keyof Database)[];
   apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void>;
+}
+
+/** A view of the log: it owns tables a rebuild replays from seq 1, and reads no more of an event than `ProjectedEvent`. */
+export interface RebuildableProjection extends TransactionalProjection {
+  readonly tables: readonly (keyof Database)[];
+  apply(db: Kysely<Database>, events: readonly ProjectedEvent[]): Promise<void>;
+}
+
+export function isRebuildable(projection: TransactionalProjection): projection is RebuildableProjection {
+  return (projection.tables?.length ?? 0) > 0;
 }
 
 /** Which events a read wants; every field narrows, all optional. Times compare with `at` (ISO, UTC). */
 export interface ProjectionWork {
   projection: TransactionalProjection;
   events: readonly StoredEvent[];
+}
+
+/** What work run by `EventStore.excludingAppends` is handed: its transaction, and the log as read in it. */
+export interface AppendsExcluded {
+  /** The transaction: what the work writes through it commits with it, before any append that waited. */
+  readonly db: Kysely<Database>;
+  /** Events with seq > afterSeq, in seq order, at most `limit`: read in the transaction, so every committed one. */
+  readAll(afterSeq: number, limit: number): Promise<StoredEvent[]>;
 }
 
 export interface EventStore {
@@ -106,12 +131,24 @@ export interface EventStore {
    * log: memory stays flat however long the history, and the consumer's pace is the read's pace.
    */
   iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
+  /**
+   * Every event with seq > afterSeq up to the head as the read starts, in seq order, as arrays of at most
+   * `batchSize`, with only what a view reads (`ProjectedEvent`): what a rebuild replays. Pages rather than
+   * one event at a time, since per-event overhead dominates a read of the whole log.
+   */
+  readForProjections(afterSeq: number, batchSize: number): AsyncIterable<ProjectedEvent[]>;
   findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined>;
   /**
    * Runs projections over already-committed events (start-up catch-up), each over its own slice, all in
    * one transaction that also moves their checkpoints.
    */
   applyProjections(work: readonly ProjectionWork[]): Promise<void>;
+  /**
+   * Runs `work` in one transaction during which no append, from this instance or any other, commits; what
+   * it reads includes every append committed before it (a projection rebuild's swap). Appends submitted
+   * meanwhile wait and commit after it: `work` must not wait for one.
+   */
+  excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T>;
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');

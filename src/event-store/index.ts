@@ -17,16 +17,19 @@ export {
   EVENT_STORE,
   GENESIS_HASH,
   IdempotencyKeyReusedError,
+  isRebuildable,
   VersionConflictError,
+  type AppendsExcluded,
   type ChainHead,
   type EventStore,
   type IdempotencyClaim,
+  type ProjectedEvent,
+  type RebuildableProjection,
   type RecordedResponse,
   type StoredEvent,
   type TransactionalProjection,
 } from './event-store.js';
 export { EventStoreModule } from './event-store.module.js';
 export type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from './event.table.js';
-export { takeAppendLock } from './postgres/postgres.event-store.js';
 export { ProjectionRegistry } from './projection-registry.js';
 export { toStoredEvent } from './stored-event.mapper.js';

@@ -9,15 +9,17 @@ import {
   VersionConflictError,
   type AppendContext,
   type AppendResult,
+  type AppendsExcluded,
   type ChainHead,
   type EventStore,
   type NewEvent,
+  type ProjectedEvent,
   type ProjectionWork,
   type StoredEvent,
   type StoredIdempotentResponse,
   type TransactionalProjection,
 } from './event-store.js';
-import { toEventRow, toStoredEvent } from './stored-event.mapper.js';
+import { PROJECTED_EVENT_COLUMNS, toEventRow, toProjectedEvent, toStoredEvent } from './stored-event.mapper.js';
 
 /*
  * The event log's statements in plain Kysely, which SQLite and PostgreSQL run alike. A store wraps them
@@ -164,6 +166,24 @@ export async function readAll(db: Kysely<Database>, afterSeq: number, limit: num
   return rows.map(toStoredEvent);
 }
 
+/** Events with afterSeq < seq <= untilSeq, in seq order, at most `limit`, with only what a view reads. */
+export async function readProjectedPage(
+  db: Kysely<Database>,
+  afterSeq: number,
+  untilSeq: number,
+  limit: number,
+): Promise<ProjectedEvent[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select(PROJECTED_EVENT_COLUMNS)
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', untilSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toProjectedEvent);
+}
+
 /**
  * The reads every Kysely-backed store answers alike; a store adds how it appends, iterates and applies
  * projections.
@@ -178,7 +198,9 @@ export abstract class KyselyEventStore implements EventStore {
     context: AppendContext,
   ): Promise<AppendResult>;
   abstract iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
+  abstract readForProjections(afterSeq: number, batchSize: number): AsyncIterable<ProjectedEvent[]>;
   abstract applyProjections(work: readonly ProjectionWork[]): Promise<void>;
+  abstract excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T>;
 
   readStream(streamId: string): Promise<StoredEvent[]> {
     return readStream(this.db, streamId);
@@ -195,4 +217,9 @@ export abstract class KyselyEventStore implements EventStore {
   findIdempotentResponse(scope: string, key: string): Promise<StoredIdempotentResponse | undefined> {
     return findIdempotentResponse(this.db, scope, key);
   }
+}
+
+/** The log as a transaction that keeps appends out reads it. */
+export function appendsExcluded(trx: Kysely<Database>): AppendsExcluded {
+  return { db: trx, readAll: (afterSeq, limit) => readAll(trx, afterSeq, limit) };
 }

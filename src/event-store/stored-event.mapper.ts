@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { canonicalJson } from '../shared/index.js';
-import type { StoredEvent } from './event-store.js';
+import type { ProjectedEvent, StoredEvent } from './event-store.js';
 import type { EventTable } from './event.table.js';
 
 export function toStoredEvent(row: Selectable<EventTable>): StoredEvent {
@@ -34,5 +34,34 @@ export function toEventRow(event: StoredEvent): EventTable {
     idempotency_key: event.idempotencyKey,
     prev_hash: event.prevHash,
     hash: event.hash,
+  };
+}
+
+/** The columns of `events` a ProjectedEvent is read from, in its fields' order. */
+export const PROJECTED_EVENT_COLUMNS = [
+  'seq',
+  'stream_id',
+  'version',
+  'type',
+  'schema_version',
+  'data',
+  'actor',
+  'reason',
+  'at',
+] as const satisfies readonly (keyof EventTable)[];
+
+export type ProjectedEventRow = Pick<EventTable, (typeof PROJECTED_EVENT_COLUMNS)[number]>;
+
+export function toProjectedEvent(row: ProjectedEventRow): ProjectedEvent {
+  return {
+    seq: row.seq,
+    streamId: row.stream_id,
+    version: row.version,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as unknown,
+    actor: row.actor,
+    reason: row.reason,
+    at: row.at,
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { type Database, dialectSql } from '../database/index.js';
-import { type StoredEvent, type TransactionalProjection, ProjectionRegistry } from '../event-store/index.js';
+import { type ProjectedEvent, type RebuildableProjection, ProjectionRegistry } from '../event-store/index.js';
 import { isFlagEventType, type Change } from '../flags/index.js';
 import { chunks } from '../shared/index.js';
 import type { AuditTrailTable } from './audit-trail.table.js';
@@ -10,7 +10,7 @@ const COLUMNS = ['seq', 'flag_key', 'version', 'type', 'actor', 'at', 'reason', 
 
 /** One row per flag event: who did what, when, why, from what to what. */
 @Injectable()
-export class AuditTrailProjection implements TransactionalProjection {
+export class AuditTrailProjection implements RebuildableProjection {
   readonly name = 'audit_trail';
   readonly tables = ['audit_trail'] as const;
 
@@ -18,7 +18,7 @@ export class AuditTrailProjection implements TransactionalProjection {
     registry.register(this);
   }
 
-  async apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(db: Kysely<Database>, events: readonly ProjectedEvent[]): Promise<void> {
     const rows = events
       .filter((e) => isFlagEventType(e.type))
       .map((e) => {

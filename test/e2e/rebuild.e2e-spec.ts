@@ -1,4 +1,4 @@
-import { releaseFlag, openRaw, startTestApp, type TestApp } from '../support/test-app.js';
+import { backend, releaseFlag, openRaw, sqliteOnly, startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Deterministic pseudo-random numbers, so a failure replays the same sequence. */
 function prng(seed: number): () => number {
@@ -61,8 +61,26 @@ function projectionDump(dbPath: string): Record<string, string> {
   }
 }
 
+/** Every table and index definition, as the database stores it: what a rebuild that swaps tables in must leave as it was. */
+function schemaDump(dbPath: string): unknown[] {
+  const db = openRaw(dbPath);
+  try {
+    return db
+      .prepare(
+        backend === 'postgres'
+          ? `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY tablename, indexname`
+          : `SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name`,
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
 describe('projection rebuild', () => {
   let t: TestApp;
+  /** The schema as migrations left it, before this file's first rebuild. */
+  let migratedSchema: unknown[];
   beforeAll(async () => {
     t = await startTestApp();
     for (const key of KEYS)
@@ -71,6 +89,7 @@ describe('projection rebuild', () => {
     const statuses = new Set<number>();
     for (let i = 0; i < 600; i++) statuses.add(await randomCommand(t, random));
     expect([...statuses].every((s) => s === 200 || s === 409)).toBe(true);
+    migratedSchema = schemaDump(t.dbPath);
   });
   afterAll(() => t.close());
 
@@ -117,6 +136,30 @@ describe('projection rebuild', () => {
     await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('admin')).expect(200);
     expect(projectionDump(t.dbPath)).toEqual(dump);
   });
+
+  it('leaves every table, index and constraint defined as before, and no scratch table behind', async () => {
+    expect(migratedSchema.length).toBeGreaterThan(0);
+    await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('admin')).expect(200);
+    expect(schemaDump(t.dbPath)).toEqual(migratedSchema);
+  });
+
+  // SQLite only: there the copies sit in the database file itself, and the test writes them with the app stopped.
+  sqliteOnly(
+    'drops the copies a rebuild that died left in the file at the next start, the live tables whole',
+    async () => {
+      const before = projectionDump(t.dbPath);
+      await t.close();
+      const db = openRaw(t.dbPath);
+      db.exec(`CREATE TABLE flagledger_rebuild_audit_trail AS SELECT * FROM audit_trail WHERE seq < 10;
+      CREATE TABLE flagledger_rebuild_flag_state AS SELECT * FROM flag_state`);
+      db.close();
+      t = await startTestApp({ dbPath: t.dbPath });
+      expect(projectionDump(t.dbPath)).toEqual(before);
+      expect(schemaDump(t.dbPath)).toEqual(migratedSchema);
+      await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('admin')).expect(200);
+      expect(projectionDump(t.dbPath)).toEqual(before);
+    },
+  );
 
   it('is for admins only', async () => {
     await t.http().post('/v1/admin/projections/rebuild').set('Authorization', t.auth('editor')).expect(403);

@@ -7,6 +7,7 @@ import {
   VersionConflictError,
   type EventStore,
   type NewEvent,
+  type ProjectedEvent,
   type StoredEvent,
   type TransactionalProjection,
 } from '../../src/event-store/event-store.js';
@@ -347,6 +348,45 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       }
       expect(seen.map((e) => e.seq)).toEqual([1, 2, 3]);
       expect(seen[1]).toEqual((await s.store.readAll(1, 1))[0]);
+    });
+
+    it('runs work excluding appends: it reads every committed event, and an append submitted meanwhile commits after it', async () => {
+      await s.store.append('a', 0, [ev(1), ev(2)], ctx);
+      let appended: Promise<unknown> | undefined;
+      const seen = await s.store.excludingAppends(async (log) => {
+        appended = s.store.append('b', 0, [ev(3)], ctx);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await log.db.insertInto('projection_checkpoints').values({ name: 'excluded', seq: 2 }).execute();
+        return (await log.readAll(0, 10)).map((e) => e.seq);
+      });
+      expect(seen).toEqual([1, 2]);
+      await appended;
+      expect((await s.store.readAll(0, 10)).map((e) => e.seq)).toEqual([1, 2, 3]);
+      const checkpoint = await s.db
+        .selectFrom('projection_checkpoints')
+        .select('seq')
+        .where('name', '=', 'excluded')
+        .executeTakeFirst();
+      expect(checkpoint?.seq).toBe(2);
+    });
+
+    it('reads the log for projections in batches up to the head as the read starts, without hashes or idempotency keys', async () => {
+      for (let i = 0; i < 5; i++) await s.store.append('a', i, [ev(i)], ctx);
+      const batches: ProjectedEvent[][] = [];
+      for await (const batch of s.store.readForProjections(1, 2)) {
+        if (batches.length === 0) await s.store.append('a', 5, [ev(5)], ctx);
+        batches.push(batch);
+      }
+      expect(batches.map((batch) => batch.map((e) => e.seq))).toEqual([
+        [2, 3],
+        [4, 5],
+      ]);
+      const stored = (await s.store.readAll(1, 4)).map(
+        ({ prevHash: _prevHash, hash: _hash, idempotencyKey: _idempotencyKey, ...projected }) => projected,
+      );
+      expect(batches.flat()).toStrictEqual(stored);
+      for await (const batch of s.store.readForProjections(6, 2)) batches.push(batch);
+      expect(batches).toHaveLength(2);
     });
 
     it('pages through the log with readAll(afterSeq, limit)', async () => {

@@ -2,12 +2,22 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { EventFilter } from '../event-filter.js';
-import type { AppendContext, AppendResult, NewEvent, ProjectionWork, StoredEvent } from '../event-store.js';
+import type {
+  AppendContext,
+  AppendResult,
+  AppendsExcluded,
+  NewEvent,
+  ProjectedEvent,
+  ProjectionWork,
+  StoredEvent,
+} from '../event-store.js';
 import { GroupCommit } from '../group-commit.js';
 import {
   appendedEvents,
+  appendsExcluded,
   KyselyEventStore,
   readHead,
+  readProjectedPage,
   runProjections,
   stageAppend,
   type AppendOutcome,
@@ -22,12 +32,8 @@ import { toStoredEvent } from '../stored-event.mapper.js';
  */
 export const APPEND_LOCK_ID = 5074537976967816295n;
 
-/**
- * Waits for the append lock inside `trx`, which holds it until it ends: for work that must not interleave
- * with any instance's appends (a projection rebuild's swap). `trx` should be READ COMMITTED, so what it
- * reads after the wait includes every append committed before it.
- */
-export async function takeAppendLock(trx: Kysely<Database>): Promise<void> {
+/** Waits for the append lock inside `trx`, which holds it until it ends. */
+async function takeAppendLock(trx: Kysely<Database>): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(${sql.lit(APPEND_LOCK_ID)})`.execute(trx);
 }
 
@@ -116,6 +122,17 @@ export class PostgresEventStore extends KyselyEventStore {
     }
   }
 
+  /** Keyset pages of `batchSize` up to the head read as it starts, like `iterate`. */
+  async *readForProjections(afterSeq: number, batchSize: number): AsyncIterable<ProjectedEvent[]> {
+    const { seq: headSeq } = await readHead(this.db);
+    for (let after = afterSeq; after < headSeq;) {
+      const events = await readProjectedPage(this.db, after, headSeq, batchSize);
+      if (events.length === 0) return;
+      yield events;
+      after = events[events.length - 1]!.seq;
+    }
+  }
+
   /**
    * Under the append lock, and against the checkpoints as they stand once it is held: instances starting
    * together each read the checkpoints before catching up, and the one that waited must not apply again
@@ -137,6 +154,11 @@ export class PostgresEventStore extends KyselyEventStore {
         );
       }
     });
+  }
+
+  /** Under the append lock every instance's appends take. */
+  excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T> {
+    return this.serialized((trx) => work(appendsExcluded(trx)));
   }
 
   /**

@@ -4,11 +4,21 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../database/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { EventFilter } from '../event-filter.js';
-import type { AppendContext, AppendResult, ChainHead, NewEvent, ProjectionWork, StoredEvent } from '../event-store.js';
+import type {
+  AppendContext,
+  AppendResult,
+  AppendsExcluded,
+  ChainHead,
+  NewEvent,
+  ProjectedEvent,
+  ProjectionWork,
+  StoredEvent,
+} from '../event-store.js';
 import type { EventTable } from '../event.table.js';
 import { GroupCommit } from '../group-commit.js';
 import {
   appendedEvents,
+  appendsExcluded,
   KyselyEventStore,
   readHead,
   runProjections,
@@ -17,7 +27,7 @@ import {
   type AppendStatements,
 } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
-import { toEventRow, toStoredEvent } from '../stored-event.mapper.js';
+import { PROJECTED_EVENT_COLUMNS, toEventRow, toStoredEvent } from '../stored-event.mapper.js';
 
 /** Opens a separate read-only connection: a long cursor must not hold the writer's connection. */
 export type SqliteReaderFactory = () => BetterSqlite3.Database;
@@ -38,6 +48,10 @@ const EVENT_COLUMNS = [
 ] as const satisfies readonly (keyof EventTable)[];
 const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 const STREAM_VERSION = 'SELECT max(version) AS version FROM events WHERE stream_id = ?';
+
+const PROJECTED_PAGE = `SELECT ${PROJECTED_EVENT_COLUMNS.join(', ')} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`;
+/** A row of PROJECTED_PAGE as better-sqlite3's raw mode hands it over: an array in PROJECTED_EVENT_COLUMNS order. */
+type ProjectedRawRow = [number, string, number, string, number, string, string, string | null, string];
 
 /** How many rows a cursor hands over before letting other work (evaluations, commands) run. */
 const ROWS_PER_TURN = 500;
@@ -98,12 +112,39 @@ export class SqliteEventStore extends KyselyEventStore {
     }
   }
 
+  /**
+   * Keyset pages up to the head as the read starts, on a reader connection of its own, each page one
+   * `all()` of raw rows: a cursor's per-row step and a row object per event cost more than the rest of
+   * the read. No read transaction spans the pages (seq <= head is a snapshot already: the log is
+   * append-only), so checkpoints can move the WAL's pages into the file as a long replay writes.
+   */
+  async *readForProjections(afterSeq: number, batchSize: number): AsyncIterable<ProjectedEvent[]> {
+    const reader = this.openReader();
+    try {
+      const head = reader.prepare('SELECT max(seq) FROM events').pluck().get() as number | null;
+      const page = reader.prepare(PROJECTED_PAGE).raw();
+      for (let after = afterSeq; after < (head ?? 0);) {
+        const rows = page.all(after, head, batchSize) as ProjectedRawRow[];
+        if (rows.length === 0) return;
+        yield rows.map(fromProjectedRawRow);
+        after = rows[rows.length - 1]![0];
+      }
+    } finally {
+      reader.close();
+    }
+  }
+
   async applyProjections(work: readonly ProjectionWork[]): Promise<void> {
     const pending = work.filter((w) => w.events.length > 0);
     if (pending.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
       for (const { projection, events } of pending) await runProjections(trx, [projection], events);
     });
+  }
+
+  /** Every append goes through this connection, one transaction at a time: holding a transaction keeps them out. */
+  excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(appendsExcluded(trx)));
   }
 }
 
@@ -135,6 +176,20 @@ function groupStatements(head: ChainHead): AppendStatements {
       const last = events[events.length - 1]!;
       current = { seq: last.seq, hash: last.hash, at: last.at };
     },
+  };
+}
+
+function fromProjectedRawRow(row: ProjectedRawRow): ProjectedEvent {
+  return {
+    seq: row[0],
+    streamId: row[1],
+    version: row[2],
+    type: row[3],
+    schemaVersion: row[4],
+    data: JSON.parse(row[5]) as unknown,
+    actor: row[6],
+    reason: row[7],
+    at: row[8],
   };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database/index.js';
-import { type StoredEvent, type TransactionalProjection, ProjectionRegistry } from '../../event-store/index.js';
+import { type ProjectedEvent, type RebuildableProjection, ProjectionRegistry } from '../../event-store/index.js';
 import { canonicalJson, chunks } from '../../shared/index.js';
 import { evolveFlagState, type FlagState } from '../flag-state.js';
 import { isFlagEventType, type FlagEvent } from '../flag.events.js';
@@ -21,7 +21,7 @@ const ROWS_PER_STATEMENT = 500;
  * same single fold over the events, so a snapshot costs no extra read.
  */
 @Injectable()
-export class FlagStateTableProjection implements TransactionalProjection {
+export class FlagStateTableProjection implements RebuildableProjection {
   readonly name = FLAG_STATE_PROJECTION;
   readonly tables = ['flag_state', 'flag_snapshots'] as const;
 
@@ -29,8 +29,8 @@ export class FlagStateTableProjection implements TransactionalProjection {
     registry.register(this);
   }
 
-  async apply(db: Kysely<Database>, events: readonly StoredEvent[]): Promise<void> {
-    const byFlag = new Map<string, StoredEvent[]>();
+  async apply(db: Kysely<Database>, events: readonly ProjectedEvent[]): Promise<void> {
+    const byFlag = new Map<string, ProjectedEvent[]>();
     for (const event of events) {
       if (!isFlagEventType(event.type)) continue;
       const list = byFlag.get(event.streamId) ?? [];
@@ -76,7 +76,7 @@ export class FlagStateTableProjection implements TransactionalProjection {
     }
   }
 
-  private async snapshot(db: Kysely<Database>, state: FlagState, event: StoredEvent): Promise<void> {
+  private async snapshot(db: Kysely<Database>, state: FlagState, event: ProjectedEvent): Promise<void> {
     const values = {
       key: event.streamId,
       version: event.version,
