@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import type { Response } from 'supertest';
 import type { StoredEvent } from '../../src/event-store/event-store.js';
 import type { AuditEntry } from '../../src/history/audit-entry.mapper.js';
-import { releaseFlag, startTestApp, tempDir, TOKENS, type RoleName, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS, type RoleName } from '../support/tokens.js';
 
 /** SPEC §4 GET /v1/audit: the global timeline, its filters and seq-cursor paging. */
 

@@ -1,13 +1,8 @@
 import type { Response, Test } from 'supertest';
-import {
-  eventCount,
-  openRaw,
-  releaseFlag,
-  startTestApp,
-  TOKENS,
-  type RoleName,
-  type TestApp,
-} from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { eventCount, openRaw } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS, type RoleName } from '../support/tokens.js';
 
 /**
  * SPEC §4: Bearer tokens, nested roles evaluator ⊂ viewer ⊂ editor ⊂ admin; missing/unknown token → 401,

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import type { Response } from 'supertest';
-import { eventCount, openRaw, releaseFlag, startTestApp, tempDir, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { eventCount, openRaw } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * SPEC §3/§4: optimistic concurrency (If-Match), idempotent retries (Idempotency-Key) and commands racing on

@@ -5,8 +5,11 @@ import { MAX_RESUME_GAP } from '../../src/delivery/delivery-options.js';
 import { FlagStreams } from '../../src/delivery/flag-streams.js';
 import type { FlagState } from '../../src/flags/flag-state.js';
 import { LiveFlagStates } from '../../src/flags/projections/live-flag-states.js';
+import { releaseFlag, stateOf } from '../support/flags.js';
 import { seedFlagEvents } from '../support/seed-events.js';
-import { releaseFlag, startTestApp, tempDir, TOKENS, type TestApp, stateOf } from '../support/test-app.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 /**
  * GET /v1/snapshot and the GET /v1/stream change stream, against the real server. The stream is read with

@@ -3,7 +3,11 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
-import { eventCount, releaseFlag, startTestApp, tempDir, TOKENS, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { eventCount } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 /** SPEC §2 over HTTP: every reason, rule order, the flag version that decided, Unleash-identical buckets. */
 

@@ -17,8 +17,12 @@ import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import type { ExportManifest } from '../../src/export/export-manifest.js';
 import { CHECKPOINT_EVERY } from '../../src/integrity/periodic-checkpoint.projection.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
+import { releaseFlag } from '../support/flags.js';
+import { openRaw } from '../support/raw-database.js';
 import { seedFlagEvents } from '../support/seed-events.js';
-import { openRaw, releaseFlag, startTestApp, tempDir, type RoleName, type TestApp } from '../support/test-app.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { RoleName } from '../support/tokens.js';
 
 /**
  * SPEC §4 GET /v1/export: the timeline's rows with seq, prevHash and hash, streamed as NDJSON (the full

@@ -1,4 +1,6 @@
-import { releaseFlag, openRaw, startTestApp, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { openRaw } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Deterministic pseudo-random numbers, so a failure replays the same sequence. */
 function prng(seed: number): () => number {

@@ -5,7 +5,11 @@ import { EVENT_STORE, type EventStore, type StoredEvent } from '../../src/event-
 import { foldFlagEvents } from '../../src/flags/flag-event-folding.js';
 import type { FlagState } from '../../src/flags/flag-state.js';
 import type { FlagSnapshotTable } from '../../src/flags/projections/flag-snapshot.table.js';
-import { openRaw, releaseFlag, startTestApp, tempDir, TOKENS, type TestApp, stateOf } from '../support/test-app.js';
+import { releaseFlag, stateOf } from '../support/flags.js';
+import { openRaw } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 /** A live list as time travel shows it: flag states without today's usage telemetry. */
 const liveList = (body: { flags: object[]; headSeq: number }) => ({ ...body, flags: body.flags.map(stateOf) });

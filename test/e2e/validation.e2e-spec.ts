@@ -1,5 +1,7 @@
 import type { Response, Test } from 'supertest';
-import { eventCount, releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { eventCount } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * SPEC §1 (field rules) and §4 (errors): every rule broken once must give a 4xx

@@ -1,5 +1,7 @@
 import { FlagledgerClient } from '../../src/sdk/index.js';
-import { releaseFlag, startTestApp, TOKENS, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 import { callExternalApi, CIRCUIT_BREAKER_FLAG, LastResponseCache } from './external-api-circuit-breaker.js';
 import {
   FakeApi,

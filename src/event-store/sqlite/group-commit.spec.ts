@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import BetterSqlite3 from 'better-sqlite3';
-import { ManualClock, tempDir } from '../../../test/support/test-app.js';
+import { ManualClock } from '../../../test/support/clock.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
 import {
   VersionConflictError,

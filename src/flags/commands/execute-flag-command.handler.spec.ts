@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { ManualClock, tempDir } from '../../../test/support/test-app.js';
+import { ManualClock } from '../../../test/support/clock.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { loadConfig } from '../../config/app-config.js';
 import type { Database } from '../../database/database.js';
 import { openSqliteDatabase } from '../../database/open-sqlite-database.js';
