@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { Response } from 'supertest';
 import { releaseFlag } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
 import { eventCount, openRaw } from '../support/raw-database.js';
 import { tempDir } from '../support/temp-dir.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -33,17 +33,6 @@ function eventsOf(dbPath: string, streamId?: string): EventRow[] {
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-function expectProblem(res: Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({
-    status,
-    type: expect.any(String),
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
 }
 
 describe('concurrency and idempotency of flag commands', () => {

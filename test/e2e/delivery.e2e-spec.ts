@@ -6,6 +6,7 @@ import { FlagStreams } from '../../src/delivery/flag-streams.js';
 import type { FlagState } from '../../src/flags/flag-state.js';
 import { LiveFlagStates } from '../../src/flags/projections/live-flag-states.js';
 import { releaseFlag, stateOf } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
 import { seedFlagEvents } from '../support/seed-events.js';
 import { tempDir } from '../support/temp-dir.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -258,8 +259,7 @@ describe('delivery: snapshot and stream', () => {
     it('is open to evaluators and refuses a request without a token', async () => {
       await t.http().get('/v1/snapshot').set('Authorization', t.auth('evaluator')).expect(200);
       const res = await t.http().get('/v1/snapshot');
-      expect(res.status).toBe(401);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expectProblem(res, 401);
     });
   });
 
@@ -548,9 +548,7 @@ describe('delivery: streams per token', () => {
     expect(held.map((c) => c.status)).toEqual([200, 200, 200]);
 
     const refused = await t.http().get('/v1/stream').set('Authorization', t.auth('evaluator'));
-    expect(refused.status).toBe(429);
-    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(refused.body).toMatchObject({ status: 429, code: 'TOO_MANY_STREAMS' });
+    expectProblem(refused, 429, { code: 'TOO_MANY_STREAMS' });
     expect(refused.body.errors[0]).toMatchObject({ field: 'Authorization' });
     expect(t.app.get(FlagStreams).openCount).toBe(LIMIT);
 

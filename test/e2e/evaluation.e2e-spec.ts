@@ -2,8 +2,8 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Response } from 'supertest';
 import { releaseFlag } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
 import { eventCount } from '../support/raw-database.js';
 import { tempDir } from '../support/temp-dir.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -25,17 +25,6 @@ interface Answer {
 }
 
 type Context = { userId?: string | null; segment?: string | null };
-
-function expectProblem(res: Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({
-    status,
-    type: expect.any(String),
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
-}
 
 /**
  * A keep-alive HTTP client with bounded concurrency for the thousands of evaluations of the split test

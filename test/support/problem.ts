@@ -32,3 +32,32 @@ export function problemJsonViolation(res: ResponseLike): string | undefined {
   }
   return undefined;
 }
+
+/** What a test knows about the problem beyond its status; every part is checked only when given. */
+export interface ExpectedProblem {
+  /** The problem's `code` (SPEC §4). */
+  code?: string;
+  /** A field `errors` must name, with a message. */
+  field?: string;
+  /** Says which request failed when the status is wrong (e.g. the route of a table-driven test). */
+  label?: string;
+}
+
+/**
+ * The one assertion that a response is the problem a test expects: the status (failing with the body,
+ * which says why), then a well-formed application/problem+json (problemJsonViolation), then code and field.
+ */
+export function expectProblem(res: ResponseLike, status: number, expected: ExpectedProblem = {}): void {
+  if (res.status !== status) {
+    const label = expected.label === undefined ? '' : `${expected.label}: `;
+    throw new Error(`${label}expected ${status}, got ${res.status} ${String(res.headers['content-type'])} ${res.text}`);
+  }
+  expect(problemJsonViolation(res)).toBeUndefined();
+  const body = JSON.parse(res.text) as { code: string; errors?: unknown };
+  if (expected.code !== undefined) expect(body.code).toBe(expected.code);
+  if (expected.field !== undefined) {
+    expect(body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: expected.field, message: expect.any(String) })]),
+    );
+  }
+}
