@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { StoredEvent } from '../../src/event-store/event-store.js';
 import type { AuditEntry } from '../../src/history/audit-entry.mapper.js';
-import { releaseFlag } from '../support/flags.js';
+import { command as flagCommand, releaseFlag } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { tempDir } from '../support/temp-dir.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -30,9 +30,7 @@ describe('GET /v1/audit (global timeline)', () => {
     path: string,
     body: object = {},
   ): Promise<StoredEvent> {
-    const res = await t.http()[method](path).set('Authorization', t.auth(role)).send(body);
-    expect([200, 201]).toContain(res.status);
-    return res.body.event as StoredEvent;
+    return (await flagCommand(t, method, path, body, role)).event;
   }
 
   async function timeline(query: string, role: RoleName = 'viewer'): Promise<Page> {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { releaseFlag } from '../support/flags.js';
+import { createFlag, releaseFlag } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { eventCount, openRaw } from '../support/raw-database.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -51,12 +51,7 @@ describe('concurrency and idempotency of flag commands', () => {
   /** Creates a fresh flag for one test and returns its key (its version is 1). */
   async function newFlag(prefix: string, overrides: Record<string, unknown> = {}): Promise<string> {
     const key = `${prefix}-${++flagCounter}`;
-    const res = await t
-      .http()
-      .post('/v1/flags')
-      .set('Authorization', t.auth('editor'))
-      .send(releaseFlag(key, overrides));
-    expect(res.status).toBe(201);
+    await createFlag(t, key, overrides);
     return key;
   }
 

@@ -5,7 +5,7 @@ import { MAX_RESUME_GAP } from '../../src/delivery/delivery-options.js';
 import { FlagStreams } from '../../src/delivery/flag-streams.js';
 import type { FlagState } from '../../src/flags/flag-state.js';
 import { LiveFlagStates } from '../../src/flags/projections/live-flag-states.js';
-import { releaseFlag, stateOf } from '../support/flags.js';
+import { command as flagCommand, createFlag, releaseFlag, stateOf, type CommandAnswer } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { seedFlagEvents } from '../support/seed-events.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -200,23 +200,12 @@ describe('delivery: snapshot and stream', () => {
     return client;
   }
 
-  async function create(key: string, overrides: Record<string, unknown> = {}): Promise<Committed> {
-    const res = await t
-      .http()
-      .post('/v1/flags')
-      .set('Authorization', t.auth('editor'))
-      .send(releaseFlag(key, overrides));
-    expect(res.status).toBe(201);
-    return { seq: res.body.event.seq, type: res.body.event.type, flag: res.body.flag };
-  }
-
+  const committed = ({ event, flag }: CommandAnswer): Committed => ({ seq: event.seq, type: event.type, flag });
+  const create = async (key: string, overrides: Record<string, unknown> = {}) =>
+    committed(await createFlag(t, key, overrides));
   /** Runs a command that changes the flag; returns what it committed. */
-  async function command(method: 'post' | 'put', path: string, body: Record<string, unknown> = {}): Promise<Committed> {
-    const res = await t.http()[method](`/v1/flags/${path}`).set('Authorization', t.auth('editor')).send(body);
-    expect(res.status).toBe(200);
-    expect(res.body.event).not.toBeNull();
-    return { seq: res.body.event.seq, type: res.body.event.type, flag: res.body.flag };
-  }
+  const command = async (method: 'post' | 'put', path: string, body: Record<string, unknown> = {}) =>
+    committed(await flagCommand(t, method, `/v1/flags/${path}`, body));
 
   async function snapshot(): Promise<Snapshot> {
     const res = await t.http().get('/v1/snapshot').set('Authorization', t.auth('evaluator'));

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { releaseFlag } from '../support/flags.js';
+import { command as flagCommand, createFlag, releaseFlag } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { eventCount } from '../support/raw-database.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -91,21 +91,12 @@ describe('evaluation over HTTP (SPEC §2)', () => {
     tmp.cleanup();
   });
 
-  async function create(key: string, overrides: Record<string, unknown> = {}): Promise<void> {
-    const res = await t
-      .http()
-      .post('/v1/flags')
-      .set('Authorization', t.auth('editor'))
-      .send(releaseFlag(key, overrides));
-    expect(res.status).toBe(201);
-  }
-
+  const create = async (key: string, overrides: Record<string, unknown> = {}) => {
+    await createFlag(t, key, overrides);
+  };
   /** Runs a command and returns the flag's new version. */
-  async function command(method: 'post' | 'put', path: string, body: Record<string, unknown> = {}): Promise<number> {
-    const res = await t.http()[method](`/v1/flags/${path}`).set('Authorization', t.auth('editor')).send(body);
-    expect(res.status).toBe(200);
-    return res.body.flag.version as number;
-  }
+  const command = async (method: 'post' | 'put', path: string, body: Record<string, unknown> = {}) =>
+    (await flagCommand(t, method, `/v1/flags/${path}`, body)).flag.version;
 
   async function currentVersion(key: string): Promise<number> {
     const res = await t.http().get(`/v1/flags/${key}`).set('Authorization', t.auth('viewer'));

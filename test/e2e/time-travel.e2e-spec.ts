@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore, type StoredEvent } from '../../src/event-
 import { foldFlagEvents } from '../../src/flags/flag-event-folding.js';
 import type { FlagState } from '../../src/flags/flag-state.js';
 import type { FlagSnapshotTable } from '../../src/flags/projections/flag-snapshot.table.js';
-import { releaseFlag, stateOf } from '../support/flags.js';
+import { command as flagCommand, releaseFlag, stateOf, type CommandAnswer } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { openRaw } from '../support/raw-database.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -21,10 +21,8 @@ const liveList = (body: { flags: object[]; headSeq: number }) => ({ ...body, fla
 
 const MINUTE = 60_000;
 
-interface Recorded {
-  flag: FlagState;
-  event: StoredEvent;
-}
+/** What a command answered, in the order the commands ran. */
+type Recorded = CommandAnswer;
 
 const before = (at: string) => new Date(Date.parse(at) - 1).toISOString();
 
@@ -44,10 +42,7 @@ describe('time travel', () => {
   /** Runs a command one minute after the previous one and returns what the API answered. */
   async function command(method: 'post' | 'put' | 'patch', path: string, body: object = {}): Promise<Recorded> {
     t.clock.advance(MINUTE);
-    const res = await t.http()[method](path).set('Authorization', t.auth('editor')).send(body);
-    expect([200, 201]).toContain(res.status);
-    expect(res.body.event).not.toBeNull();
-    return res.body as Recorded;
+    return flagCommand(t, method, path, body);
   }
 
   const viewer = (path: string) => t.http().get(path).set('Authorization', t.auth('viewer'));

@@ -1,3 +1,5 @@
+// Jest's expect imported, not global: bench/ compiles the test kit without Jest's global types.
+import { expect } from '@jest/globals';
 /** Any HTTP response: supertest's and the fuzzer's raw one both have these. */
 export interface ResponseLike {
   status: number;
