@@ -64,6 +64,10 @@ describe('DecisionLog', () => {
   });
 
   it('hashes the same id the same way across runs, and different ids differently', () => {
+    // Pinned vectors (sha256 of the id, first 16 hex): two calls in one process would agree even if the
+    // hash took a per-process salt, and then decisions about a user would no longer correlate across restarts.
+    expect(hashUserId('u-1')).toBe('a24a7f55f278dd49');
+    expect(hashUserId('alice@example.com')).toBe('ff8d9819fc0e12bf');
     expect(hashUserId('u-1')).toBe(hashUserId('u-1'));
     expect(hashUserId('u-1')).not.toBe(hashUserId('u-2'));
     expect(hashUserId('u-1')).toMatch(/^[0-9a-f]{16}$/);

@@ -3,8 +3,9 @@ import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
 import { resolvePublicKey, verifyDatabaseFile } from '../../src/cli/verify-database.js';
+import { openRaw } from '../support/raw-database.js';
 import { callServer, freePort, spawnServer, stopServer, type ServerChild } from '../support/server-process.js';
-import { openRaw, tempDir } from '../support/test-app.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /**
  * Issue 6, "Crash": the real server as a child process, 50 concurrent clients issuing commands, kill -9

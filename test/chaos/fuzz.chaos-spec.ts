@@ -1,6 +1,8 @@
 import { Agent } from 'node:http';
 import fc from 'fast-check';
-import { eventCount, releaseFlag, startTestApp, stateOf, type TestApp } from '../support/test-app.js';
+import { releaseFlag, stateOf } from '../support/flags.js';
+import { eventCount } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 import { sendRaw } from './fuzz/raw-http.js';
 import { describeResponse, refusalViolation } from './fuzz/refusal.js';
 import { malformedRequests, requestsToNowhere, type FuzzRequest } from './fuzz/requests.js';

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
-import type { Response } from 'supertest';
 import type { StoredEvent } from '../../src/event-store/event-store.js';
 import type { AuditEntry } from '../../src/history/audit-entry.mapper.js';
-import { releaseFlag, startTestApp, tempDir, TOKENS, type RoleName, type TestApp } from '../support/test-app.js';
+import { command as flagCommand, releaseFlag } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS, type RoleName } from '../support/tokens.js';
 
 /** docs/contract.md §4 GET /v1/audit: the global timeline, its filters and seq-cursor paging. */
 
@@ -13,12 +16,6 @@ type Entry = AuditEntry;
 interface Page {
   items: Entry[];
   nextCursor: number | null;
-}
-
-function expectBadField(res: Response, field: string): void {
-  expect(res.status).toBe(400);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
 }
 
 describe('GET /v1/audit (global timeline)', () => {
@@ -33,9 +30,7 @@ describe('GET /v1/audit (global timeline)', () => {
     path: string,
     body: object = {},
   ): Promise<StoredEvent> {
-    const res = await t.http()[method](path).set('Authorization', t.auth(role)).send(body);
-    expect([200, 201]).toContain(res.status);
-    return res.body.event as StoredEvent;
+    return (await flagCommand(t, method, path, body, role)).event;
   }
 
   async function timeline(query: string, role: RoleName = 'viewer'): Promise<Page> {
@@ -212,22 +207,24 @@ describe('GET /v1/audit (global timeline)', () => {
 
   it.each(['0', '1001', 'abc', '-1', '1.5', '1e2', ''])('refuses limit=%p with 400 naming limit', async (limit) => {
     const res = await t.http().get(`/v1/audit?limit=${limit}`).set('Authorization', t.auth('viewer'));
-    expectBadField(res, 'limit');
+    expectProblem(res, 400, { field: 'limit' });
     expect(res.body.errors).toEqual([{ field: 'limit', message: 'must be an integer from 1 to 1000' }]);
   });
 
   it.each(['-1', 'abc', '2.5', ''])('refuses after=%p with 400 naming after', async (after) => {
-    expectBadField(await t.http().get(`/v1/audit?after=${after}`).set('Authorization', t.auth('viewer')), 'after');
+    expectProblem(await t.http().get(`/v1/audit?after=${after}`).set('Authorization', t.auth('viewer')), 400, {
+      field: 'after',
+    });
   });
 
   it('refuses a repeated limit, an unknown type, a bad date and an unknown parameter', async () => {
     const get = (query: string) => t.http().get(`/v1/audit${query}`).set('Authorization', t.auth('viewer'));
-    expectBadField(await get('?limit=1&limit=2'), 'limit');
-    expectBadField(await get('?type=FlagEnabled&type=FlagExploded'), 'type');
-    expectBadField(await get('?from=yesterday'), 'from');
-    expectBadField(await get('?to=2026-02-30T00:00:00Z'), 'to');
+    expectProblem(await get('?limit=1&limit=2'), 400, { field: 'limit' });
+    expectProblem(await get('?type=FlagEnabled&type=FlagExploded'), 400, { field: 'type' });
+    expectProblem(await get('?from=yesterday'), 400, { field: 'from' });
+    expectProblem(await get('?to=2026-02-30T00:00:00Z'), 400, { field: 'to' });
     const unknown = await get('?flags=checkout');
-    expectBadField(unknown, 'flags');
+    expectProblem(unknown, 400, { field: 'flags' });
     expect(unknown.body.errors).toEqual([{ field: 'flags', message: 'is not a known field' }]);
   });
 

@@ -1,6 +1,8 @@
 import { REPORTABLE_REASONS } from '../../src/evaluation/evaluation-report.request.dto.js';
 import { EvaluationTelemetry } from '../../src/telemetry/evaluation-telemetry.js';
-import { queryRows, releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { queryRows } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /*
  * Issue 11, item 8: an evaluator token chooses the keys it evaluates and reports. Keys that are no flag

@@ -1,7 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
-import { ManualClock, releaseFlag, startTestApp, tempDir, testCliEnv } from '../support/test-app.js';
+import { ManualClock } from '../support/clock.js';
+import { releaseFlag } from '../support/flags.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp } from '../support/test-app.js';
+import { testCliEnv } from '../support/test-databases.js';
 
 const DAY = 86_400_000;
 

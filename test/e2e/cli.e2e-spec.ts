@@ -1,15 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
-import {
-  openRaw,
-  releaseFlag,
-  sqliteOnly,
-  startTestApp,
-  tempDir,
-  testCliEnv,
-  type TestApp,
-} from '../support/test-app.js';
+import { sqliteOnly } from '../support/backend.js';
+import { releaseFlag } from '../support/flags.js';
+import { openRaw } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { testCliEnv } from '../support/test-databases.js';
 
 async function cli(
   ...argv: string[]

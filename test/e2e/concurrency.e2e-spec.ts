@@ -1,6 +1,9 @@
 import { join } from 'node:path';
-import type { Response } from 'supertest';
-import { eventCount, openRaw, releaseFlag, startTestApp, tempDir, type TestApp } from '../support/test-app.js';
+import { createFlag, releaseFlag } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
+import { eventCount, openRaw } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * docs/contract.md §3/§4: optimistic concurrency (If-Match), idempotent retries (Idempotency-Key) and commands racing on
@@ -32,17 +35,6 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-function expectProblem(res: Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({
-    status,
-    type: expect.any(String),
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
-}
-
 describe('concurrency and idempotency of flag commands', () => {
   const tmp = tempDir();
   let t: TestApp;
@@ -59,12 +51,7 @@ describe('concurrency and idempotency of flag commands', () => {
   /** Creates a fresh flag for one test and returns its key (its version is 1). */
   async function newFlag(prefix: string, overrides: Record<string, unknown> = {}): Promise<string> {
     const key = `${prefix}-${++flagCounter}`;
-    const res = await t
-      .http()
-      .post('/v1/flags')
-      .set('Authorization', t.auth('editor'))
-      .send(releaseFlag(key, overrides));
-    expect(res.status).toBe(201);
+    await createFlag(t, key, overrides);
     return key;
   }
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DECISION_LOG, hashUserId } from '../../src/decision-log/decision-log.js';
-import { releaseFlag, startTestApp, tempDir } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp } from '../support/test-app.js';
 
 describe('decision log (FLAGLEDGER_DECISION_LOG=file:…)', () => {
   const { dir, cleanup } = tempDir();

@@ -2,8 +2,12 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Response } from 'supertest';
-import { eventCount, releaseFlag, startTestApp, tempDir, TOKENS, type TestApp } from '../support/test-app.js';
+import { command as flagCommand, createFlag, releaseFlag } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
+import { eventCount } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 /** docs/contract.md §2 over HTTP: every reason, rule order, the flag version that decided, Unleash-identical buckets. */
 
@@ -21,17 +25,6 @@ interface Answer {
 }
 
 type Context = { userId?: string | null; segment?: string | null };
-
-function expectProblem(res: Response, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({
-    status,
-    type: expect.any(String),
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
-}
 
 /**
  * A keep-alive HTTP client with bounded concurrency for the thousands of evaluations of the split test
@@ -98,21 +91,12 @@ describe('evaluation over HTTP (docs/contract.md §2)', () => {
     tmp.cleanup();
   });
 
-  async function create(key: string, overrides: Record<string, unknown> = {}): Promise<void> {
-    const res = await t
-      .http()
-      .post('/v1/flags')
-      .set('Authorization', t.auth('editor'))
-      .send(releaseFlag(key, overrides));
-    expect(res.status).toBe(201);
-  }
-
+  const create = async (key: string, overrides: Record<string, unknown> = {}) => {
+    await createFlag(t, key, overrides);
+  };
   /** Runs a command and returns the flag's new version. */
-  async function command(method: 'post' | 'put', path: string, body: Record<string, unknown> = {}): Promise<number> {
-    const res = await t.http()[method](`/v1/flags/${path}`).set('Authorization', t.auth('editor')).send(body);
-    expect(res.status).toBe(200);
-    return res.body.flag.version as number;
-  }
+  const command = async (method: 'post' | 'put', path: string, body: Record<string, unknown> = {}) =>
+    (await flagCommand(t, method, `/v1/flags/${path}`, body)).flag.version;
 
   async function currentVersion(key: string): Promise<number> {
     const res = await t.http().get(`/v1/flags/${key}`).set('Authorization', t.auth('viewer'));

@@ -1,6 +1,8 @@
 import { EventBus } from '@nestjs/cqrs';
 import { FlagEventCommitted } from '../../src/flags/flag-event-publisher.js';
-import { openRaw, releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { openRaw } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('EventBus publication', () => {
   let t: TestApp;

@@ -9,7 +9,11 @@ import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import { signChainPoint } from '../../src/integrity/checkpoint-signature.js';
 import { parsePublicKey, SIGNING_KEY_FILE } from '../../src/integrity/signing-key.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
-import { backend, openRaw, releaseFlag, sqliteOnly, startTestApp, tempDir, type TestApp } from '../support/test-app.js';
+import { backend, sqliteOnly } from '../support/backend.js';
+import { releaseFlag } from '../support/flags.js';
+import { openRaw } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const EVENTS = 2500;
 

@@ -5,8 +5,9 @@ import { runCli, type CliIo } from '../../src/cli/run-cli.js';
 import type { Database } from '../../src/database/database.js';
 import { rewritableAppendOnlyTables } from '../../src/database/postgres/app-role-grants.js';
 import { EvaluationTelemetry } from '../../src/telemetry/evaluation-telemetry.js';
+import { releaseFlag } from '../support/flags.js';
 import { asAdmin, testPostgresUrl } from '../support/postgres-test-database.js';
-import { releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 // Without a server the whole suite fails here, rather than skipping: see testPostgresUrl.
 const adminUrl = testPostgresUrl();

@@ -1,6 +1,7 @@
 import type { Response, Test } from 'supertest';
-import { problemJsonViolation } from '../support/problem-json.js';
-import { eventCount, startTestApp, type TestApp } from '../support/test-app.js';
+import { problemJsonViolation } from '../support/problem.js';
+import { eventCount } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * Malformed input the bad-input fuzzer (test/chaos/fuzz.chaos-spec.ts) found crashing the server or

@@ -1,4 +1,5 @@
-import { releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('GET /metrics (Prometheus text)', () => {
   let t: TestApp;

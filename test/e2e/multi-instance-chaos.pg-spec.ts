@@ -5,9 +5,9 @@ import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import { evolveFlagState, type FlagState } from '../../src/flags/flag-state.js';
 import { isFlagEventType, type FlagEvent } from '../../src/flags/flag.events.js';
 import { verifyChain } from '../../src/integrity/chain-verifier.js';
+import { stateOf } from '../support/flags.js';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../support/postgres-test-database.js';
 import { callServer, freePort, spawnServer, stopServer, type ServerChild } from '../support/server-process.js';
-import { stateOf } from '../support/test-app.js';
 
 // Without a server the whole suite fails here, rather than skipping: see testPostgresUrl.
 testPostgresUrl();

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import pg from 'pg';
+import { releaseFlag } from '../support/flags.js';
 import { testPostgresUrl } from '../support/postgres-test-database.js';
-import { releaseFlag, startTestApp, TOKENS, type TestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 // Without a server the whole suite fails here, rather than skipping: see testPostgresUrl.
 testPostgresUrl();

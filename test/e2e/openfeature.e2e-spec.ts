@@ -1,7 +1,9 @@
 import { OpenFeature, ProviderEvents, ProviderStatus, type EventDetails } from '@openfeature/server-sdk';
 import { FlagledgerClient } from '../../src/sdk/index.js';
 import { FlagledgerProvider } from '../../src/sdk/openfeature/index.js';
-import { releaseFlag, startTestApp, TOKENS, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 const nextEvent = (event: ProviderEvents): Promise<EventDetails | undefined> =>
   new Promise((resolve) => {

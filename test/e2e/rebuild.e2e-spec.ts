@@ -1,4 +1,7 @@
-import { backend, releaseFlag, openRaw, sqliteOnly, startTestApp, type TestApp } from '../support/test-app.js';
+import { backend, sqliteOnly } from '../support/backend.js';
+import { releaseFlag } from '../support/flags.js';
+import { openRaw } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** Deterministic pseudo-random numbers, so a failure replays the same sequence. */
 function prng(seed: number): () => number {

@@ -6,16 +6,11 @@ import { toStoredEvent } from '../../src/event-store/stored-event.mapper.js';
 import type { FlagStateTable } from '../../src/flags/projections/flag-state.table.js';
 import type { AuditTrailTable } from '../../src/history/audit-trail.table.js';
 import { canonicalJson } from '../../src/shared/canonical-json.js';
-import {
-  eventCount,
-  ManualClock,
-  openRaw,
-  releaseFlag,
-  startTestApp,
-  tempDir,
-  type TestApp,
-  stateOf,
-} from '../support/test-app.js';
+import { ManualClock } from '../support/clock.js';
+import { releaseFlag, stateOf } from '../support/flags.js';
+import { eventCount, openRaw } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * docs/contract.md §3: the log is durable, hash-chained and append-only; projections record their checkpoint and catch up

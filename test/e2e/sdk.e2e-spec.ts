@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlagledgerClient } from '../../src/sdk/index.js';
-import { releaseFlag, startTestApp, tempDir, TOKENS, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 /** Resolves when the predicate holds, checking on every 'changed' event and every 10 ms. */
 async function eventually(predicate: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -1,5 +1,6 @@
 import { EvaluationTelemetry } from '../../src/telemetry/evaluation-telemetry.js';
-import { releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const DAY = 86_400_000;
 

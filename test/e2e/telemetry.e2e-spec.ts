@@ -1,6 +1,9 @@
 import { FlagledgerClient } from '../../src/sdk/index.js';
 import { EvaluationTelemetry } from '../../src/telemetry/evaluation-telemetry.js';
-import { openRaw, releaseFlag, startTestApp, TOKENS, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { openRaw } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 function telemetryRows(dbPath: string) {
   const db = openRaw(dbPath);

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
-import type { Response } from 'supertest';
 import { CommittedEventFeed } from '../../src/event-store/committed-event-feed.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../src/event-store/event-store.js';
 import { foldFlagEvents } from '../../src/flags/flag-event-folding.js';
 import type { FlagState } from '../../src/flags/flag-state.js';
 import type { FlagSnapshotTable } from '../../src/flags/projections/flag-snapshot.table.js';
-import { openRaw, releaseFlag, startTestApp, tempDir, TOKENS, type TestApp, stateOf } from '../support/test-app.js';
+import { command as flagCommand, releaseFlag, stateOf, type CommandAnswer } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
+import { openRaw } from '../support/raw-database.js';
+import { tempDir } from '../support/temp-dir.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 
 /** A live list as time travel shows it: flag states without today's usage telemetry. */
 const liveList = (body: { flags: object[]; headSeq: number }) => ({ ...body, flags: body.flags.map(stateOf) });
@@ -17,17 +21,8 @@ const liveList = (body: { flags: object[]; headSeq: number }) => ({ ...body, fla
 
 const MINUTE = 60_000;
 
-interface Recorded {
-  flag: FlagState;
-  event: StoredEvent;
-}
-
-function expectProblem(res: Response, status: number, field?: string): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  if (field !== undefined)
-    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-}
+/** What a command answered, in the order the commands ran. */
+type Recorded = CommandAnswer;
 
 const before = (at: string) => new Date(Date.parse(at) - 1).toISOString();
 
@@ -47,10 +42,7 @@ describe('time travel', () => {
   /** Runs a command one minute after the previous one and returns what the API answered. */
   async function command(method: 'post' | 'put' | 'patch', path: string, body: object = {}): Promise<Recorded> {
     t.clock.advance(MINUTE);
-    const res = await t.http()[method](path).set('Authorization', t.auth('editor')).send(body);
-    expect([200, 201]).toContain(res.status);
-    expect(res.body.event).not.toBeNull();
-    return res.body as Recorded;
+    return flagCommand(t, method, path, body);
   }
 
   const viewer = (path: string) => t.http().get(path).set('Authorization', t.auth('viewer'));
@@ -127,17 +119,17 @@ describe('time travel', () => {
 
     it('refuses asOf together with version, a bad asOf, a bad version and unknown parameters', async () => {
       const both = await viewer(`/v1/flags/tt-every?asOf=${history[1]!.event.at}&version=2`);
-      expectProblem(both, 400, 'version');
+      expectProblem(both, 400, { field: 'version' });
       expect(both.body.errors[0].message).toContain('asOf');
       for (const asOf of ['yesterday', '2026-11-25T12:00:00', '2026-02-30T00:00:00Z', '', '1732536000000']) {
-        expectProblem(await viewer(`/v1/flags/tt-every?asOf=${asOf}`), 400, 'asOf');
+        expectProblem(await viewer(`/v1/flags/tt-every?asOf=${asOf}`), 400, { field: 'asOf' });
       }
       for (const version of ['0', '-1', '1.5', 'abc', '', '1e3']) {
-        expectProblem(await viewer(`/v1/flags/tt-every?version=${version}`), 400, 'version');
+        expectProblem(await viewer(`/v1/flags/tt-every?version=${version}`), 400, { field: 'version' });
       }
-      expectProblem(await viewer('/v1/flags/tt-every?at=2026-11-25T12:00:00Z'), 400, 'at');
-      expectProblem(await viewer('/v1/flags?asOf=tomorrow'), 400, 'asOf');
-      expectProblem(await viewer('/v1/flags?version=1'), 400, 'version');
+      expectProblem(await viewer('/v1/flags/tt-every?at=2026-11-25T12:00:00Z'), 400, { field: 'at' });
+      expectProblem(await viewer('/v1/flags?asOf=tomorrow'), 400, { field: 'asOf' });
+      expectProblem(await viewer('/v1/flags?version=1'), 400, { field: 'version' });
     });
   });
 
@@ -225,9 +217,9 @@ describe('time travel', () => {
     });
 
     it('refuses an asOf that is not an ISO date-time with a zone', async () => {
-      expectProblem(await evaluate({ flagKey: 'tt-kill', asOf: 'last tuesday' }), 400, 'asOf');
-      expectProblem(await evaluate({ flagKey: 'tt-kill', asOf: 1732536000000 }), 400, 'asOf');
-      expectProblem(await evaluateAll({ asOf: '2026-11-25T12:00' }), 400, 'asOf');
+      expectProblem(await evaluate({ flagKey: 'tt-kill', asOf: 'last tuesday' }), 400, { field: 'asOf' });
+      expectProblem(await evaluate({ flagKey: 'tt-kill', asOf: 1732536000000 }), 400, { field: 'asOf' });
+      expectProblem(await evaluateAll({ asOf: '2026-11-25T12:00' }), 400, { field: 'asOf' });
     });
   });
 

@@ -1,5 +1,8 @@
 import type { Response, Test } from 'supertest';
-import { eventCount, releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { expectProblem, problemJsonViolation } from '../support/problem.js';
+import { eventCount } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * docs/contract.md §1 (field rules) and §4 (errors): every rule broken once must give a 4xx
@@ -63,31 +66,11 @@ describe('validation: every docs/contract.md §1 rule broken once → problem+js
   const raw = (method: 'post' | 'put' | 'patch', path: string, body: string, contentType = 'application/json') =>
     t.http()[method](path).set('Authorization', editor()).set('Content-Type', contentType).send(body);
 
-  function expectProblem(res: Response, status: number, field?: string): void {
-    if (res.status !== status) {
-      throw new Error(
-        `expected ${status}, got ${res.status} ${res.headers['content-type']} ${JSON.stringify(res.body)}`,
-      );
-    }
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({
-      status,
-      type: expect.any(String),
-      title: expect.any(String),
-      detail: expect.any(String),
-    });
-    if (field !== undefined) {
-      expect(res.body.errors).toEqual(
-        expect.arrayContaining([expect.objectContaining({ field, message: expect.any(String) })]),
-      );
-    }
-  }
-
   /** Sends the request and checks the problem, plus that the event log did not grow. */
   async function rejects(send: () => Test, status: number, field?: string): Promise<Response> {
     const before = eventCount(t.dbPath);
     const res = await send();
-    expectProblem(res, status, field);
+    expectProblem(res, status, { field });
     expect(eventCount(t.dbPath)).toBe(before);
     return res;
   }
@@ -248,7 +231,7 @@ describe('validation: every docs/contract.md §1 rule broken once → problem+js
             );
           }
           if (res.status === 400) {
-            expectProblem(res, 400, 'expiresAt');
+            expectProblem(res, 400, { field: 'expiresAt' });
             expect(eventCount(t.dbPath)).toBe(before);
           } else {
             expect(Number.isNaN(Date.parse(res.body.flag.expiresAt))).toBe(false);
@@ -653,7 +636,7 @@ describe('validation: every docs/contract.md §1 rule broken once → problem+js
       const res = await raw('post', '/v1/flags', `{"targetSegments":${deep}}`);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(problemJsonViolation(res)).toBeUndefined();
       expect(eventCount(t.dbPath)).toBe(before);
       const health = await t.http().get('/health');
       expect(health.status).toBe(200);

@@ -1,4 +1,5 @@
-import { releaseFlag, startTestApp, type TestApp } from '../support/test-app.js';
+import { releaseFlag } from '../support/flags.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('README walk-through: release new_payment_processor to 10 %, evaluate, kill it, read history', () => {
   let t: TestApp;

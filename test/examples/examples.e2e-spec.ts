@@ -1,5 +1,7 @@
 import { FlagledgerClient } from '../../src/sdk/index.js';
-import { releaseFlag, startTestApp, TOKENS, type TestApp } from '../support/test-app.js';
+import { command as flagCommand, createFlag } from '../support/flags.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
 import { callExternalApi, CIRCUIT_BREAKER_FLAG, LastResponseCache } from './external-api-circuit-breaker.js';
 import {
   FakeApi,
@@ -23,27 +25,24 @@ describe('examples against the real server', () => {
 
   /** Runs a flag command over REST and waits until the client has applied it; answers the new flag version. */
   async function command(method: 'post' | 'put', path: string, body: object = {}): Promise<number> {
-    const response = await t
-      .http()
-      [method](`/v1/flags/${path}`)
-      .set('Authorization', t.auth('editor'))
-      .send(body)
-      .expect(200);
+    const { event, flag } = await flagCommand(t, method, `/v1/flags/${path}`, body);
     const deadline = Date.now() + 5000;
-    while (flags.headSeq < response.body.event.seq) {
-      if (Date.now() > deadline) throw new Error(`the client never saw seq ${response.body.event.seq}`);
+    while (flags.headSeq < event.seq) {
+      if (Date.now() > deadline) throw new Error(`the client never saw seq ${event.seq}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    return response.body.flag.version;
+    return flag.version;
   }
 
   beforeAll(async () => {
     t = await startTestApp();
-    const create = (body: Record<string, unknown>) =>
-      t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(body).expect(201);
-    await create(releaseFlag(NEW_PAYMENT_PROCESSOR, { enabled: true }));
-    await create({ key: CIRCUIT_BREAKER_FLAG, type: 'operational', owner: 'platform-team' });
-    await create(releaseFlag(RECOMMENDATION_V2, { type: 'experiment', owner: 'discovery-team' }));
+    await createFlag(t, NEW_PAYMENT_PROCESSOR, { enabled: true });
+    await flagCommand(t, 'post', '/v1/flags', {
+      key: CIRCUIT_BREAKER_FLAG,
+      type: 'operational',
+      owner: 'platform-team',
+    });
+    await createFlag(t, RECOMMENDATION_V2, { type: 'experiment', owner: 'discovery-team' });
     flags = await FlagledgerClient.start({ url: t.url, token: TOKENS.evaluator.secret });
   });
   afterAll(async () => {

@@ -13,7 +13,7 @@ import {
 } from '../../src/event-store/event-store.js';
 import { type ProjectionRegistry } from '../../src/event-store/projection-registry.js';
 import { verifyChain } from '../../src/integrity/chain-verifier.js';
-import type { ManualClock } from './test-app.js';
+import type { ManualClock } from './clock.js';
 
 export interface EventStoreUnderTest {
   store: EventStore;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
+import { ManualClock } from '../../../test/support/clock.js';
 import { eventStoreContract } from '../../../test/support/event-store.contract.js';
 import {
   createTemplateDatabase,
@@ -7,7 +8,6 @@ import {
   type TemplateDatabase,
   type TestDatabase,
 } from '../../../test/support/postgres-test-database.js';
-import { ManualClock } from '../../../test/support/test-app.js';
 import { openPostgresDatabase, type OpenedPostgresDatabase } from '../../database/index.js';
 import { verifyChain } from '../../integrity/index.js';
 import { VersionConflictError, type NewEvent, type StoredEvent } from '../event-store.js';

@@ -1,10 +1,24 @@
 import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { jest } from '@jest/globals';
 import BetterSqlite3 from 'better-sqlite3';
-import { ManualClock, tempDir } from '../../../test/support/test-app.js';
+import { ManualClock } from '../../../test/support/clock.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { openSqliteDatabase } from '../../database/index.js';
-import { VersionConflictError, type StoredEvent, type TransactionalProjection } from '../event-store.js';
+import {
+  VersionConflictError,
+  type AppendResult,
+  type StoredEvent,
+  type TransactionalProjection,
+} from '../event-store.js';
 import { ProjectionRegistry } from '../projection-registry.js';
 import { SqliteEventStore } from './sqlite.event-store.js';
+
+/**
+ * Event-loop turns a lone append may take to commit: one today (GroupCommit's own yield). A turn, not a
+ * time, so a slow machine cannot fail it; a wait that escapes the fake timers outlasts it.
+ */
+const LONE_APPEND_TURNS = 3;
 
 const ctx = { actor: 'alice', reason: null };
 const thing = (data: unknown) => [{ type: 'Thing', schemaVersion: 1, data }];
@@ -73,8 +87,29 @@ describe('SqliteEventStore group commit', () => {
   });
 
   it('an append arriving alone commits at once, without waiting for company', async () => {
-    const result = await store.append('alone', 0, thing({ n: 1 }), ctx);
-    expect(result.kind).toBe('appended');
-    expect(projection.calls).toEqual([[1]]);
+    // Timers frozen, the event loop still turning: an append that waited for company on a timer would
+    // schedule one and never commit. GroupCommit yields one turn (so appends already arrived can join);
+    // the SQLite driver is synchronous, so a lone append commits within a few turns, never thousands, and
+    // a wait that escapes the fake timers (timers/promises) runs out of turns instead.
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'Date', 'hrtime', 'performance'],
+    });
+    try {
+      let result: AppendResult | undefined;
+      void store.append('alone', 0, thing({ n: 1 }), ctx).then((r) => (result = r));
+      let turns = 0;
+      while (result === undefined && jest.getTimerCount() === 0 && turns < LONE_APPEND_TURNS) {
+        turns++;
+        await yieldToEventLoop();
+      }
+      expect({ committed: result !== undefined, timersWaiting: jest.getTimerCount() }).toEqual({
+        committed: true,
+        timersWaiting: 0,
+      });
+      expect(result!.kind).toBe('appended');
+      expect(projection.calls).toEqual([[1]]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

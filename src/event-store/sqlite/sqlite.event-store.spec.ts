@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { ManualClock } from '../../../test/support/clock.js';
 import { eventStoreContract } from '../../../test/support/event-store.contract.js';
-import { ManualClock, tempDir } from '../../../test/support/test-app.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { openSqliteDatabase } from '../../database/index.js';
 import { ProjectionRegistry } from '../projection-registry.js';
 import { SqliteEventStore } from './sqlite.event-store.js';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { ManualClock, tempDir } from '../../../test/support/test-app.js';
+import { ManualClock } from '../../../test/support/clock.js';
+import { tempDir } from '../../../test/support/temp-dir.js';
 import { loadConfig } from '../../config/index.js';
 import { type Database, openSqliteDatabase } from '../../database/index.js';
 import { CommittedEventFeed, createEventStore, ProjectionRegistry } from '../../event-store/index.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { TOKENS, type RoleName } from '../../support/test-app.js';
+import { TOKENS, type RoleName } from '../../support/tokens.js';
 import type { Header, Labelled, Part } from './parts.js';
 import type { FuzzRoute } from './routes.js';
 

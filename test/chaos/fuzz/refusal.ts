@@ -1,4 +1,4 @@
-import { problemJsonViolation } from '../../support/problem-json.js';
+import { problemJsonViolation } from '../../support/problem.js';
 import type { RawResponse } from './raw-http.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RoleName } from '../../support/test-app.js';
+import type { RoleName } from '../../support/tokens.js';
 import type { BodyKind } from './bodies.js';
 import type { QueryKind } from './queries.js';
 
