@@ -5,15 +5,7 @@ import type { EventTable } from './event.table.js';
 
 export function toStoredEvent(row: Selectable<EventTable>): StoredEvent {
   return {
-    seq: row.seq,
-    streamId: row.stream_id,
-    version: row.version,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data) as unknown,
-    actor: row.actor,
-    reason: row.reason,
-    at: row.at,
+    ...toProjectedEvent(row),
     idempotencyKey: row.idempotency_key,
     prevHash: row.prev_hash,
     hash: row.hash,

@@ -33,15 +33,7 @@ import { PROJECTED_EVENT_COLUMNS, toEventRow, toStoredEvent } from '../stored-ev
 export type SqliteReaderFactory = () => BetterSqlite3.Database;
 
 const EVENT_COLUMNS = [
-  'seq',
-  'stream_id',
-  'version',
-  'type',
-  'schema_version',
-  'data',
-  'actor',
-  'reason',
-  'at',
+  ...PROJECTED_EVENT_COLUMNS,
   'idempotency_key',
   'prev_hash',
   'hash',
