@@ -9,6 +9,8 @@ export const TELEMETRY_FLUSH_MS = 5000;
 export const TELEMETRY_FLUSH_INTERVAL = Symbol('TELEMETRY_FLUSH_INTERVAL');
 
 const HOUR_MS = 3_600_000;
+/** The hours evaluation counts are kept for: the longest window flag reads show (FlagUsage: 30 days). */
+export const COUNTED_WINDOW_MS = 30 * 24 * HOUR_MS;
 
 export interface PendingFlag {
   lastEvaluatedAt: number;
@@ -90,6 +92,10 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
       flag.lastEvaluatedAt = at;
     }
     const hour = at - (at % HOUR_MS);
+    // An SDK chooses the time it reports: counts for an hour no read shows would only add a row per hour
+    // named, without bound. lastEvaluatedAt has moved already (one row per flag, whatever the time).
+    const now = this.clock.now().getTime();
+    if (hour <= now - (now % HOUR_MS) - COUNTED_WINDOW_MS) return;
     let reasons = flag.hours.get(hour);
     if (reasons === undefined) {
       reasons = new Map();

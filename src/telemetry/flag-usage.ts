@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/index.js';
 import { CLOCK, type Clock } from '../shared/index.js';
-import { EvaluationTelemetry } from './evaluation-telemetry.js';
+import { COUNTED_WINDOW_MS, EvaluationTelemetry } from './evaluation-telemetry.js';
 
 /** How much a flag is used: shown on flag reads so owners see dead flags before the stale report does. */
 export interface FlagUsage {
@@ -12,7 +12,7 @@ export interface FlagUsage {
 }
 
 const HOUR = 3_600_000;
-const WINDOWS = { last24h: 24 * HOUR, last7d: 7 * 24 * HOUR, last30d: 30 * 24 * HOUR } as const;
+const WINDOWS = { last24h: 24 * HOUR, last7d: 7 * 24 * HOUR, last30d: COUNTED_WINDOW_MS } as const;
 
 /** Reads telemetry for flag views: the flushed tables plus what is still in memory. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { REPORTABLE_REASONS } from '../../src/evaluation/evaluation-report.request.dto.js';
 import { EvaluationTelemetry } from '../../src/telemetry/evaluation-telemetry.js';
-import { releaseFlag } from '../support/flags.js';
+import { createFlag } from '../support/flags.js';
 import { queryRows } from '../support/raw-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -101,10 +101,6 @@ async function report(t: TestApp, evaluations: ReportLine[]): Promise<void> {
       .set('Authorization', t.auth('evaluator'))
       .send({ evaluations: evaluations.slice(i, i + REPORT_BATCH) })
       .expect(202);
-}
-
-async function createFlag(t: TestApp, key: string, overrides: Record<string, unknown> = {}): Promise<void> {
-  await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag(key, overrides)).expect(201);
 }
 
 describe('telemetry of keys that are no flag (bounded)', () => {
@@ -216,5 +212,41 @@ describe('telemetry of keys that are no flag (bounded)', () => {
     expect(await distinctKeys(t)).toEqual(['(unknown)', 'checkout', 'later', 'retired']);
     const read = await t.http().get('/v1/flags/later').set('Authorization', t.auth('viewer')).expect(200);
     expect(read.body.evaluations).toEqual({ last24h: 2, last7d: 2, last30d: 2 });
+  });
+
+  it('keeps counts for the hours flag reads show only: reported times older than 30 days add no row, yet move lastEvaluatedAt', async () => {
+    const now = t.clock.now().getTime();
+    const hoursAgo = (h: number) => new Date(now - h * 3_600_000).toISOString();
+    await report(t, [{ flagKey: 'checkout', reason: 'ROLLOUT_FULL', count: 1, lastEvaluatedAt: hoursAgo(0) }]);
+    const before = await footprint(t);
+
+    // 5,000 distinct hours, all before the 30-day window: one evaluation each.
+    const old = Array.from({ length: 5_000 }, (_, i) => ({
+      flagKey: 'checkout',
+      reason: 'ROLLOUT_FULL',
+      count: 1,
+      lastEvaluatedAt: hoursAgo(24 * 30 + 1 + i),
+    }));
+    await report(t, old);
+    const after = await footprint(t);
+    expect(after.rows).toEqual(before.rows);
+    // Still counted since start (one series), and shown in no window.
+    expect(evaluationCount(after.metrics, 'checkout', 'ROLLOUT_FULL')).toBe(1 + 5_000);
+    const read = await t.http().get('/v1/flags/checkout').set('Authorization', t.auth('viewer')).expect(200);
+    expect(read.body.evaluations).toEqual({ last24h: 1, last7d: 1, last30d: 1 });
+
+    // The last hour inside the window still gets its row; a flag only reported long ago still shows when.
+    await report(t, [
+      { flagKey: 'checkout', reason: 'ROLLOUT_FULL', count: 2, lastEvaluatedAt: hoursAgo(24 * 30 - 1) },
+    ]);
+    expect((await footprint(t)).rows).toEqual({ counts: before.rows.counts + 1, last: before.rows.last });
+    await createFlag(t, 'dormant');
+    await report(t, [{ flagKey: 'dormant', reason: 'DISABLED', count: 1, lastEvaluatedAt: hoursAgo(24 * 60) }]);
+    await footprint(t);
+    const dormant = await t.http().get('/v1/flags/dormant').set('Authorization', t.auth('viewer')).expect(200);
+    expect(dormant.body).toMatchObject({
+      lastEvaluatedAt: hoursAgo(24 * 60),
+      evaluations: { last24h: 0, last7d: 0, last30d: 0 },
+    });
   });
 });
