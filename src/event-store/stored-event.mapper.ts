@@ -3,9 +3,21 @@ import { canonicalJson } from '../shared/index.js';
 import type { ProjectedEvent, StoredEvent } from './event-store.js';
 import type { EventTable } from './event.table.js';
 
+/**
+ * Spelled out rather than spreading toProjectedEvent: a spread per row doubled the export's and the
+ * first start's time at 1M events and raised the export's peak RSS past 200 MB (bench/RESULTS.md).
+ */
 export function toStoredEvent(row: Selectable<EventTable>): StoredEvent {
   return {
-    ...toProjectedEvent(row),
+    seq: row.seq,
+    streamId: row.stream_id,
+    version: row.version,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as unknown,
+    actor: row.actor,
+    reason: row.reason,
+    at: row.at,
     idempotencyKey: row.idempotency_key,
     prevHash: row.prev_hash,
     hash: row.hash,
