@@ -27,7 +27,7 @@ export class MissedFlagChanges {
     );
     const states = new Map<string, FlagState | undefined>();
     for (const key of new Set(events.map((e) => e.streamId)))
-      states.set(key, await readFlagStateAt(this.db, key, { seq: afterSeq }));
+      states.set(key, await readFlagStateAt(this.db, this.store.history, key, { seq: afterSeq }));
     return events.map((event) => {
       const state = foldFlagEvents(states.get(event.streamId), [event])!;
       states.set(event.streamId, state);

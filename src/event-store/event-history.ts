@@ -1,12 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { dialectSql, type Database } from '../database/index.js';
 
-/**
- * Reads of past events for folds (time travel, stale detection): the only queries on `events` outside the
- * stores themselves, kept here so the log's shape has one owner. History is immutable below a point, so
- * none of these need a transaction: an event committed meanwhile lies beyond the point.
- */
-
 /** Only what a fold reads: a tail can be a thousand rows, and hashes and idempotency keys are dead weight. */
 export interface FoldableEventRow {
   streamId: string;
@@ -32,10 +26,56 @@ interface TailStartRow {
   version: number;
 }
 
+/**
+ * Reads of past events for folds (time travel, stale detection), asked of the store (`EventStore.history`)
+ * so the log's shape has one owner. History is immutable below a point, so none of these need a
+ * transaction: an event committed meanwhile lies beyond the point.
+ */
+export interface EventHistory {
+  /** The last seq whose event happened at or before `at` (stored form: ISO UTC with ms); 0 before the first. */
+  lastSeqAt(at: string): Promise<number>;
+  /** One stream's events of `types` after `afterVersion` up to the point (all if none), in version order. */
+  streamTail(
+    streamId: string,
+    types: readonly string[],
+    afterVersion?: number,
+    point?: HistoryPoint,
+  ): Promise<FoldableEventRow[]>;
+  /** The streams that have an event of `type` at or before `seq` (e.g. every flag created by then). */
+  streamsWithEventAt(type: string, seq: number): Promise<string[]>;
+  /** The tails of many streams at once, up to `seq`, in seq order: one query however many streams. */
+  streamTails(starts: readonly StreamTailStart[], types: readonly string[], seq: number): Promise<FoldableEventRow[]>;
+}
+
+/** EventHistory over the events table, for both dialects (the stores share it). */
+export class KyselyEventHistory implements EventHistory {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  lastSeqAt(at: string): Promise<number> {
+    return lastSeqAt(this.db, at);
+  }
+
+  streamTail(
+    streamId: string,
+    types: readonly string[],
+    afterVersion = 0,
+    point?: HistoryPoint,
+  ): Promise<FoldableEventRow[]> {
+    return readStreamTail(this.db, streamId, types, afterVersion, point);
+  }
+
+  streamsWithEventAt(type: string, seq: number): Promise<string[]> {
+    return streamsWithEventAt(this.db, type, seq);
+  }
+
+  streamTails(starts: readonly StreamTailStart[], types: readonly string[], seq: number): Promise<FoldableEventRow[]> {
+    return readStreamTails(this.db, starts, types, seq);
+  }
+}
+
 const FOLDED_COLUMNS = ['stream_id as streamId', 'type', 'data', 'version', 'actor', 'at'] as const;
 
-/** The last seq whose event happened at or before `at` (stored form: ISO UTC with ms); 0 before the first. */
-export async function lastSeqAt(db: Kysely<Database>, at: string): Promise<number> {
+async function lastSeqAt(db: Kysely<Database>, at: string): Promise<number> {
   // `at` never decreases along seq (the store enforces it), so the (at) index answers this in one probe.
   const row = await db
     .selectFrom('events')
@@ -48,8 +88,7 @@ export async function lastSeqAt(db: Kysely<Database>, at: string): Promise<numbe
   return row?.seq ?? 0;
 }
 
-/** One stream's events of `types` after `afterVersion` up to the point (every event if none), in order. */
-export function readStreamTail(
+function readStreamTail(
   db: Kysely<Database>,
   streamId: string,
   types: readonly string[],
@@ -73,8 +112,7 @@ export function readStreamTail(
     .execute();
 }
 
-/** The streams that have an event of `type` at or before `seq` (e.g. every flag created by then). */
-export async function streamsWithEventAt(db: Kysely<Database>, type: string, seq: number): Promise<string[]> {
+async function streamsWithEventAt(db: Kysely<Database>, type: string, seq: number): Promise<string[]> {
   const rows = await db
     .selectFrom('events')
     .select('stream_id')
@@ -85,8 +123,7 @@ export async function streamsWithEventAt(db: Kysely<Database>, type: string, seq
   return rows.map((r) => r.stream_id);
 }
 
-/** The tails of many streams at once, up to `seq`, in seq order: one query however many streams. */
-export async function readStreamTails(
+async function readStreamTails(
   db: Kysely<Database>,
   starts: readonly StreamTailStart[],
   types: readonly string[],

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../database/index.js';
 import { DomainError } from '../shared/index.js';
 import type { EventFilter } from './event-filter.js';
+import type { EventHistory } from './event-history.js';
 
 /** An event as a decider emits it, before the store gives it its envelope. */
 export interface NewEvent {
@@ -111,6 +112,8 @@ export interface AppendsExcluded {
 }
 
 export interface EventStore {
+  /** Reads of past events for folds: time travel, stale detection. */
+  readonly history: EventHistory;
   /**
    * Appends events to one stream in a single transaction: checks `expectedVersion` (0 = the stream must
    * not exist), assigns seq and version, chains the hashes, applies the registered projections and

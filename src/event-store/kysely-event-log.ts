@@ -3,6 +3,7 @@ import type { Database } from '../database/index.js';
 import { chunks, type Clock } from '../shared/index.js';
 import { chainEvents, idempotencyRecord, toStoredIdempotentResponse } from './append-plan.js';
 import type { EventFilter } from './event-filter.js';
+import { KyselyEventHistory, type EventHistory } from './event-history.js';
 import {
   GENESIS_HASH,
   IdempotencyKeyReusedError,
@@ -189,7 +190,11 @@ export async function readProjectedPage(
  * projections.
  */
 export abstract class KyselyEventStore implements EventStore {
-  constructor(protected readonly db: Kysely<Database>) {}
+  readonly history: EventHistory;
+
+  constructor(protected readonly db: Kysely<Database>) {
+    this.history = new KyselyEventHistory(db);
+  }
 
   abstract append(
     streamId: string,

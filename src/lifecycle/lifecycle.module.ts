@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventStoreModule } from '../event-store/index.js';
 import { FlagsModule } from '../flags/index.js';
 import { TelemetryModule } from '../telemetry/index.js';
 import { LifecycleController } from './lifecycle.controller.js';
@@ -9,7 +10,7 @@ import { StaleFlags } from './stale-flags.js';
  * reserves the key `stale` and hands that path on, so the import order of the modules does not matter.
  */
 @Module({
-  imports: [FlagsModule, TelemetryModule],
+  imports: [EventStoreModule, FlagsModule, TelemetryModule],
   controllers: [LifecycleController],
   providers: [StaleFlags],
   exports: [StaleFlags],

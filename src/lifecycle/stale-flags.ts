@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { type AppConfig } from '../config/index.js';
 import { DATABASE, type Database } from '../database/index.js';
-import { readStreamTail } from '../event-store/index.js';
+import { EVENT_STORE, type EventStore } from '../event-store/index.js';
 import { type FlagState, type FlagEvent, FLAG_EVENT_TYPES, FlagStateReader } from '../flags/index.js';
 import { APP_CONFIG, CLOCK, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from '../telemetry/index.js';
@@ -39,6 +39,7 @@ export class StaleFlags {
     private readonly flags: FlagStateReader,
     private readonly telemetry: EvaluationTelemetry,
     @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -83,7 +84,7 @@ export class StaleFlags {
   /** Only a flag that is fully rolled out now has a "since"; then its history says since when. */
   private async fullyRolledOutSince(flag: FlagState): Promise<string | null> {
     if (!isFullyRolledOut(flag)) return null;
-    const rows = await readStreamTail(this.db, flag.key, FLAG_EVENT_TYPES);
+    const rows = await this.store.history.streamTail(flag.key, FLAG_EVENT_TYPES);
     return fullyRolledOutSince(
       rows.map((r) => ({ event: { type: r.type, data: JSON.parse(r.data) } as FlagEvent, envelope: r })),
     );

@@ -1,12 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database/index.js';
-import {
-  readStreamTail,
-  readStreamTails,
-  streamsWithEventAt,
-  type FoldableEventRow,
-  type HistoryPoint,
-} from '../../event-store/index.js';
+import type { EventHistory, FoldableEventRow, HistoryPoint } from '../../event-store/index.js';
 import { evolveFlagState, type FlagState } from '../flag-state.js';
 import { FLAG_EVENT_TYPES, type FlagEvent } from '../flag.events.js';
 
@@ -15,8 +9,7 @@ export type { HistoryPoint };
 /*
  * Every read here starts from the latest snapshot at or before the point and folds only the events after
  * it, with the same fold as the live projections, so a state read back from any point is identical to
- * what the projections held then. Snapshots are this slice's table; the events come from the event
- * store's history reads.
+ * what the projections held then. Snapshots are this slice's table; the events are asked of the store.
  */
 
 /** The same step every projection folds with (evolveFlagState), from a stored row. */
@@ -24,9 +17,10 @@ function evolveFromRow(state: FlagState | undefined, row: FoldableEventRow): Fla
   return evolveFlagState(state, { type: row.type, data: JSON.parse(row.data) } as FlagEvent, row);
 }
 
-/** One flag's state at the point; undefined if it did not exist yet. */
+/** One flag's state at the point; undefined if it did not exist yet. Snapshots from `db`, events from `history`. */
 export async function readFlagStateAt(
   db: Kysely<Database>,
+  history: EventHistory,
   key: string,
   point: HistoryPoint,
 ): Promise<FlagState | undefined> {
@@ -42,7 +36,7 @@ export async function readFlagStateAt(
     )
     .limit(1)
     .executeTakeFirst();
-  const tail = await readStreamTail(db, key, FLAG_EVENT_TYPES, snapshot?.version ?? 0, point);
+  const tail = await history.streamTail(key, FLAG_EVENT_TYPES, snapshot?.version ?? 0, point);
   return tail.reduce<FlagState | undefined>(
     evolveFromRow,
     snapshot === undefined ? undefined : (JSON.parse(snapshot.state) as FlagState),
@@ -50,8 +44,12 @@ export async function readFlagStateAt(
 }
 
 /** Every flag created at or before `seq`, as it was then, in key order. A constant number of queries. */
-export async function readAllFlagStatesAt(db: Kysely<Database>, seq: number): Promise<FlagState[]> {
-  const keys = await streamsWithEventAt(db, 'FlagCreated', seq);
+export async function readAllFlagStatesAt(
+  db: Kysely<Database>,
+  history: EventHistory,
+  seq: number,
+): Promise<FlagState[]> {
+  const keys = await history.streamsWithEventAt('FlagCreated', seq);
   if (keys.length === 0) return [];
   // Per flag, its latest snapshot at or before seq (none yet: its tail starts at its first event).
   const latest = db
@@ -74,8 +72,7 @@ export async function readAllFlagStatesAt(db: Kysely<Database>, seq: number): Pr
     states.set(row.key, JSON.parse(row.state) as FlagState);
     starts.set(row.key, row.version);
   }
-  const tails = await readStreamTails(
-    db,
+  const tails = await history.streamTails(
     [...starts].map(([streamId, afterVersion]) => ({ streamId, afterVersion })),
     FLAG_EVENT_TYPES,
     seq,
