@@ -4,8 +4,8 @@ import type { ProjectedEvent, StoredEvent } from './event-store.js';
 import type { EventTable } from './event.table.js';
 
 /**
- * Spelled out rather than spreading toProjectedEvent: a spread per row doubled the export's and the
- * first start's time at 1M events and raised the export's peak RSS past 200 MB (bench/RESULTS.md).
+ * Spelled out rather than spreading toProjectedEvent: every read of the log maps its rows through here,
+ * and an intermediate object per row measured as a large regression (bench/RESULTS.md, issue 11).
  */
 export function toStoredEvent(row: Selectable<EventTable>): StoredEvent {
   return {
