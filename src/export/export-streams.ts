@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/index.js';
 import { toEventFilter, type EventFilter, EVENT_STORE, type ChainHead, type EventStore } from '../event-store/index.js';
+import { latestSignedCheckpoint } from '../integrity/index.js';
 import { CLOCK, type Clock } from '../shared/index.js';
 import { CsvWriter } from './csv-writer.js';
 import type { ExportWriter } from './export-format.js';
 import { ExportManifestBuilder } from './export-manifest.js';
 import { exportText } from './export-text.js';
 import type { ExportQuery } from './export.query.dto.js';
-import { latestSignedCheckpoint } from './latest-signed-checkpoint.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 
 /** One export, ready to be written to a response or a file. */

@@ -2,5 +2,6 @@
 export { verifyChain, type VerifyResult } from './chain-verifier.js';
 export { isValidCheckpointSignature } from './checkpoint-signature.js';
 export { IntegrityModule } from './integrity.module.js';
+export { latestSignedCheckpoint } from './latest-signed-checkpoint.js';
 export { toSignedCheckpoint, type SignedCheckpointTable } from './signed-checkpoint.table.js';
 export { parsePublicKey, SIGNING_KEY_FILE } from './signing-key.js';

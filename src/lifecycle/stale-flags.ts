@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely } from 'kysely';
 import { type AppConfig } from '../config/index.js';
-import { DATABASE, type Database } from '../database/index.js';
 import { EVENT_STORE, type EventStore } from '../event-store/index.js';
 import { type FlagState, type FlagEvent, FLAG_EVENT_TYPES, FlagStateReader } from '../flags/index.js';
 import { APP_CONFIG, CLOCK, type Clock } from '../shared/index.js';
-import { EvaluationTelemetry } from '../telemetry/index.js';
+import { FlagUsageReader } from '../telemetry/index.js';
 import { fullyRolledOutSince } from './fully-rolled-out-since.js';
 import { isFullyRolledOut, staleRules, type StaleRule, type StaleThresholds } from './stale-rules.js';
 
@@ -37,8 +35,7 @@ const DAY_MS = 86_400_000;
 export class StaleFlags {
   constructor(
     private readonly flags: FlagStateReader,
-    private readonly telemetry: EvaluationTelemetry,
-    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    private readonly usage: FlagUsageReader,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,13 +44,11 @@ export class StaleFlags {
   async report(): Promise<StaleReport> {
     const now = this.clock.now();
     const thresholds = this.config.staleThresholds;
-    const stored = new Map(
-      (await this.db.selectFrom('flag_last_evaluated').selectAll().execute()).map((r) => [r.flag_key, r.at]),
-    );
+    const live = [...this.flags.all()].filter((flag) => !flag.archived).sort((a, b) => (a.key < b.key ? -1 : 1));
+    const lastEvaluated = await this.usage.lastEvaluatedAt(live.map((flag) => flag.key));
     const found: StaleFlag[] = [];
-    for (const flag of [...this.flags.all()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-      if (flag.archived) continue;
-      const lastEvaluatedAt = this.lastEvaluatedAt(flag.key, stored.get(flag.key));
+    for (const flag of live) {
+      const lastEvaluatedAt = lastEvaluated.get(flag.key) ?? null;
       const since = flag.type === 'release' ? await this.fullyRolledOutSince(flag) : null;
       const rules = staleRules(flag, { fullyRolledOutSince: since, lastEvaluatedAt }, now, thresholds);
       if (rules.length === 0) continue;
@@ -72,13 +67,6 @@ export class StaleFlags {
       });
     }
     return { generatedAt: now.toISOString(), thresholds, flags: found };
-  }
-
-  private lastEvaluatedAt(key: string, stored: string | undefined): string | null {
-    const pending = this.telemetry.pendingLastEvaluatedAt(key);
-    const pendingIso = pending === undefined ? undefined : new Date(pending).toISOString();
-    if (stored === undefined) return pendingIso ?? null;
-    return pendingIso !== undefined && pendingIso > stored ? pendingIso : stored;
   }
 
   /** Only a flag that is fully rolled out now has a "since"; then its history says since when. */

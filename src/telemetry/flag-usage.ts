@@ -55,6 +55,25 @@ export class FlagUsageReader {
     return usage;
   }
 
+  /**
+   * When each of `keys` was last evaluated, flushed or still in memory (null: never). One read of the
+   * table, not one per key: the stale report asks for every live flag at once.
+   */
+  async lastEvaluatedAt(keys: readonly string[]): Promise<Map<string, string | null>> {
+    const stored = new Map(
+      (await this.db.selectFrom('flag_last_evaluated').selectAll().execute()).map((r) => [r.flag_key, r.at]),
+    );
+    return new Map(
+      keys.map((key) => {
+        const pending = this.telemetry.pendingLastEvaluatedAt(key);
+        const pendingIso = pending === undefined ? undefined : new Date(pending).toISOString();
+        const flushed = stored.get(key);
+        if (flushed === undefined) return [key, pendingIso ?? null];
+        return [key, pendingIso !== undefined && pendingIso > flushed ? pendingIso : flushed];
+      }),
+    );
+  }
+
   private addPending(key: string, usage: FlagUsage, currentHour: number): void {
     const pending = this.telemetry.pendingOf(key);
     if (pending === undefined) return;

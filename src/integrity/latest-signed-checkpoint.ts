@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/index.js';
-import type { ManifestCheckpoint } from './export-manifest.js';
+import type { SignedCheckpoint } from './checkpoint-signature.js';
 
-/** The newest signed checkpoint covering at most `headSeq`, or null when none was signed yet. */
-export async function latestSignedCheckpoint(
-  db: Kysely<Database>,
-  headSeq: number,
-): Promise<ManifestCheckpoint | null> {
+/**
+ * The newest signed checkpoint covering at most `headSeq`, or null when none was signed yet. A plain read
+ * of this slice's table, needing no signing key: the export (server and CLI) puts it in its manifest.
+ */
+export async function latestSignedCheckpoint(db: Kysely<Database>, headSeq: number): Promise<SignedCheckpoint | null> {
   const row = await db
     .selectFrom('signed_checkpoints')
     .select(['seq', 'hash', 'at', 'signature', 'key_id'])
