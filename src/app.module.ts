@@ -6,6 +6,7 @@ import { CoreModule } from './core.module.js';
 import { DatabaseModule } from './database/index.js';
 import { DecisionLogModule } from './decision-log/index.js';
 import { type DeliveryOptions, DeliveryModule } from './delivery/index.js';
+import { EnvironmentsModule } from './environments/index.js';
 import { EvaluationModule } from './evaluation/index.js';
 import { EventStoreModule } from './event-store/index.js';
 import { ExportModule } from './export/index.js';
@@ -45,6 +46,7 @@ export class AppModule {
         DatabaseModule.forConfig(config.database),
         EventStoreModule,
         AuthModule,
+        EnvironmentsModule,
         // Any order: GET /v1/flags/stale is answered by LifecycleModule whichever registers first.
         FlagsModule,
         LifecycleModule,

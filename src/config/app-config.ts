@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../auth/index.js';
 import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/index.js';
+import { ENVIRONMENT_KEY_PATTERN } from '../environments/index.js';
 import { FLAG_TYPES, type FlagType, DEFAULT_FLAG_RULES } from '../flags/index.js';
 import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/index.js';
 import { LOG_LEVELS, redact, type LogLevelName } from '../shared/index.js';
@@ -41,6 +42,8 @@ export interface AppConfig {
   maxStreamsPerToken: number;
   /** LOG_LEVEL (`info`): the least severe level logged, one of LOG_LEVELS. */
   logLevel: LogLevelName;
+  /** FLAGLEDGER_DEFAULT_ENVIRONMENT (production): where v1 routes act; it exists without an event. */
+  defaultEnvironment: string;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +107,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     100_000,
   );
   const logLevel = parseLogLevel(env.LOG_LEVEL);
+  const defaultEnvironment = (env.FLAGLEDGER_DEFAULT_ENVIRONMENT ?? '').trim() || 'production';
+  if (!ENVIRONMENT_KEY_PATTERN.test(defaultEnvironment))
+    throw new ConfigError(
+      'FLAGLEDGER_DEFAULT_ENVIRONMENT',
+      `must match ${ENVIRONMENT_KEY_PATTERN.source}, got '${env.FLAGLEDGER_DEFAULT_ENVIRONMENT}'`,
+    );
   return Object.freeze({
     port,
     database: Object.freeze(database),
@@ -116,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     telemetry,
     maxStreamsPerToken,
     logLevel,
+    defaultEnvironment,
   });
 }
 

@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   // event store
   'VERSION_CONFLICT',
   'IDEMPOTENCY_KEY_REUSED',
+  // environments
+  'ENVIRONMENT_NOT_FOUND',
+  'ENVIRONMENT_EXISTS',
   // delivery
   'TOO_MANY_STREAMS',
   'SHUTTING_DOWN',

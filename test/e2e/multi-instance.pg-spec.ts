@@ -250,6 +250,31 @@ describe('several instances on one PostgreSQL database', () => {
     expect((history.body.entries as { version: number }[]).map((e) => e.version)).toEqual([1, 2]);
   });
 
+  it('shows on B an environment A created, and creates a key once when 20 admins race for it over both', async () => {
+    await a
+      .as('admin')
+      .post('/v1/environments')
+      .send({ key: 'staging-mi', name: 'Staging', type: 'staging' })
+      .expect(201);
+    const onB = await until('staging-mi on B', async () => {
+      const res = await b.as('viewer').get('/v1/environments/staging-mi');
+      return res.status === 200 ? res.body : undefined;
+    });
+    expect(onB).toMatchObject({ key: 'staging-mi', createdBy: 'root', version: 1 });
+    // B changes what A created: its directory already has it, so it decides on version 1.
+    await b.as('admin').patch('/v1/environments/staging-mi').send({ requiredApprovals: 1 }).expect(200);
+
+    const answers = await Promise.all(
+      overBoth(20).map((app, i) =>
+        app
+          .as('admin')
+          .post('/v1/environments')
+          .send({ key: 'qa-mi', name: `QA ${i}`, type: 'test' }),
+      ),
+    );
+    expect(answers.map((r) => r.status).sort((x, y) => x - y)).toEqual([201, ...Array<number>(19).fill(409)]);
+  });
+
   it('applies each event to the database projections exactly once, whichever instance appended it', async () => {
     const writes = overBoth(20).map((app, i) =>
       app

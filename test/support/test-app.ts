@@ -65,6 +65,7 @@ export async function startTestApp(
     telemetry: options.telemetry ?? true,
     maxStreamsPerToken: 100,
     logLevel: 'info',
+    defaultEnvironment: 'production',
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({

@@ -4,6 +4,7 @@ import type { Labelled, Part } from './parts.js';
 import type { FuzzRoute } from './routes.js';
 import {
   anyText,
+  ENVIRONMENT_TYPES,
   FLAG_TYPES,
   junkObject,
   junkValue,
@@ -259,6 +260,38 @@ export function bodySchemas(existingKeys: readonly string[]) {
       { valid: someOf({ context: validContext }), wrong: { context: wrongContext, asOf: wrongDate } },
       true,
     ),
+    createEnvironment: schema({
+      valid: fc
+        .tuple(
+          fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,31}$/),
+          validText(100).filter((s) => /\S/.test(s)),
+          fc.constantFrom(...ENVIRONMENT_TYPES),
+          someOf({ requiredApprovals: fc.integer({ min: 0, max: 5 }), reason: validReason }),
+        )
+        .map(
+          ([key, name, type, extra]) =>
+            new JsonObject([['key', key], ['name', name], ['type', type], ...extra.members]),
+        ),
+      // Every broken flag key, owner and percentage breaks an environment's key, name and approvals too:
+      // their rules are stricter (docs/contract.md §7).
+      wrong: {
+        key: wrongFlagKey,
+        name: wrongOwner,
+        type: wrongEnum(ENVIRONMENT_TYPES),
+        requiredApprovals: wrongPercentage,
+        ...command,
+      },
+      required: ['key', 'name', 'type'],
+    }),
+    changeEnvironment: schema({
+      valid: someOf({
+        name: validText(100).filter((s) => /\S/.test(s)),
+        type: fc.constantFrom(...ENVIRONMENT_TYPES),
+        requiredApprovals: fc.integer({ min: 0, max: 5 }),
+        reason: validReason,
+      }),
+      wrong: { name: wrongOwner, type: wrongEnum(ENVIRONMENT_TYPES), requiredApprovals: wrongPercentage, ...command },
+    }),
     telemetry: schema({
       valid: validItems.map((items) => obj({ evaluations: items })),
       wrong: { evaluations: wrongItems },

@@ -131,6 +131,7 @@ export const wrongFlagKey: fc.Arbitrary<Json> = fc.oneof(
 );
 
 export const FLAG_TYPES = ['release', 'operational', 'experiment', 'permission'] as const;
+export const ENVIRONMENT_TYPES = ['development', 'test', 'staging', 'production'] as const;
 export const notOneOf = (allowed: readonly string[]) =>
   fc.oneof(anyText(30), asciiText(30)).filter((s) => !allowed.includes(s));
 /** The value in the other case: upper-casing an enum that is upper case already (evaluation reasons) would leave it valid. */
