@@ -19,6 +19,10 @@ async function warnIfHistoryRewritable(db: Kysely<Database>): Promise<Kysely<Dat
   return db;
 }
 
+/**
+ * The connection, opened once per app from the configuration (AppModule.forRoot). Global like CoreModule,
+ * for the same reason: it is built from values only the root knows, so feature modules cannot import it.
+ */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
