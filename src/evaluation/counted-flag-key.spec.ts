@@ -13,10 +13,10 @@ describe('countedFlagKey', () => {
   const flags = { get: (key: string) => (key === 'checkout' ? ({ key } as FlagState) : undefined) } as FlagStateReader;
 
   it('counts a flag under its own key', () => {
-    expect(countedFlagKey(flags, 'checkout')).toBe('checkout');
+    expect(countedFlagKey('checkout', flags.get('checkout'))).toBe('checkout');
   });
 
   it('counts a key that is no flag under UNKNOWN_FLAG_KEY', () => {
-    expect(countedFlagKey(flags, 'made-up-42')).toBe(UNKNOWN_FLAG_KEY);
+    expect(countedFlagKey('made-up-42', flags.get('made-up-42'))).toBe(UNKNOWN_FLAG_KEY);
   });
 });

@@ -23,7 +23,7 @@ export class EvaluationReportsController {
     const now = this.clock.now().getTime();
     for (const e of body.evaluations)
       this.telemetry.add(
-        countedFlagKey(this.flags, e.flagKey),
+        countedFlagKey(e.flagKey, this.flags.get(e.flagKey)),
         e.reason,
         e.count,
         Math.min(Date.parse(e.lastEvaluatedAt), now),

@@ -4,7 +4,8 @@ import { DECISION_LOG, type DecisionLog } from '../decision-log/index.js';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import { type FlagState, FlagStateReader, FlagTimeTravel } from '../flags/index.js';
 import { StrictValidationPipe } from '../http/index.js';
-import { EvaluationTelemetry, UNKNOWN_FLAG_KEY } from '../telemetry/index.js';
+import { EvaluationTelemetry } from '../telemetry/index.js';
+import { countedFlagKey } from './counted-flag-key.js';
 import { EvaluateAllRequest, EvaluateRequest, plainEvaluateRequest } from './evaluate.request.dto.js';
 
 const validation = new StrictValidationPipe();
@@ -49,7 +50,7 @@ export class EvaluationController {
     const flag = this.flags.get(body.flagKey);
     const result = evaluateFlag(body.flagKey, flag, context);
     // Only live answers count as evaluations; a question about the past is an audit, not a use.
-    this.telemetry.record(flag === undefined ? UNKNOWN_FLAG_KEY : result.flagKey, result.reason);
+    this.telemetry.record(countedFlagKey(result.flagKey, flag), result.reason);
     this.decisions?.record(result, context);
     return result;
   }

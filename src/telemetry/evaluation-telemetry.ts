@@ -63,19 +63,32 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
   /** One evaluation answered now (the server's own routes); `flagKey` is a flag or UNKNOWN_FLAG_KEY. */
   record(flagKey: string, reason: string): void {
     if (!this.enabled) return;
-    this.add(flagKey, reason, 1, this.clock.now().getTime());
+    this.tally(flagKey, reason, 1, this.clock.now().getTime(), true);
   }
 
   /** Evaluations reported by an SDK: `count` of them, the last at `at` (ms); `flagKey` as for record. */
   add(flagKey: string, reason: string, count: number, at: number): void {
     if (!this.enabled) return;
+    this.tally(flagKey, reason, count, at, this.isCountedHour(at));
+  }
+
+  /**
+   * An SDK chooses the time it reports: counts for an hour no read shows would only add a row per hour
+   * named, without bound. Server evaluations happen now, so only reports are asked.
+   */
+  private isCountedHour(at: number): boolean {
+    const now = this.clock.now().getTime();
+    return at - (at % HOUR_MS) > now - (now % HOUR_MS) - COUNTED_WINDOW_MS;
+  }
+
+  private tally(flagKey: string, reason: string, count: number, at: number, countHour: boolean): void {
     let total = this.totals.get(flagKey);
     if (total === undefined) {
       total = new Map();
       this.totals.set(flagKey, total);
     }
     total.set(reason, (total.get(reason) ?? 0) + count);
-    this.accumulate(flagKey, reason, count, at);
+    this.accumulate(flagKey, reason, count, at, countHour);
   }
 
   /** Evaluations per flag and reason since this process started. */
@@ -83,7 +96,8 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
     return this.totals;
   }
 
-  private accumulate(flagKey: string, reason: string, count: number, at: number): void {
+  /** Pending counts: lastEvaluatedAt always moves (one row per flag); the hour's count only if `countHour`. */
+  private accumulate(flagKey: string, reason: string, count: number, at: number, countHour = true): void {
     let flag = this.pending.get(flagKey);
     if (flag === undefined) {
       flag = { lastEvaluatedAt: at, hours: new Map() };
@@ -91,11 +105,8 @@ export class EvaluationTelemetry implements OnModuleInit, BeforeApplicationShutd
     } else if (at > flag.lastEvaluatedAt) {
       flag.lastEvaluatedAt = at;
     }
+    if (!countHour) return;
     const hour = at - (at % HOUR_MS);
-    // An SDK chooses the time it reports: counts for an hour no read shows would only add a row per hour
-    // named, without bound. lastEvaluatedAt has moved already (one row per flag, whatever the time).
-    const now = this.clock.now().getTime();
-    if (hour <= now - (now % HOUR_MS) - COUNTED_WINDOW_MS) return;
     let reasons = flag.hours.get(hour);
     if (reasons === undefined) {
       reasons = new Map();
