@@ -4,7 +4,7 @@ import { CommittedEventFeed, EVENT_STORE, type EventStore, type StoredEvent } fr
 import { APP_CONFIG } from '../shared/index.js';
 import { evolveEnvironment } from './environment.decider.js';
 import { ENVIRONMENT_EVENT_TYPES, isEnvironmentEventType, type EnvironmentEvent } from './environment.events.js';
-import { defaultEnvironment, type Environment } from './environment.js';
+import { defaultEnvironment, environmentKeyOf, type Environment } from './environment.js';
 
 /**
  * The environments, in memory: read from their events once at start (they are few), then kept current
@@ -67,7 +67,7 @@ export class EnvironmentDirectory implements OnApplicationBootstrap {
 }
 
 function applyTo(environments: Map<string, Environment>, event: StoredEvent): void {
-  const key = event.streamId.slice('environment:'.length);
+  const key = environmentKeyOf(event.streamId);
   const next = evolveEnvironment(
     environments.get(key),
     { type: event.type, data: event.data } as EnvironmentEvent,

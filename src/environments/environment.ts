@@ -21,9 +21,16 @@ export interface Environment {
   version: number;
 }
 
+const STREAM_PREFIX = 'environment:';
+
 /** Every environment's events live on one stream of its own; flag keys cannot contain ':'. */
 export function environmentStreamId(key: string): string {
-  return `environment:${key}`;
+  return `${STREAM_PREFIX}${key}`;
+}
+
+/** The environment an `environment:<key>` stream belongs to. */
+export function environmentKeyOf(streamId: string): string {
+  return streamId.slice(STREAM_PREFIX.length);
 }
 
 /** The default environment before any event: `production` unless FLAGLEDGER_DEFAULT_ENVIRONMENT names another. */

@@ -47,12 +47,23 @@ export interface EventHistory {
   streamTails(starts: readonly StreamTailStart[], types: readonly string[], seq: number): Promise<FoldableEventRow[]>;
 }
 
+const FOLDED_COLUMNS = ['stream_id as streamId', 'type', 'data', 'version', 'actor', 'at'] as const;
+
 /** EventHistory over the events table, for both dialects (the stores share it). */
 export class KyselyEventHistory implements EventHistory {
   constructor(private readonly db: Kysely<Database>) {}
 
-  lastSeqAt(at: string): Promise<number> {
-    return lastSeqAt(this.db, at);
+  async lastSeqAt(at: string): Promise<number> {
+    // `at` never decreases along seq (the store enforces it), so the (at) index answers this in one probe.
+    const row = await this.db
+      .selectFrom('events')
+      .select('seq')
+      .where('at', '<=', at)
+      .orderBy('at', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.seq ?? 0;
   }
 
   streamTail(
@@ -61,92 +72,58 @@ export class KyselyEventHistory implements EventHistory {
     afterVersion = 0,
     point?: HistoryPoint,
   ): Promise<FoldableEventRow[]> {
-    return readStreamTail(this.db, streamId, types, afterVersion, point);
+    return this.db
+      .selectFrom('events')
+      .select(FOLDED_COLUMNS)
+      .where('stream_id', '=', streamId)
+      .where('version', '>', afterVersion)
+      .$call((q) =>
+        point === undefined
+          ? q
+          : 'version' in point
+            ? q.where('version', '<=', point.version)
+            : q.where('seq', '<=', point.seq),
+      )
+      .where('type', 'in', types)
+      .orderBy('version')
+      .execute();
   }
 
-  streamsWithEventAt(type: string, seq: number): Promise<string[]> {
-    return streamsWithEventAt(this.db, type, seq);
+  async streamsWithEventAt(type: string, seq: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select('stream_id')
+      .distinct()
+      .where('type', '=', type)
+      .where('seq', '<=', seq)
+      .execute();
+    return rows.map((r) => r.stream_id);
   }
 
-  streamTails(starts: readonly StreamTailStart[], types: readonly string[], seq: number): Promise<FoldableEventRow[]> {
-    return readStreamTails(this.db, starts, types, seq);
+  async streamTails(
+    starts: readonly StreamTailStart[],
+    types: readonly string[],
+    seq: number,
+  ): Promise<FoldableEventRow[]> {
+    if (starts.length === 0) return [];
+    // The starts travel as one JSON parameter, unpacked by the database, whatever their number (the
+    // parentheses are the CTE's: Kysely does not add them around raw SQL).
+    const json = JSON.stringify(starts.map((s) => [s.streamId, s.afterVersion]));
+    const base = dialectSql(this.db, {
+      sqlite: sql<TailStartRow>`(select j.value ->> 0 as key, j.value ->> 1 as version from json_each(${json}) as j)`,
+      postgres: sql<TailStartRow>`(select j.value ->> 0 as key, (j.value ->> 1)::bigint as version from jsonb_array_elements(${json}::jsonb) as j)`,
+    });
+    // CROSS JOIN keeps `base` as the outer loop in SQLite, so each stream's tail is a range on the (stream_id, version) index.
+    return this.db
+      .with('base', () => base)
+      .selectFrom('base')
+      .crossJoin('events as e')
+      .select(['e.stream_id as streamId', 'e.type', 'e.data', 'e.version', 'e.actor', 'e.at'])
+      .whereRef('e.stream_id', '=', 'base.key')
+      .whereRef('e.version', '>', 'base.version')
+      .where('e.seq', '<=', seq)
+      .where('e.type', 'in', types)
+      .orderBy('e.seq')
+      .execute();
   }
-}
-
-const FOLDED_COLUMNS = ['stream_id as streamId', 'type', 'data', 'version', 'actor', 'at'] as const;
-
-async function lastSeqAt(db: Kysely<Database>, at: string): Promise<number> {
-  // `at` never decreases along seq (the store enforces it), so the (at) index answers this in one probe.
-  const row = await db
-    .selectFrom('events')
-    .select('seq')
-    .where('at', '<=', at)
-    .orderBy('at', 'desc')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.seq ?? 0;
-}
-
-function readStreamTail(
-  db: Kysely<Database>,
-  streamId: string,
-  types: readonly string[],
-  afterVersion = 0,
-  point?: HistoryPoint,
-): Promise<FoldableEventRow[]> {
-  return db
-    .selectFrom('events')
-    .select(FOLDED_COLUMNS)
-    .where('stream_id', '=', streamId)
-    .where('version', '>', afterVersion)
-    .$call((q) =>
-      point === undefined
-        ? q
-        : 'version' in point
-          ? q.where('version', '<=', point.version)
-          : q.where('seq', '<=', point.seq),
-    )
-    .where('type', 'in', types)
-    .orderBy('version')
-    .execute();
-}
-
-async function streamsWithEventAt(db: Kysely<Database>, type: string, seq: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('events')
-    .select('stream_id')
-    .distinct()
-    .where('type', '=', type)
-    .where('seq', '<=', seq)
-    .execute();
-  return rows.map((r) => r.stream_id);
-}
-
-async function readStreamTails(
-  db: Kysely<Database>,
-  starts: readonly StreamTailStart[],
-  types: readonly string[],
-  seq: number,
-): Promise<FoldableEventRow[]> {
-  if (starts.length === 0) return [];
-  // The starts travel as one JSON parameter, unpacked by the database, whatever their number (the
-  // parentheses are the CTE's: Kysely does not add them around raw SQL).
-  const json = JSON.stringify(starts.map((s) => [s.streamId, s.afterVersion]));
-  const base = dialectSql(db, {
-    sqlite: sql<TailStartRow>`(select j.value ->> 0 as key, j.value ->> 1 as version from json_each(${json}) as j)`,
-    postgres: sql<TailStartRow>`(select j.value ->> 0 as key, (j.value ->> 1)::bigint as version from jsonb_array_elements(${json}::jsonb) as j)`,
-  });
-  // CROSS JOIN keeps `base` as the outer loop in SQLite, so each stream's tail is a range on the (stream_id, version) index.
-  return db
-    .with('base', () => base)
-    .selectFrom('base')
-    .crossJoin('events as e')
-    .select(['e.stream_id as streamId', 'e.type', 'e.data', 'e.version', 'e.actor', 'e.at'])
-    .whereRef('e.stream_id', '=', 'base.key')
-    .whereRef('e.version', '>', 'base.version')
-    .where('e.seq', '<=', seq)
-    .where('e.type', 'in', types)
-    .orderBy('e.seq')
-    .execute();
 }

@@ -64,21 +64,14 @@ export class FlagUsageReader {
       (await this.db.selectFrom('flag_last_evaluated').selectAll().execute()).map((r) => [r.flag_key, r.at]),
     );
     return new Map(
-      keys.map((key) => {
-        const pending = this.telemetry.pendingLastEvaluatedAt(key);
-        const pendingIso = pending === undefined ? undefined : new Date(pending).toISOString();
-        const flushed = stored.get(key);
-        if (flushed === undefined) return [key, pendingIso ?? null];
-        return [key, pendingIso !== undefined && pendingIso > flushed ? pendingIso : flushed];
-      }),
+      keys.map((key) => [key, newerOf(stored.get(key) ?? null, this.telemetry.pendingLastEvaluatedAt(key))]),
     );
   }
 
   private addPending(key: string, usage: FlagUsage, currentHour: number): void {
     const pending = this.telemetry.pendingOf(key);
     if (pending === undefined) return;
-    const at = new Date(pending.lastEvaluatedAt).toISOString();
-    if (usage.lastEvaluatedAt === null || at > usage.lastEvaluatedAt) usage.lastEvaluatedAt = at;
+    usage.lastEvaluatedAt = newerOf(usage.lastEvaluatedAt, pending.lastEvaluatedAt);
     for (const [hour, reasons] of pending.hours) {
       let count = 0;
       for (const n of reasons.values()) count += n;
@@ -88,4 +81,11 @@ export class FlagUsageReader {
       if (age < WINDOWS.last30d) usage.evaluations.last30d += count;
     }
   }
+}
+
+/** The later of a flushed time (ISO) and a pending one (ms, not flushed yet); null if neither. */
+function newerOf(flushed: string | null, pendingMs: number | undefined): string | null {
+  if (pendingMs === undefined) return flushed;
+  const pending = new Date(pendingMs).toISOString();
+  return flushed === null || pending > flushed ? pending : flushed;
 }

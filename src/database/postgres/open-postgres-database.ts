@@ -67,11 +67,6 @@ export async function openPostgresDatabase(
         )),
   );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  await migrateToLatest(db);
   return { db, pool };
 }

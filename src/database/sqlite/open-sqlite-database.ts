@@ -27,11 +27,6 @@ export async function openSqliteDatabase(path: string, sync: SqliteSync): Promis
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  await migrateToLatest(db);
   return { db, sqlite };
 }
