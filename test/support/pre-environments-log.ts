@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { EventTable } from '../../src/event-store/event.table.js';
 import { command, releaseFlag } from './flags.js';
 import { openRaw } from './raw-database.js';
+import { INSERT_EVENT_ROW } from './seed-events.js';
 import type { TestApp } from './test-app.js';
 import type { RoleName } from './tokens.js';
 
@@ -173,10 +174,7 @@ export async function record(
 export function insertEventRows(dbPath: string, rows: readonly EventTable[]): void {
   const db = openRaw(dbPath);
   try {
-    const insert = db.prepare(
-      `INSERT INTO events (seq, stream_id, version, type, schema_version, data, actor, reason, at, idempotency_key, prev_hash, hash)
-       VALUES (@seq, @stream_id, @version, @type, @schema_version, @data, @actor, @reason, @at, @idempotency_key, @prev_hash, @hash)`,
-    );
+    const insert = db.prepare(INSERT_EVENT_ROW);
     db.transaction(() => {
       for (const row of rows) insert.run(row);
     })();

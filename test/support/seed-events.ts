@@ -109,6 +109,9 @@ const COLUMNS = [
   'hash',
 ] as const;
 
+/** One raw row into `events`, its named parameters (`@seq`, …) taken from an EventTable row. */
+export const INSERT_EVENT_ROW = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;
+
 /** PostgreSQL (a postgres:// URL): the same rows, in one COPY through psql, in one transaction. */
 function seedPostgres(url: string, options: SeedFlagEventsOptions): ChainHead {
   const quote = (value: unknown) => (value === null ? '' : `"${String(value).replace(/"/g, '""')}"`);
@@ -147,10 +150,7 @@ function seedSqlite(dbPath: string, options: SeedFlagEventsOptions): ChainHead {
     const taken = keys.find((key) => streamExists.get(key) !== undefined);
     if (taken !== undefined) throw new Error(`stream '${taken}' already exists; pass another keyPrefix`);
 
-    const insert = db.prepare(
-      `INSERT INTO events (seq, stream_id, version, type, schema_version, data, actor, reason, at, idempotency_key, prev_hash, hash)
-       VALUES (@seq, @stream_id, @version, @type, @schema_version, @data, @actor, @reason, @at, @idempotency_key, @prev_hash, @hash)`,
-    );
+    const insert = db.prepare(INSERT_EVENT_ROW);
     let last: EventRow | undefined;
     db.transaction(() => {
       for (const row of seededRows(head, keys, options, startMs)) {
