@@ -1,6 +1,7 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { type Principal, Actor, RequireRole } from '../auth/index.js';
+import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagStateReader } from '../flags/index.js';
 import { takeFlagSnapshot, type FlagSnapshot } from './flag-snapshot.js';
 import { FlagStreams } from './flag-streams.js';
@@ -14,6 +15,7 @@ export class DeliveryController {
   constructor(
     private readonly flags: FlagStateReader,
     private readonly streams: FlagStreams,
+    private readonly environments: EnvironmentDirectory,
   ) {}
 
   /** Every live flag from the in-memory projection, with the seq it reflects; no database read. */
@@ -23,20 +25,51 @@ export class DeliveryController {
     return takeFlagSnapshot(this.flags);
   }
 
+  /** The same, as one environment sees the flags (docs/contract.md §7). */
+  @Get('environments/:env/snapshot')
+  @RequireRole('evaluator')
+  environmentSnapshot(@Param('env') environment: string): FlagSnapshot {
+    this.environments.require(environment);
+    return takeFlagSnapshot(this.flags, environment);
+  }
+
   /** Server-sent events: a snapshot (or the missed changes after Last-Event-ID), then every change. */
   @Get('stream')
   @RequireRole('evaluator')
-  async stream(
+  stream(
     @Query() query: StreamQuery,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Actor() actor: Principal,
     @Res() res: Response,
+  ): Promise<void> {
+    return this.follow(res, lastEventIdHeader ?? query.lastEventId, actor, undefined);
+  }
+
+  /** The same, for one environment: its changes only, never another environment's (docs/contract.md §7). */
+  @Get('environments/:env/stream')
+  @RequireRole('evaluator')
+  environmentStream(
+    @Param('env') environment: string,
+    @Query() query: StreamQuery,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Actor() actor: Principal,
+    @Res() res: Response,
+  ): Promise<void> {
+    this.environments.require(environment);
+    return this.follow(res, lastEventIdHeader ?? query.lastEventId, actor, environment);
+  }
+
+  private async follow(
+    res: Response,
+    lastEventId: string | undefined,
+    actor: Principal,
+    environment: string | undefined,
   ): Promise<void> {
     if (!this.streams.accepting) throw new ShuttingDownError();
     this.streams.admit(actor.name);
     res.writeHead(200, SSE_HEADERS);
     // The client knows the stream is open before the first event, which may be a while (resume at head).
     res.flushHeaders();
-    await this.streams.open(res, lastEventIdHeader ?? query.lastEventId, actor.name);
+    await this.streams.open(res, lastEventId, actor.name, environment);
   }
 }

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EnvironmentsModule } from '../environments/index.js';
 import { EventStoreModule } from '../event-store/index.js';
 import { FlagsModule } from '../flags/index.js';
 import { DEFAULT_DELIVERY_OPTIONS, DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
@@ -12,7 +13,7 @@ export class DeliveryModule {
   static forRoot(options: Partial<DeliveryOptions> = {}): DynamicModule {
     return {
       module: DeliveryModule,
-      imports: [EventStoreModule, FlagsModule],
+      imports: [EventStoreModule, FlagsModule, EnvironmentsModule],
       controllers: [DeliveryController],
       providers: [
         { provide: DELIVERY_OPTIONS, useValue: Object.freeze({ ...DEFAULT_DELIVERY_OPTIONS, ...options }) },

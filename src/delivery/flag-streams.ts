@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { StoredEvent } from '../event-store/index.js';
-import { type FlagState, FlagStateReader } from '../flags/index.js';
+import { eventAppliesTo, flagStateIn, FlagStateReader, type FlagRecord } from '../flags/index.js';
 import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
 import { flagFrame, toFlagChange, type FlagFrame } from './flag-change.js';
 import { takeFlagSnapshot } from './flag-snapshot.js';
@@ -22,8 +22,9 @@ export class FlagStreams implements BeforeApplicationShutdown {
   private readonly streams = new Set<FlagStream>();
   private readonly openPerPrincipal = new Map<string, number>();
   private shuttingDown = false;
-  /** Every stream's listener is called in turn for the same event: frame it once for all of them. */
-  private lastFrame: FlagFrame | undefined;
+  /** Every stream's listener is called in turn for the same event: frame it once per environment. */
+  private lastFrames = new Map<string, FlagFrame>();
+  private lastFramedSeq = 0;
 
   constructor(
     private readonly flags: FlagStateReader,
@@ -49,10 +50,16 @@ export class FlagStreams implements BeforeApplicationShutdown {
   }
 
   /**
-   * Follows the committed changes on `res`: first a snapshot, or the changes after `lastEventId` when the
-   * client can resume from it; then each change as it commits. Resolves once the start is sent.
+   * Follows the committed changes in `environment` (exists: the route checked) on `res`: first a snapshot,
+   * or the changes after `lastEventId` when the client can resume from it; then each change as it commits.
+   * Another environment's state changes are never sent. Resolves once the start is sent.
    */
-  async open(res: StreamResponse, lastEventId: string | undefined, principal: string): Promise<void> {
+  async open(
+    res: StreamResponse,
+    lastEventId: string | undefined,
+    principal: string,
+    environment: string = this.flags.defaultEnvironment,
+  ): Promise<void> {
     const opened = performance.now();
     let unsubscribe = (): void => {};
     const stream = new FlagStream(res, this.options, (reason: FlagStreamEnd) => {
@@ -70,7 +77,10 @@ export class FlagStreams implements BeforeApplicationShutdown {
     this.countStream(principal, +1);
     // Subscribe before reading the start, and read the head in the same tick: every later change is held
     // by the stream, every earlier one is in the snapshot or the replay.
-    unsubscribe = this.flags.subscribe((event, state) => stream.push(this.frame(event, state)));
+    const defaultEnvironment = this.flags.defaultEnvironment;
+    unsubscribe = this.flags.subscribe((event, record) => {
+      if (eventAppliesTo(event, environment, defaultEnvironment)) stream.push(this.frame(event, record, environment));
+    });
     res.once('close', () => stream.end('client-gone'));
     if (res.closed) {
       stream.end('client-gone');
@@ -81,17 +91,18 @@ export class FlagStreams implements BeforeApplicationShutdown {
     const start = resumePoint(lastEventId, headSeq);
     this.logger.log({
       msg: 'stream opened',
+      environment,
       lastEventId: lastEventId ?? null,
       headSeq,
       start: start.kind,
       open: this.streams.size,
     });
     if (start.kind === 'snapshot') {
-      stream.startWithSnapshot(takeFlagSnapshot(this.flags));
+      stream.startWithSnapshot(takeFlagSnapshot(this.flags, environment));
       return;
     }
     try {
-      const changes = await this.missed.read(start.afterSeq, headSeq);
+      const changes = await this.missed.read(start.afterSeq, headSeq, environment, defaultEnvironment);
       stream.startWithReplay(start.afterSeq, headSeq, changes.map(flagFrame));
     } catch (error) {
       this.logger.error({
@@ -110,10 +121,18 @@ export class FlagStreams implements BeforeApplicationShutdown {
     else this.openPerPrincipal.set(principal, open);
   }
 
-  /** A seq names one committed event for good, so its frame can be reused by seq. */
-  private frame(event: StoredEvent, state: FlagState): FlagFrame {
-    if (this.lastFrame?.seq !== event.seq) this.lastFrame = flagFrame(toFlagChange(event, state));
-    return this.lastFrame;
+  /** A seq names one committed event for good, so its frame in an environment can be reused by seq. */
+  private frame(event: StoredEvent, record: FlagRecord, environment: string): FlagFrame {
+    if (this.lastFramedSeq !== event.seq) {
+      this.lastFrames.clear();
+      this.lastFramedSeq = event.seq;
+    }
+    let frame = this.lastFrames.get(environment);
+    if (frame === undefined) {
+      frame = flagFrame(toFlagChange(event, flagStateIn(record, environment)));
+      this.lastFrames.set(environment, frame);
+    }
+    return frame;
   }
 
   /** Ends every stream before the HTTP server closes, which would otherwise wait for them forever. */

@@ -1,8 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely } from 'kysely';
-import { DATABASE, type Database } from '../database/index.js';
 import { EVENT_STORE, type EventStore } from '../event-store/index.js';
-import { type FlagState, foldFlagEvents, isFlagEventType, readFlagStateAt } from '../flags/index.js';
+import {
+  eventAppliesTo,
+  flagStateIn,
+  foldFlagRecord,
+  FlagTimeTravel,
+  isFlagEventType,
+  type FlagRecord,
+} from '../flags/index.js';
 import { toFlagChange, type FlagChange } from './flag-change.js';
 
 /**
@@ -14,24 +19,36 @@ import { toFlagChange, type FlagChange } from './flag-change.js';
 @Injectable()
 export class MissedFlagChanges {
   constructor(
-    @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly timeTravel: FlagTimeTravel,
   ) {}
 
-  /** Every flag event with afterSeq < seq <= untilSeq, in seq order, each with the flag's state after it. */
-  async read(afterSeq: number, untilSeq: number): Promise<FlagChange[]> {
+  /**
+   * Every flag event with afterSeq < seq <= untilSeq that changes the flags as `environment` sees them, in
+   * seq order, each with the flag's state there after it. Another environment's state events are left
+   * out: they change nothing this client holds.
+   */
+  async read(
+    afterSeq: number,
+    untilSeq: number,
+    environment: string,
+    defaultEnvironment: string,
+  ): Promise<FlagChange[]> {
     if (untilSeq <= afterSeq) return [];
     // Seqs are gapless, so this is exactly the range; the caller bounds it (MAX_RESUME_GAP).
     const events = (await this.store.readAll(afterSeq, untilSeq - afterSeq)).filter(
       (e) => e.seq <= untilSeq && isFlagEventType(e.type),
     );
-    const states = new Map<string, FlagState | undefined>();
+    const records = new Map<string, FlagRecord | undefined>();
     for (const key of new Set(events.map((e) => e.streamId)))
-      states.set(key, await readFlagStateAt(this.db, this.store.history, key, { seq: afterSeq }));
-    return events.map((event) => {
-      const state = foldFlagEvents(states.get(event.streamId), [event])!;
-      states.set(event.streamId, state);
-      return toFlagChange(event, state);
-    });
+      records.set(key, await this.timeTravel.recordAtSeq(key, afterSeq));
+    const changes: FlagChange[] = [];
+    for (const event of events) {
+      const record = foldFlagRecord(records.get(event.streamId), [event], defaultEnvironment)!;
+      records.set(event.streamId, record);
+      if (eventAppliesTo(event, environment, defaultEnvironment))
+        changes.push(toFlagChange(event, flagStateIn(record, environment)));
+    }
+    return changes;
   }
 }

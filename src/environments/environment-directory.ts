@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/index.js';
 import { CommittedEventFeed, EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/index.js';
 import { APP_CONFIG } from '../shared/index.js';
 import { evolveEnvironment } from './environment.decider.js';
+import { EnvironmentNotFoundError } from './environment.errors.js';
 import { ENVIRONMENT_EVENT_TYPES, isEnvironmentEventType, type EnvironmentEvent } from './environment.events.js';
 import { defaultEnvironment, environmentKeyOf, type Environment } from './environment.js';
 
@@ -33,6 +34,13 @@ export class EnvironmentDirectory implements OnApplicationBootstrap {
 
   get(key: string): Environment | undefined {
     return this.environments.get(key);
+  }
+
+  /** The environment, or ENVIRONMENT_NOT_FOUND (404): what every environment route checks first. */
+  require(key: string): Environment {
+    const environment = this.environments.get(key);
+    if (environment === undefined) throw new EnvironmentNotFoundError(key);
+    return environment;
   }
 
   /** Every environment, the default first, then by key. */

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { Actor, RequireRole, type Principal } from '../auth/index.js';
 import { EnvironmentCommands, type EnvironmentCommandOutcome } from './environment-commands.js';
 import { EnvironmentDirectory } from './environment-directory.js';
-import { EnvironmentNotFoundError } from './environment.errors.js';
 import type { Environment } from './environment.js';
 import { ChangeEnvironmentRequest } from './requests/change-environment.request.dto.js';
 import { CreateEnvironmentRequest } from './requests/create-environment.request.dto.js';
@@ -24,9 +23,7 @@ export class EnvironmentsController {
   @Get(':env')
   @RequireRole('viewer')
   get(@Param('env') key: string): Environment {
-    const environment = this.directory.get(key);
-    if (environment === undefined) throw new EnvironmentNotFoundError(key);
-    return environment;
+    return this.directory.require(key);
   }
 
   @Post()

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Inject, Optional, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Optional, Param, Post } from '@nestjs/common';
 import { RequireRole } from '../auth/index.js';
 import { DECISION_LOG, type DecisionLog } from '../decision-log/index.js';
+import { EnvironmentDirectory } from '../environments/index.js';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import { type FlagState, FlagStateReader, FlagTimeTravel } from '../flags/index.js';
 import { StrictValidationPipe } from '../http/index.js';
@@ -12,14 +13,16 @@ const validation = new StrictValidationPipe();
 
 /**
  * Answers from the in-memory projection only: no database read on the evaluation path. With `asOf` the
- * same engine answers against the flags as they were then, read from the log.
+ * same engine answers against the flags as they were then, read from the log. The v1 routes answer in the
+ * default environment; /v1/environments/:env/… in the one they name (docs/contract.md §7).
  */
-@Controller('v1/evaluate')
+@Controller('v1')
 export class EvaluationController {
   constructor(
     private readonly flags: FlagStateReader,
     private readonly timeTravel: FlagTimeTravel,
     private readonly telemetry: EvaluationTelemetry,
+    private readonly environments: EnvironmentDirectory,
     @Optional() @Inject(DECISION_LOG) private readonly decisions: DecisionLog | null,
   ) {}
 
@@ -28,26 +31,39 @@ export class EvaluationController {
    * recognised by hand (plainEvaluateRequest), anything else goes through the same pipe here, with the same
    * errors. class-transformer and class-validator were a tenth of the server's CPU per evaluation.
    */
-  @Post()
+  @Post('evaluate')
   @HttpCode(200)
   @RequireRole('evaluator')
   evaluate(@Body() raw: unknown): EvaluationResult | Promise<EvaluationResult> {
+    return this.evaluateIn(this.flags.defaultEnvironment, raw);
+  }
+
+  @Post('environments/:env/evaluate')
+  @HttpCode(200)
+  @RequireRole('evaluator')
+  evaluateInEnvironment(@Param('env') environment: string, @Body() raw: unknown) {
+    this.environments.require(environment);
+    return this.evaluateIn(environment, raw);
+  }
+
+  private evaluateIn(environment: string, raw: unknown): EvaluationResult | Promise<EvaluationResult> {
     const plain = plainEvaluateRequest(raw);
-    if (plain !== undefined) return this.answer(plain);
+    if (plain !== undefined) return this.answer(environment, plain);
     return (validation.transform(raw, { type: 'body', metatype: EvaluateRequest }) as Promise<EvaluateRequest>).then(
-      (body) => this.answer(body),
+      (body) => this.answer(environment, body),
     );
   }
 
   private answer(
+    environment: string,
     body: Pick<EvaluateRequest, 'flagKey' | 'context' | 'asOf'>,
   ): EvaluationResult | Promise<EvaluationResult> {
     const context = body.context ?? {};
     if (body.asOf !== undefined)
       return this.timeTravel
-        .flag(body.flagKey, { asOf: body.asOf })
+        .flag(body.flagKey, { asOf: body.asOf }, environment)
         .then((flag) => evaluateFlag(body.flagKey, flag, context));
-    const flag = this.flags.get(body.flagKey);
+    const flag = this.flags.get(body.flagKey, environment);
     const result = evaluateFlag(body.flagKey, flag, context);
     // Only live answers count as evaluations; a question about the past is an audit, not a use.
     this.telemetry.record(countedFlagKey(result.flagKey, flag), result.reason);
@@ -55,14 +71,28 @@ export class EvaluationController {
     return result;
   }
 
-  @Post('all')
+  @Post('evaluate/all')
   @HttpCode(200)
   @RequireRole('evaluator')
   evaluateAll(@Body() body: EvaluateAllRequest): EvaluatedAll | Promise<EvaluatedAll> {
+    return this.evaluateAllIn(this.flags.defaultEnvironment, body);
+  }
+
+  @Post('environments/:env/evaluate/all')
+  @HttpCode(200)
+  @RequireRole('evaluator')
+  evaluateAllInEnvironment(@Param('env') environment: string, @Body() body: EvaluateAllRequest) {
+    this.environments.require(environment);
+    return this.evaluateAllIn(environment, body);
+  }
+
+  private evaluateAllIn(environment: string, body: EvaluateAllRequest): EvaluatedAll | Promise<EvaluatedAll> {
     const context = body.context ?? {};
     if (body.asOf !== undefined)
-      return this.timeTravel.all(body.asOf).then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
-    const answered = evaluateEach(this.flags.all(), this.flags.appliedSeq, context);
+      return this.timeTravel
+        .all(body.asOf, environment)
+        .then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
+    const answered = evaluateEach(this.flags.all(environment), this.flags.appliedSeq, context);
     for (const result of answered.results) {
       this.telemetry.record(result.flagKey, result.reason);
       this.decisions?.record(result, context);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DecisionLogModule } from '../decision-log/index.js';
+import { EnvironmentsModule } from '../environments/index.js';
 import { FlagsModule } from '../flags/index.js';
 import { TelemetryModule } from '../telemetry/index.js';
 import { EvaluationReportsController } from './evaluation-reports.controller.js';
@@ -7,7 +8,7 @@ import { EvaluationController } from './evaluation.controller.js';
 
 /** The evaluate routes and the SDKs' evaluation reports: every evaluation telemetry counts comes in here. */
 @Module({
-  imports: [FlagsModule, TelemetryModule, DecisionLogModule],
+  imports: [FlagsModule, TelemetryModule, DecisionLogModule, EnvironmentsModule],
   controllers: [EvaluationController, EvaluationReportsController],
 })
 export class EvaluationModule {}

@@ -13,7 +13,10 @@ export interface CreateFlagInput {
   ticket?: string | null;
 }
 
-/** Every change a user can ask of a flag; the decider turns one into zero or one event. */
+/**
+ * Every change a user can ask of a flag; the decider turns one into zero or one event. State commands act
+ * in the environment the command names; definition commands (details, archive, restore) in all of them.
+ */
 export type FlagCommand =
   | { kind: 'create'; input: CreateFlagInput }
   | { kind: 'enable' }
@@ -24,6 +27,7 @@ export type FlagCommand =
   | { kind: 'changeSegments'; segments: string[] }
   | { kind: 'changeDetails'; changes: Partial<FlagDetails> }
   | { kind: 'archive' }
-  | { kind: 'restore' };
+  | { kind: 'restore' }
+  | { kind: 'copyState'; from: string };
 
 export type FlagCommandKind = FlagCommand['kind'];

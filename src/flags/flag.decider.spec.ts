@@ -1,14 +1,17 @@
-import { evolveFlagState, type FlagState } from './flag-state.js';
+import { environmentStateOf, evolveFlagRecord, type FlagRecord } from './flag-state.js';
 import type { FlagCommand } from './flag.commands.js';
 import { decideFlag } from './flag.decider.js';
 import type { FlagEvent } from './flag.events.js';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 const KEY = 'new_payment_processor';
+const PROD = 'production';
+const STAGING = 'staging';
 
 const created: FlagEvent = {
   type: 'FlagCreated',
   data: {
+    environment: PROD,
     key: KEY,
     type: 'release',
     enabled: false,
@@ -22,18 +25,24 @@ const created: FlagEvent = {
   },
 };
 
-/** given (events) / when (command) / then (events or error), no database. */
-function given(...events: FlagEvent[]) {
-  let state: FlagState | undefined;
+/** The record the events fold to, `production` being the default environment. */
+function fold(events: FlagEvent[]): FlagRecord | undefined {
+  let record: FlagRecord | undefined;
   events.forEach((event, i) => {
-    state = evolveFlagState(state, event, { version: i + 1, actor: 'alice', at: NOW.toISOString() });
+    record = evolveFlagRecord(record, event, { version: i + 1, actor: 'alice', at: NOW.toISOString() }, PROD);
   });
+  return record;
+}
+
+/** given (events) / when (command, in an environment) / then (events or error), no database. */
+function given(...events: FlagEvent[]) {
+  const state = fold(events);
   return {
-    when: (command: FlagCommand) => ({
-      then: (expected: FlagEvent[]) => expect(decideFlag(KEY, command, state, NOW)).toEqual(expected),
+    when: (command: FlagCommand, environment = PROD) => ({
+      then: (expected: FlagEvent[]) => expect(decideFlag(KEY, command, state, environment, NOW)).toEqual(expected),
       thenFails: (code: string, field?: string) => {
         try {
-          decideFlag(KEY, command, state, NOW);
+          decideFlag(KEY, command, state, environment, NOW);
         } catch (error) {
           expect(error).toMatchObject({ code });
           if (field)
@@ -48,7 +57,7 @@ function given(...events: FlagEvent[]) {
   };
 }
 
-const enabled: FlagEvent = { type: 'FlagEnabled', data: { from: false, to: true } };
+const enabled: FlagEvent = { type: 'FlagEnabled', data: { environment: PROD, from: false, to: true } };
 const archived: FlagEvent = { type: 'FlagArchived', data: { from: false, to: true } };
 
 describe('decideFlag', () => {
@@ -74,8 +83,15 @@ describe('decideFlag', () => {
   });
 
   it('suggests the configured lifetime when a temporary flag comes without expiresAt, and decides nothing for the owner', () => {
-    const attempt = (rules?: Parameters<typeof decideFlag>[4]) => () =>
-      decideFlag(KEY, { kind: 'create', input: { key: KEY, type: 'experiment', owner: 'x' } }, undefined, NOW, rules);
+    const attempt = (rules?: Parameters<typeof decideFlag>[5]) => () =>
+      decideFlag(
+        KEY,
+        { kind: 'create', input: { key: KEY, type: 'experiment', owner: 'x' } },
+        undefined,
+        PROD,
+        NOW,
+        rules,
+      );
     expect(attempt()).toThrow('the usual lifetime is 40 days: 2027-01-04T12:00:00.000Z');
     expect(attempt({ suggestedLifetimeDays: { experiment: 14 } })).toThrow(
       'the usual lifetime is 14 days: 2026-12-09T12:00:00.000Z',
@@ -83,7 +99,9 @@ describe('decideFlag', () => {
   });
 
   it.each(['operational', 'permission'] as const)('lets %s flags live without expiresAt', (type) => {
-    expect(decideFlag(KEY, { kind: 'create', input: { key: KEY, type, owner: 'x' } }, undefined, NOW)).toHaveLength(1);
+    expect(
+      decideFlag(KEY, { kind: 'create', input: { key: KEY, type, owner: 'x' } }, undefined, PROD, NOW),
+    ).toHaveLength(1);
   });
 
   it('refuses an expiresAt that is not in the future', () => {
@@ -104,31 +122,31 @@ describe('decideFlag', () => {
   it('disables an enabled flag and does nothing to a disabled one', () => {
     given(created, enabled)
       .when({ kind: 'disable' })
-      .then([{ type: 'FlagDisabled', data: { from: true, to: false } }]);
+      .then([{ type: 'FlagDisabled', data: { environment: PROD, from: true, to: false } }]);
     given(created).when({ kind: 'disable' }).then([]);
   });
 
   it('engages and releases the kill switch once each', () => {
     given(created)
       .when({ kind: 'engageKillSwitch' })
-      .then([{ type: 'FlagKillSwitchEngaged', data: { from: false, to: true } }]);
+      .then([{ type: 'FlagKillSwitchEngaged', data: { environment: PROD, from: false, to: true } }]);
     given(created).when({ kind: 'releaseKillSwitch' }).then([]);
-    given(created, { type: 'FlagKillSwitchEngaged', data: { from: false, to: true } })
+    given(created, { type: 'FlagKillSwitchEngaged', data: { environment: PROD, from: false, to: true } })
       .when({ kind: 'releaseKillSwitch' })
-      .then([{ type: 'FlagKillSwitchReleased', data: { from: true, to: false } }]);
+      .then([{ type: 'FlagKillSwitchReleased', data: { environment: PROD, from: true, to: false } }]);
   });
 
   it('records the rollout change from → to, and nothing for the same percentage', () => {
     given(created)
       .when({ kind: 'changeRollout', percentage: 10 })
-      .then([{ type: 'FlagRolloutChanged', data: { from: 100, to: 10 } }]);
+      .then([{ type: 'FlagRolloutChanged', data: { environment: PROD, from: 100, to: 10 } }]);
     given(created).when({ kind: 'changeRollout', percentage: 100 }).then([]);
   });
 
   it('records segment changes, and nothing for the same list', () => {
     given(created)
       .when({ kind: 'changeSegments', segments: ['a', 'b'] })
-      .then([{ type: 'FlagSegmentsChanged', data: { from: [], to: ['a', 'b'] } }]);
+      .then([{ type: 'FlagSegmentsChanged', data: { environment: PROD, from: [], to: ['a', 'b'] } }]);
     given(created).when({ kind: 'changeSegments', segments: [] }).then([]);
   });
 
@@ -170,5 +188,81 @@ describe('decideFlag', () => {
   it('refuses changes to an archived flag other than restore', () => {
     given(created, archived).when({ kind: 'enable' }).thenFails('FLAG_ARCHIVED');
     given(created, archived).when({ kind: 'changeRollout', percentage: 5 }).thenFails('FLAG_ARCHIVED');
+  });
+
+  describe('per environment (docs/contract.md §7)', () => {
+    const stagingKill: FlagEvent = {
+      type: 'FlagKillSwitchEngaged',
+      data: { environment: STAGING, from: false, to: true },
+    };
+
+    it('engages a kill switch in staging and leaves production as it was', () => {
+      given(created, enabled).when({ kind: 'engageKillSwitch' }, STAGING).then([stagingKill]);
+      const record = fold([created, enabled, stagingKill])!;
+      expect(environmentStateOf(record, STAGING)).toMatchObject({ killSwitch: true, enabled: false });
+      expect(environmentStateOf(record, PROD)).toMatchObject({ killSwitch: false, enabled: true });
+      given(created, enabled, stagingKill)
+        .when({ kind: 'engageKillSwitch' }, PROD)
+        .then([{ type: 'FlagKillSwitchEngaged', data: { environment: PROD, from: false, to: true } }]);
+    });
+
+    it('starts an environment nobody changed the flag in from the §1 defaults, whatever create set for the default one', () => {
+      const createdOn = { ...created, data: { ...created.data, enabled: true, rolloutPercentage: 20 } } as FlagEvent;
+      given(createdOn).when({ kind: 'enable' }).then([]);
+      given(createdOn)
+        .when({ kind: 'enable' }, STAGING)
+        .then([{ type: 'FlagEnabled', data: { environment: STAGING, from: false, to: true } }]);
+      given(createdOn)
+        .when({ kind: 'changeRollout', percentage: 20 }, STAGING)
+        .then([{ type: 'FlagRolloutChanged', data: { environment: STAGING, from: 100, to: 20 } }]);
+    });
+
+    it('reads an event written before environments (no data.environment) as the default environment', () => {
+      const { environment: _none, ...v1Created } = created.data as { environment?: string };
+      const v1Events = [
+        { type: 'FlagCreated', data: v1Created },
+        { type: 'FlagEnabled', data: { from: false, to: true } },
+      ] as FlagEvent[];
+      given(...v1Events)
+        .when({ kind: 'enable' })
+        .then([]);
+      given(...v1Events)
+        .when({ kind: 'disable' })
+        .then([{ type: 'FlagDisabled', data: { environment: PROD, from: true, to: false } }]);
+      given(...v1Events)
+        .when({ kind: 'disable' }, STAGING)
+        .then([]);
+    });
+
+    it('archives in every environment: no state change anywhere until restored', () => {
+      given(created, archived).when({ kind: 'enable' }, STAGING).thenFails('FLAG_ARCHIVED');
+      given(created, archived).when({ kind: 'copyState', from: PROD }, STAGING).thenFails('FLAG_ARCHIVED');
+    });
+
+    it("copies one environment's whole state onto another as one event, from → to", () => {
+      const stagingRollout: FlagEvent = {
+        type: 'FlagRolloutChanged',
+        data: { environment: STAGING, from: 100, to: 30 },
+      };
+      const stagingEnabled: FlagEvent = { type: 'FlagEnabled', data: { environment: STAGING, from: false, to: true } };
+      given(created, stagingRollout, stagingEnabled)
+        .when({ kind: 'copyState', from: STAGING }, PROD)
+        .then([
+          {
+            type: 'FlagStateCopied',
+            data: {
+              environment: PROD,
+              sourceEnvironment: STAGING,
+              from: { enabled: false, rolloutPercentage: 100, targetSegments: [], killSwitch: false },
+              to: { enabled: true, rolloutPercentage: 30, targetSegments: [], killSwitch: false },
+            },
+          },
+        ]);
+    });
+
+    it('copies nothing when both environments already agree, and refuses to copy an environment onto itself', () => {
+      given(created).when({ kind: 'copyState', from: STAGING }, PROD).then([]);
+      given(created).when({ kind: 'copyState', from: PROD }, PROD).thenFails('VALIDATION_FAILED', 'from');
+    });
   });
 });

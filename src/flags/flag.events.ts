@@ -15,28 +15,54 @@ export interface FlagDetails {
   ticket: string | null;
 }
 
-export interface FlagCreatedData extends FlagDetails {
+/** What a flag is, shared by every environment (docs/contract.md §7). */
+export interface FlagDefinition extends FlagDetails {
   key: string;
   type: FlagType;
+}
+
+/** What a flag does in one environment (docs/contract.md §7). */
+export interface FlagEnvironmentState {
   enabled: boolean;
   rolloutPercentage: number;
   targetSegments: string[];
   killSwitch: boolean;
 }
 
+/**
+ * The environment a state event acts in. Events written before environments have none and are read as
+ * the default environment (upcast on read, never rewritten: their hashes still verify).
+ */
+export interface InEnvironment {
+  environment?: string;
+}
+
+/** The definition, and the initial state in the environment it was created from (the default one). */
+export interface FlagCreatedData extends FlagDefinition, FlagEnvironmentState, InEnvironment {}
+
 export interface Change<T> {
   from: T;
   to: T;
 }
 
+/** A change of one environment's state. */
+export type StateChange<T> = InEnvironment & Change<T>;
+
+/** One environment's state replaced by another's (promotion: staging → production). */
+export interface FlagStateCopiedData extends Change<FlagEnvironmentState> {
+  environment: string;
+  sourceEnvironment: string;
+}
+
 export interface FlagEventDataByType {
   FlagCreated: FlagCreatedData;
-  FlagEnabled: Change<boolean>;
-  FlagDisabled: Change<boolean>;
-  FlagRolloutChanged: Change<number>;
-  FlagSegmentsChanged: Change<string[]>;
-  FlagKillSwitchEngaged: Change<boolean>;
-  FlagKillSwitchReleased: Change<boolean>;
+  FlagEnabled: StateChange<boolean>;
+  FlagDisabled: StateChange<boolean>;
+  FlagRolloutChanged: StateChange<number>;
+  FlagSegmentsChanged: StateChange<string[]>;
+  FlagKillSwitchEngaged: StateChange<boolean>;
+  FlagKillSwitchReleased: StateChange<boolean>;
+  FlagStateCopied: FlagStateCopiedData;
   FlagDetailsChanged: Change<Partial<FlagDetails>>;
   FlagArchived: Change<boolean>;
   FlagRestored: Change<boolean>;
@@ -55,6 +81,18 @@ export const FLAG_EVENT_TYPES: readonly FlagEventType[] = [
   'FlagDetailsChanged',
   'FlagArchived',
   'FlagRestored',
+  'FlagStateCopied',
+];
+
+/** The events that change one environment's state, and only that environment's. */
+export const FLAG_STATE_EVENT_TYPES: readonly FlagEventType[] = [
+  'FlagEnabled',
+  'FlagDisabled',
+  'FlagRolloutChanged',
+  'FlagSegmentsChanged',
+  'FlagKillSwitchEngaged',
+  'FlagKillSwitchReleased',
+  'FlagStateCopied',
 ];
 
 /** A flag event as the decider emits it, before the store gives it an envelope. */
@@ -64,4 +102,30 @@ export const FLAG_EVENT_SCHEMA_VERSION = 1;
 
 export function isFlagEventType(type: string): type is FlagEventType {
   return (FLAG_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+export function isFlagStateEventType(type: string): boolean {
+  return (FLAG_STATE_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * The environment an event acts in: its own for state events and FlagCreated (whose initial state it
+ * sets), `defaultEnvironment` for those written before environments; null for definition events.
+ */
+export function environmentOfEvent(type: string, data: unknown, defaultEnvironment: string): string | null {
+  if (type !== 'FlagCreated' && !isFlagStateEventType(type)) return null;
+  return (data as InEnvironment).environment ?? defaultEnvironment;
+}
+
+/**
+ * Whether an event changes the flag as `environment` sees it: a state event only in its own environment;
+ * every other event (created, details, archive, restore) in all of them.
+ */
+export function eventAppliesTo(
+  event: { type: string; data: unknown },
+  environment: string,
+  defaultEnvironment: string,
+): boolean {
+  if (!isFlagStateEventType(event.type)) return true;
+  return ((event.data as InEnvironment).environment ?? defaultEnvironment) === environment;
 }

@@ -1,34 +1,43 @@
 import { Body, Controller, Get, Headers, HttpCode, Next, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { NextFunction, Response } from 'express';
 import { RequireRole } from '../auth/index.js';
+import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagUsageReader, type FlagUsage } from '../telemetry/index.js';
 import { CommandCtx, type CommandContext } from './command-context.decorator.js';
-import { ExecuteFlagCommand } from './commands/execute-flag-command.command.js';
 import { ChangeDetailsRequest } from './commands/requests/change-details.request.dto.js';
 import { ChangeRolloutRequest } from './commands/requests/change-rollout.request.dto.js';
 import { ChangeSegmentsRequest } from './commands/requests/change-segments.request.dto.js';
 import { CommandRequest } from './commands/requests/command.request.dto.js';
 import { CreateFlagRequest } from './commands/requests/create-flag.request.dto.js';
 import { RESERVED_FLAG_KEYS } from './commands/requests/flag-field.validators.js';
-import { etagOf } from './etag.js';
+import { FlagCommandSender } from './flag-command-sender.js';
+import { sendFlagRead } from './flag-read-response.js';
 import { FlagStateReader } from './flag-state-reader.js';
-import type { FlagState } from './flag-state.js';
+import { environmentStateOf, type FlagState } from './flag-state.js';
 import type { FlagCommand } from './flag.commands.js';
 import { FlagNotFoundError } from './flag.errors.js';
+import type { FlagEnvironmentState } from './flag.events.js';
 import { flagMomentOf, GetFlagQuery } from './get-flag.query.dto.js';
 import { ListFlagsQuery } from './list-flags.query.dto.js';
 import { describeMoment, FlagTimeTravel } from './time-travel/flag-time-travel.js';
 
 type FlagWithUsage = FlagState & FlagUsage;
 
+interface FlagAcrossEnvironments {
+  key: string;
+  version: number;
+  /** Live reads add lastEvaluatedAt (null: never); a read of the past has none. */
+  environments: Record<string, FlagEnvironmentState & { lastEvaluatedAt?: string | null }>;
+}
+
 @Controller('v1/flags')
 export class FlagsController {
   constructor(
-    private readonly commandBus: CommandBus,
+    private readonly commands: FlagCommandSender,
     private readonly flags: FlagStateReader,
     private readonly timeTravel: FlagTimeTravel,
     private readonly usage: FlagUsageReader,
+    private readonly environments: EnvironmentDirectory,
   ) {}
 
   @Get()
@@ -58,17 +67,49 @@ export class FlagsController {
     // A reserved segment (GET /v1/flags/stale) is another slice's route: hand it on, whichever module
     // registered its routes first, instead of reading it as a flag key.
     if (RESERVED_FLAG_KEYS.includes(key)) return next();
-    // A past state is immutable, so its version is as good an ETag as the current one.
     const moment = flagMomentOf(query);
     const flag = moment === undefined ? this.flags.get(key) : await this.timeTravel.flag(key, moment);
     if (flag === undefined) throw new FlagNotFoundError(key, moment && describeMoment(moment));
-    const etag = etagOf(flag.version);
-    res.setHeader('ETag', etag);
-    if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-      res.status(304).end();
-      return;
-    }
-    res.json(moment === undefined ? (await this.withUsage([flag]))[0] : flag);
+    await sendFlagRead(res, flag.version, ifNoneMatch, async () =>
+      moment === undefined ? (await this.withUsage([flag]))[0] : flag,
+    );
+  }
+
+  /** docs/contract.md §7: the flag's state in every environment, side by side, with when each last evaluated it. */
+  @Get(':key/environments')
+  @RequireRole('viewer')
+  async environmentsOf(@Param('key') key: string, @Query() query: GetFlagQuery): Promise<FlagAcrossEnvironments> {
+    const moment = flagMomentOf(query);
+    const record = moment === undefined ? this.flags.record(key) : await this.timeTravel.record(key, moment);
+    if (record === undefined) throw new FlagNotFoundError(key, moment && describeMoment(moment));
+    // An environment created after the instant asked for did not exist then.
+    const existed = (createdAt: string | null) =>
+      moment === undefined ||
+      !('asOf' in moment) ||
+      createdAt === null ||
+      createdAt <= new Date(moment.asOf).toISOString();
+    const environments = this.environments.all().filter((e) => existed(e.createdAt));
+    const lastEvaluated =
+      moment === undefined
+        ? await this.usage.lastEvaluatedIn(
+            key,
+            environments.map((e) => e.key),
+          )
+        : undefined;
+    return {
+      key,
+      version: record.version,
+      environments: Object.fromEntries(
+        environments.map((e) => {
+          const { enabled, rolloutPercentage, targetSegments, killSwitch } = environmentStateOf(record, e.key);
+          const state = { enabled, rolloutPercentage, targetSegments: [...targetSegments], killSwitch };
+          return [
+            e.key,
+            lastEvaluated === undefined ? state : { ...state, lastEvaluatedAt: lastEvaluated.get(e.key) ?? null },
+          ];
+        }),
+      ),
+    };
   }
 
   /**
@@ -148,21 +189,7 @@ export class FlagsController {
     return this.run(key, { kind: 'restore' }, body.reason, ctx);
   }
 
-  /** Every command: headers → metadata → CommandBus → status, ETag and the recorded body. */
-  private async run(
-    key: string,
-    command: FlagCommand,
-    reason: string | null | undefined,
-    ctx: CommandContext,
-  ): Promise<unknown> {
-    const { actor, expectedVersion, idempotency, response } = ctx;
-    const outcome = await this.commandBus.execute(
-      new ExecuteFlagCommand(key, command, { actor, reason: reason ?? null, expectedVersion, idempotency }),
-    );
-    // The status is the route's own (201 create, 200 otherwise), which is also what a replay recorded.
-    const body = outcome.response.body as { flag?: FlagState | null };
-    if (body.flag) response.setHeader('ETag', etagOf(body.flag.version));
-    if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return outcome.response.body;
+  private run(key: string, command: FlagCommand, reason: string | null | undefined, ctx: CommandContext) {
+    return this.commands.send(key, command, reason, ctx);
   }
 }

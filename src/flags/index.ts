@@ -1,14 +1,28 @@
 /** Flags: the only write side (commands → events), the flag events, and the current-state projection. */
 export { FlagCommandOutcomes } from './commands/flag-command-outcomes.js';
 export { FLAG_KEY_PATTERN, RESERVED_FLAG_KEYS } from './commands/requests/flag-field.validators.js';
-export { foldFlagEvents } from './flag-event-folding.js';
+export { foldFlagEvents, foldFlagRecord } from './flag-event-folding.js';
 export { FlagStateReader, type FlagChangeListener } from './flag-state-reader.js';
-export { evolveFlagState, type EventEnvelopeFacts, type FlagState } from './flag-state.js';
+export {
+  environmentStateOf,
+  evolveFlagRecord,
+  evolveFlagState,
+  flagStateIn,
+  INITIAL_ENVIRONMENT_STATE,
+  type EventEnvelopeFacts,
+  type FlagRecord,
+  type FlagState,
+} from './flag-state.js';
 export { FlagNotFoundError } from './flag.errors.js';
 export {
+  environmentOfEvent,
+  eventAppliesTo,
   FLAG_EVENT_TYPES,
+  FLAG_STATE_EVENT_TYPES,
   FLAG_TYPES,
   isFlagEventType,
+  isFlagStateEventType,
+  type FlagEnvironmentState,
   type Change,
   type FlagEvent,
   type FlagType,
@@ -17,5 +31,4 @@ export { DEFAULT_FLAG_RULES } from './flag.rules.js';
 export { FlagsModule } from './flags.module.js';
 export type { FlagSnapshotTable } from './projections/flag-snapshot.table.js';
 export type { FlagStateTable } from './projections/flag-state.table.js';
-export { readFlagStateAt } from './time-travel/flag-state-at.js';
 export { FlagTimeTravel } from './time-travel/flag-time-travel.js';

@@ -23,7 +23,7 @@ export class FlagUsageReader {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async usageOf(keys: readonly string[]): Promise<Map<string, FlagUsage>> {
+  async usageOf(keys: readonly string[], _environment?: string): Promise<Map<string, FlagUsage>> {
     const now = this.clock.now().getTime();
     const currentHour = now - (now % HOUR);
     const since = (window: number) => new Date(currentHour - window + HOUR).toISOString();
@@ -66,6 +66,12 @@ export class FlagUsageReader {
     return new Map(
       keys.map((key) => [key, newerOf(stored.get(key) ?? null, this.telemetry.pendingLastEvaluatedAt(key))]),
     );
+  }
+
+  /** When `key` was last evaluated in each of `environments`. */
+  async lastEvaluatedIn(key: string, environments: readonly string[]): Promise<Map<string, string | null>> {
+    const at = (await this.lastEvaluatedAt([key])).get(key) ?? null;
+    return new Map(environments.map((environment) => [environment, at]));
   }
 
   private addPending(key: string, usage: FlagUsage, currentHour: number): void {

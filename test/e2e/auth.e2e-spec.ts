@@ -85,6 +85,42 @@ const ROUTES: readonly RouteCase[] = [
     body: (role) => ({ key: `auth-${role}`, name: `Auth ${role}`, type: 'test' }),
   },
   { method: 'patch', path: '/v1/environments/production', min: 'admin', body: () => ({ name: 'Production' }) },
+  { method: 'get', path: `/v1/flags/${FLAG}/environments`, min: 'viewer' },
+  { method: 'get', path: '/v1/environments/production/flags', min: 'viewer' },
+  { method: 'get', path: `/v1/environments/production/flags/${FLAG}`, min: 'viewer' },
+  ...(['enable', 'disable', 'kill-switch/engage', 'kill-switch/release', 'copy-from/staging'] as const).map(
+    (command): RouteCase => ({
+      method: 'post',
+      path: `/v1/environments/production/flags/${FLAG}/${command}`,
+      min: 'editor',
+      body: () => ({ reason: 'auth test' }),
+    }),
+  ),
+  {
+    method: 'put',
+    path: `/v1/environments/production/flags/${FLAG}/rollout`,
+    min: 'editor',
+    body: () => ({ percentage: 30 }),
+  },
+  {
+    method: 'put',
+    path: `/v1/environments/production/flags/${FLAG}/segments`,
+    min: 'editor',
+    body: () => ({ segments: ['gamma'] }),
+  },
+  {
+    method: 'post',
+    path: '/v1/environments/production/evaluate',
+    min: 'evaluator',
+    body: () => ({ flagKey: FLAG, context: { userId: 'user-1' } }),
+  },
+  {
+    method: 'post',
+    path: '/v1/environments/production/evaluate/all',
+    min: 'evaluator',
+    body: () => ({ context: { userId: 'user-1' } }),
+  },
+  { method: 'get', path: '/v1/environments/production/snapshot', min: 'evaluator' },
   { method: 'post', path: '/v1/admin/checkpoints', min: 'admin' },
   { method: 'post', path: '/v1/admin/projections/rebuild', min: 'admin' },
   { method: 'get', path: '/health', min: 'public' },
@@ -121,6 +157,13 @@ describe('auth: every route × every credential, nested roles (docs/contract.md 
       .set('Authorization', t.auth('admin'))
       .send({ key: FLAG, type: 'operational', owner: 'platform' });
     expect(res.status).toBe(201);
+    // What copy-from copies from (docs/contract.md §7).
+    const staging = await t
+      .http()
+      .post('/v1/environments')
+      .set('Authorization', t.auth('admin'))
+      .send({ key: 'staging', name: 'Staging', type: 'staging' });
+    expect(staging.status).toBe(201);
   });
   afterAll(() => t.close());
 

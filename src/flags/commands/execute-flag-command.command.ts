@@ -21,10 +21,15 @@ export interface FlagCommandOutcome {
 
 /** Any flag command, on its way through the CommandBus to the one handler that decides and appends. */
 export class ExecuteFlagCommand extends Command<FlagCommandOutcome> {
+  /**
+   * `environment`: the one an environment route names (it exists: the route checked), which the command
+   * acts in and the answer shows the flag in; without it, the default environment, answered in the v1 shape.
+   */
   constructor(
     readonly flagKey: string,
     readonly command: FlagCommand,
     readonly metadata: CommandMetadata,
+    readonly environment?: string,
   ) {
     super();
   }

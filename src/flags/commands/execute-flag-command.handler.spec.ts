@@ -7,9 +7,9 @@ import { loadConfig } from '../../config/index.js';
 import { type Database, openSqliteDatabase } from '../../database/index.js';
 import { CommittedEventFeed, createEventStore, ProjectionRegistry } from '../../event-store/index.js';
 import { FlagStateReader } from '../flag-state-reader.js';
-import type { FlagState } from '../flag-state.js';
+import { flagStateIn, type FlagRecord, type FlagState } from '../flag-state.js';
 import type { FlagCommand } from '../flag.commands.js';
-import { readCurrentFlagState } from '../projections/current-flag-state.js';
+import { readCurrentFlagRecord } from '../projections/current-flag-state.js';
 import { FlagStateTableProjection } from '../projections/flag-state-table.projection.js';
 import { ExecuteFlagCommand, type CommandMetadata } from './execute-flag-command.command.js';
 import { ExecuteFlagCommandHandler } from './execute-flag-command.handler.js';
@@ -17,11 +17,19 @@ import { FlagCommandOutcomes } from './flag-command-outcomes.js';
 
 /** An in-memory projection frozen at whatever state the test sets: one that trails the log. */
 class TrailingReader extends FlagStateReader {
-  states = new Map<string, FlagState>();
+  readonly defaultEnvironment = 'production';
+  states = new Map<string, FlagRecord>();
   get(key: string): FlagState | undefined {
+    const record = this.states.get(key);
+    return record && flagStateIn(record, this.defaultEnvironment);
+  }
+  *all(): IterableIterator<FlagState> {
+    for (const key of this.states.keys()) yield this.get(key)!;
+  }
+  record(key: string): FlagRecord | undefined {
     return this.states.get(key);
   }
-  all(): IterableIterator<FlagState> {
+  records(): IterableIterator<FlagRecord> {
     return this.states.values();
   }
   get appliedSeq(): number {
@@ -48,7 +56,7 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
     const path = join(dir, 'handler.db');
     ({ db } = await openSqliteDatabase(path, 'full'));
     const registry = new ProjectionRegistry();
-    new FlagStateTableProjection(registry);
+    new FlagStateTableProjection(registry, loadConfig({}));
     const store = createEventStore(db, registry, new ManualClock(), () => new BetterSqlite3(path, { readonly: true }));
     reader = new TrailingReader();
     handler = new ExecuteFlagCommandHandler(
@@ -72,24 +80,33 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
     expect(reader.get('checkout')).toBeUndefined();
     const outcome = await run({ kind: 'enable' });
     expect(outcome.response.status).toBe(200);
-    expect((await readCurrentFlagState(db, 'checkout'))!).toMatchObject({ enabled: true, version: 2 });
+    expect(flagStateIn((await readCurrentFlagRecord(db, 'checkout', 'production'))!, 'production')).toMatchObject({
+      enabled: true,
+      version: 2,
+    });
   });
 
   it('does not answer 412 when memory is a version behind but If-Match names the version in the log', async () => {
-    reader.states.set('checkout', (await readCurrentFlagState(db, 'checkout'))!); // version 1
+    reader.states.set('checkout', (await readCurrentFlagRecord(db, 'checkout', 'production'))!); // version 1
     await run({ kind: 'enable' }); // log at version 2; memory still says 1
     const outcome = await run({ kind: 'disable' }, { expectedVersion: 2 });
     expect(outcome.response.status).toBe(200);
-    expect((await readCurrentFlagState(db, 'checkout'))!).toMatchObject({ enabled: false, version: 3 });
+    expect(flagStateIn((await readCurrentFlagRecord(db, 'checkout', 'production'))!, 'production')).toMatchObject({
+      enabled: false,
+      version: 3,
+    });
   });
 
   it('retries a decision made on stale memory against the log instead of losing or misreporting it', async () => {
-    const v1 = (await readCurrentFlagState(db, 'checkout'))!;
+    const v1 = (await readCurrentFlagRecord(db, 'checkout', 'production'))!;
     reader.states.set('checkout', v1);
     await run({ kind: 'changeRollout', percentage: 30 }); // log at version 2, memory at 1
     const outcome = await run({ kind: 'changeRollout', percentage: 60 });
     expect((outcome.response.body as { event: { version: number } }).event.version).toBe(3);
-    expect((await readCurrentFlagState(db, 'checkout'))!).toMatchObject({ rolloutPercentage: 60, version: 3 });
+    expect(flagStateIn((await readCurrentFlagRecord(db, 'checkout', 'production'))!, 'production')).toMatchObject({
+      rolloutPercentage: 60,
+      version: 3,
+    });
   });
 
   it('still refuses what the log refuses: an unknown flag is 404, a stale If-Match is 412', async () => {

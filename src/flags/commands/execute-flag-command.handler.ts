@@ -13,12 +13,13 @@ import {
   type StoredEvent,
 } from '../../event-store/index.js';
 import { APP_CONFIG, DomainError, KeyedSerialQueue, CLOCK, type Clock } from '../../shared/index.js';
-import { foldFlagEvents } from '../flag-event-folding.js';
+import { foldFlagRecord } from '../flag-event-folding.js';
 import { FlagStateReader } from '../flag-state-reader.js';
+import { flagStateIn, type FlagRecord } from '../flag-state.js';
 import { decideFlag } from '../flag.decider.js';
 import { FLAG_EVENT_SCHEMA_VERSION } from '../flag.events.js';
 import type { FlagRules } from '../flag.rules.js';
-import { readCurrentFlagState } from '../projections/current-flag-state.js';
+import { readCurrentFlagRecord } from '../projections/current-flag-state.js';
 import { ExecuteFlagCommand, type FlagCommandOutcome } from './execute-flag-command.command.js';
 import { FlagCommandOutcomes } from './flag-command-outcomes.js';
 
@@ -61,7 +62,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
   private readonly rules: FlagRules;
   private readonly perFlag = new KeyedSerialQueue();
 
-  async execute({ flagKey, command, metadata }: ExecuteFlagCommand): Promise<FlagCommandOutcome> {
+  async execute({ flagKey, command, metadata, environment }: ExecuteFlagCommand): Promise<FlagCommandOutcome> {
     const started = performance.now();
     const log = (outcome: string, extra: Record<string, unknown> = {}) => {
       this.outcomes.commandFinished(command.kind, outcome);
@@ -69,6 +70,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
         msg: 'command',
         command: command.kind,
         flag: flagKey,
+        environment: environment ?? this.flags.defaultEnvironment,
         actor: metadata.actor.name,
         outcome,
         durationMs: Math.round(performance.now() - started),
@@ -79,7 +81,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
       // Commands on one flag take turns within this process: racing ones would all decide on the same
       // state and all but one lose at the append (and could lose again and again under load). Across
       // instances the store's version check still decides, and a lost race is retried.
-      const outcome = await this.perFlag.run(flagKey, () => this.run(flagKey, command, metadata));
+      const outcome = await this.perFlag.run(flagKey, () => this.run(flagKey, command, metadata, environment));
       const event = (outcome.response.body as { event?: StoredEvent | null }).event;
       log(
         outcome.replayed ? 'replayed' : event ? 'appended' : 'unchanged',
@@ -96,8 +98,16 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     flagKey: string,
     command: ExecuteFlagCommand['command'],
     metadata: ExecuteFlagCommand['metadata'],
+    scope: string | undefined,
   ): Promise<FlagCommandOutcome> {
     const { actor, expectedVersion, idempotency } = metadata;
+    const environment = scope ?? this.flags.defaultEnvironment;
+    // An environment route shows the flag as that environment sees it, and says which; a v1 route, as v1 did.
+    const show = (record: FlagRecord | undefined) => {
+      if (record === undefined) return undefined;
+      const flag = flagStateIn(record, environment);
+      return scope === undefined ? flag : { ...flag, environment };
+    };
     if (idempotency !== undefined) {
       const previous = await this.store.findIdempotentResponse(actor.name, idempotency.key);
       if (previous !== undefined) {
@@ -110,7 +120,10 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     // refusal or a lost race is judged again against flag_state, which commits with the log.
     let source: 'memory' | 'database' = 'memory';
     for (let attempt = 1; ; attempt++) {
-      const state = source === 'memory' ? this.flags.get(flagKey) : await readCurrentFlagState(this.db, flagKey);
+      const state =
+        source === 'memory'
+          ? this.flags.record(flagKey)
+          : await readCurrentFlagRecord(this.db, flagKey, this.flags.defaultEnvironment);
       const currentVersion = state?.version ?? 0;
       let events: ReturnType<typeof decideFlag>;
       try {
@@ -119,7 +132,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
         if (expectedVersion !== undefined && exists && expectedVersion !== currentVersion) {
           throw new PreconditionFailedError(flagKey, expectedVersion, currentVersion);
         }
-        events = decideFlag(flagKey, command, state, this.clock.now(), this.rules);
+        events = decideFlag(flagKey, command, state, environment, this.clock.now(), this.rules);
       } catch (error) {
         if (source === 'memory' && error instanceof DomainError) {
           source = 'database';
@@ -130,7 +143,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
       const successStatus = command.kind === 'create' ? 201 : 200;
       const render = (stored: readonly StoredEvent[]) => ({
         status: successStatus,
-        body: { flag: foldFlagEvents(state, stored), event: stored[0] ?? null },
+        body: { flag: show(foldFlagRecord(state, stored, this.flags.defaultEnvironment)), event: stored[0] ?? null },
       });
       const claim: IdempotencyClaim | undefined =
         idempotency === undefined

@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database/index.js';
-import type { FlagState } from '../flag-state.js';
+import { parseFlagRecord, type FlagRecord } from '../flag-state.js';
 
 /**
- * A flag's current state from the flag_state table, which commits with every append: one indexed read,
+ * A flag's current record from the flag_state table, which commits with every append: one indexed read,
  * however long the flag's history, and never behind or ahead of the log.
  */
-export async function readCurrentFlagState(db: Kysely<Database>, key: string): Promise<FlagState | undefined> {
+export async function readCurrentFlagRecord(
+  db: Kysely<Database>,
+  key: string,
+  defaultEnvironment: string,
+): Promise<FlagRecord | undefined> {
   const row = await db.selectFrom('flag_state').select('state').where('key', '=', key).executeTakeFirst();
-  return row === undefined ? undefined : (JSON.parse(row.state) as FlagState);
+  return row === undefined ? undefined : parseFlagRecord(row.state, defaultEnvironment);
 }

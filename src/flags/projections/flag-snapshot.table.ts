@@ -4,6 +4,6 @@ export interface FlagSnapshotTable {
   version: number;
   seq: number;
   at: string;
-  /** canonical JSON of FlagState */
+  /** canonical JSON of the record as toStoredFlag holds it (the v1 FlagState, plus otherEnvironments) */
   state: string;
 }

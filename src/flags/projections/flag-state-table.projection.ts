@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
+import type { AppConfig } from '../../config/index.js';
 import type { Database } from '../../database/index.js';
 import { type ProjectedEvent, type RebuildableProjection, ProjectionRegistry } from '../../event-store/index.js';
-import { canonicalJson, chunks } from '../../shared/index.js';
-import { evolveFlagState, type FlagState } from '../flag-state.js';
+import { APP_CONFIG, canonicalJson, chunks } from '../../shared/index.js';
+import { evolveFlagRecord, parseFlagRecord, toStoredFlag, type FlagRecord } from '../flag-state.js';
 import { isFlagEventType, type FlagEvent } from '../flag.events.js';
 import type { FlagStateTable } from './flag-state.table.js';
 
@@ -25,7 +26,10 @@ export class FlagStateTableProjection implements RebuildableProjection {
   readonly name = FLAG_STATE_PROJECTION;
   readonly tables = ['flag_state', 'flag_snapshots'] as const;
 
-  constructor(registry: ProjectionRegistry) {
+  private readonly defaultEnvironment: string;
+
+  constructor(registry: ProjectionRegistry, @Inject(APP_CONFIG) config: AppConfig) {
+    this.defaultEnvironment = config.defaultEnvironment;
     registry.register(this);
   }
 
@@ -40,21 +44,21 @@ export class FlagStateTableProjection implements RebuildableProjection {
     if (byFlag.size === 0) return;
     // One read and one upsert for every flag the events touch, not two statements per flag: a commit
     // group carries changes to many flags.
-    const current = new Map<string, FlagState>();
+    const current = new Map<string, FlagRecord>();
     for (const keys of chunks([...byFlag.keys()], ROWS_PER_STATEMENT)) {
       const rows = await db.selectFrom('flag_state').select(['key', 'state']).where('key', 'in', keys).execute();
-      for (const row of rows) current.set(row.key, JSON.parse(row.state) as FlagState);
+      for (const row of rows) current.set(row.key, parseFlagRecord(row.state, this.defaultEnvironment));
     }
     const upserts: FlagStateTable[] = [];
     for (const [key, flagEvents] of byFlag) {
       let state = current.get(key);
       for (const event of flagEvents) {
-        state = evolveFlagState(state, event as unknown as FlagEvent, event);
+        state = evolveFlagRecord(state, event as unknown as FlagEvent, event, this.defaultEnvironment);
         if (event.version % SNAPSHOT_EVERY === 0) await this.snapshot(db, state, event);
       }
       upserts.push({
         key,
-        state: canonicalJson(state),
+        state: canonicalJson(toStoredFlag(state!, this.defaultEnvironment)),
         version: state!.version,
         archived: state!.archived ? 1 : 0,
         last_seq: flagEvents[flagEvents.length - 1]!.seq,
@@ -76,13 +80,13 @@ export class FlagStateTableProjection implements RebuildableProjection {
     }
   }
 
-  private async snapshot(db: Kysely<Database>, state: FlagState, event: ProjectedEvent): Promise<void> {
+  private async snapshot(db: Kysely<Database>, state: FlagRecord, event: ProjectedEvent): Promise<void> {
     const values = {
       key: event.streamId,
       version: event.version,
       seq: event.seq,
       at: event.at,
-      state: canonicalJson(state),
+      state: canonicalJson(toStoredFlag(state, this.defaultEnvironment)),
     };
     await db
       .insertInto('flag_snapshots')

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kysely } from 'kysely';
+import type { AppConfig } from '../../config/index.js';
 import { DATABASE, type Database } from '../../database/index.js';
 import { type StoredEvent, CommittedEventFeed, ProjectionRegistry } from '../../event-store/index.js';
-import { foldFlagEvents } from '../flag-event-folding.js';
+import { APP_CONFIG } from '../../shared/index.js';
+import { foldFlagRecord } from '../flag-event-folding.js';
 import { FlagStateReader, type FlagChangeListener } from '../flag-state-reader.js';
-import type { FlagState } from '../flag-state.js';
+import { flagStateIn, parseFlagRecord, type FlagRecord, type FlagState } from '../flag-state.js';
 import { isFlagEventType } from '../flag.events.js';
 import { FLAG_STATE_PROJECTION } from './flag-state-table.projection.js';
 
@@ -15,7 +17,14 @@ import { FLAG_STATE_PROJECTION } from './flag-state-table.projection.js';
 @Injectable()
 export class LiveFlagStates extends FlagStateReader implements OnApplicationBootstrap {
   private readonly logger = new Logger(LiveFlagStates.name);
-  private states = new Map<string, FlagState>();
+  readonly defaultEnvironment: string;
+  private byKey = new Map<string, FlagRecord>();
+  /**
+   * Each environment's view of each flag, made on first read and dropped when the flag changes: evaluation
+   * reads a ready object, as before environments. Keyed by environments that exist (the routes check), so
+   * it is bounded by environments × flags.
+   */
+  private readonly views = new Map<string, Map<string, FlagState>>();
   private seq = 0;
   private readonly listeners = new Set<FlagChangeListener>();
 
@@ -23,8 +32,10 @@ export class LiveFlagStates extends FlagStateReader implements OnApplicationBoot
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     private readonly feed: CommittedEventFeed,
     registry: ProjectionRegistry,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     super();
+    this.defaultEnvironment = config.defaultEnvironment;
     feed.subscribe((events) => this.apply(events));
     // After a rebuild swapped the table in, answer from it; inside the feed's queue so no delivery interleaves.
     registry.onRebuilt(() => this.feed.exclusive(() => this.load()));
@@ -53,16 +64,41 @@ export class LiveFlagStates extends FlagStateReader implements OnApplicationBoot
           .where('name', '=', FLAG_STATE_PROJECTION)
           .executeTakeFirst(),
       }));
-    this.states = new Map(rows.map((row) => [row.key, JSON.parse(row.state) as FlagState]));
+    this.byKey = new Map(rows.map((row) => [row.key, parseFlagRecord(row.state, this.defaultEnvironment)]));
+    this.views.clear();
     this.seq = checkpoint?.seq ?? 0;
   }
 
-  get(key: string): FlagState | undefined {
-    return this.states.get(key);
+  get(key: string, environment: string = this.defaultEnvironment): FlagState | undefined {
+    const views = this.viewsOf(environment);
+    const view = views.get(key);
+    if (view !== undefined) return view;
+    const record = this.byKey.get(key);
+    if (record === undefined) return undefined;
+    const made = flagStateIn(record, environment);
+    views.set(key, made);
+    return made;
   }
 
-  all(): IterableIterator<FlagState> {
-    return this.states.values();
+  private viewsOf(environment: string): Map<string, FlagState> {
+    let views = this.views.get(environment);
+    if (views === undefined) {
+      views = new Map();
+      this.views.set(environment, views);
+    }
+    return views;
+  }
+
+  *all(environment: string = this.defaultEnvironment): IterableIterator<FlagState> {
+    for (const key of this.byKey.keys()) yield this.get(key, environment)!;
+  }
+
+  record(key: string): FlagRecord | undefined {
+    return this.byKey.get(key);
+  }
+
+  records(): IterableIterator<FlagRecord> {
+    return this.byKey.values();
   }
 
   get appliedSeq(): number {
@@ -71,7 +107,7 @@ export class LiveFlagStates extends FlagStateReader implements OnApplicationBoot
 
   subscribe(listener: FlagChangeListener): () => void {
     // A wrapper per call, so subscribing the same function twice gives two independent subscriptions.
-    const entry: FlagChangeListener = (event, state) => listener(event, state);
+    const entry: FlagChangeListener = (event, record) => listener(event, record);
     this.listeners.add(entry);
     return () => {
       this.listeners.delete(entry);
@@ -86,18 +122,23 @@ export class LiveFlagStates extends FlagStateReader implements OnApplicationBoot
   private apply(events: readonly StoredEvent[]): void {
     for (const event of events) {
       if (event.seq <= this.seq) continue;
-      const next = isFlagEventType(event.type) ? foldFlagEvents(this.states.get(event.streamId), [event])! : undefined;
-      if (next !== undefined) this.states.set(event.streamId, next);
+      const next = isFlagEventType(event.type)
+        ? foldFlagRecord(this.byKey.get(event.streamId), [event], this.defaultEnvironment)!
+        : undefined;
+      if (next !== undefined) {
+        this.byKey.set(event.streamId, next);
+        for (const views of this.views.values()) views.delete(event.streamId);
+      }
       this.seq = event.seq;
       if (next !== undefined) this.notify(event, next);
     }
   }
 
   /** One failing listener must neither stop the others nor leave the projection half-applied. */
-  private notify(event: StoredEvent, state: FlagState): void {
+  private notify(event: StoredEvent, record: FlagRecord): void {
     for (const listener of this.listeners) {
       try {
-        listener(event, state);
+        listener(event, record);
       } catch (error) {
         this.logger.error(`flag change listener failed on seq ${event.seq}: ${String(error)}`);
       }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../database/index.js';
 import type { EventHistory, FoldableEventRow, HistoryPoint } from '../../event-store/index.js';
-import { evolveFlagState, type FlagState } from '../flag-state.js';
+import { evolveFlagRecord, parseFlagRecord, type FlagRecord } from '../flag-state.js';
 import { FLAG_EVENT_TYPES, type FlagEvent } from '../flag.events.js';
 
 export type { HistoryPoint };
@@ -12,18 +12,19 @@ export type { HistoryPoint };
  * what the projections held then. Snapshots are this slice's table; the events are asked of the store.
  */
 
-/** The same step every projection folds with (evolveFlagState), from a stored row. */
-function evolveFromRow(state: FlagState | undefined, row: FoldableEventRow): FlagState {
-  return evolveFlagState(state, { type: row.type, data: JSON.parse(row.data) } as FlagEvent, row);
+/** The same step every projection folds with (evolveFlagRecord), from a stored row. */
+function evolveFromRow(record: FlagRecord | undefined, row: FoldableEventRow, defaultEnvironment: string): FlagRecord {
+  return evolveFlagRecord(record, { type: row.type, data: JSON.parse(row.data) } as FlagEvent, row, defaultEnvironment);
 }
 
-/** One flag's state at the point; undefined if it did not exist yet. Snapshots from `db`, events from `history`. */
-export async function readFlagStateAt(
+/** One flag's record at the point; undefined if it did not exist yet. Snapshots from `db`, events from `history`. */
+export async function readFlagRecordAt(
   db: Kysely<Database>,
   history: EventHistory,
   key: string,
   point: HistoryPoint,
-): Promise<FlagState | undefined> {
+  defaultEnvironment: string,
+): Promise<FlagRecord | undefined> {
   const snapshot = await db
     .selectFrom('flag_snapshots')
     .select(['version', 'state'])
@@ -37,18 +38,19 @@ export async function readFlagStateAt(
     .limit(1)
     .executeTakeFirst();
   const tail = await history.streamTail(key, FLAG_EVENT_TYPES, snapshot?.version ?? 0, point);
-  return tail.reduce<FlagState | undefined>(
-    evolveFromRow,
-    snapshot === undefined ? undefined : (JSON.parse(snapshot.state) as FlagState),
+  return tail.reduce<FlagRecord | undefined>(
+    (record, row) => evolveFromRow(record, row, defaultEnvironment),
+    snapshot === undefined ? undefined : parseFlagRecord(snapshot.state, defaultEnvironment),
   );
 }
 
 /** Every flag created at or before `seq`, as it was then, in key order. A constant number of queries. */
-export async function readAllFlagStatesAt(
+export async function readAllFlagRecordsAt(
   db: Kysely<Database>,
   history: EventHistory,
   seq: number,
-): Promise<FlagState[]> {
+  defaultEnvironment: string,
+): Promise<FlagRecord[]> {
   const keys = await history.streamsWithEventAt('FlagCreated', seq);
   if (keys.length === 0) return [];
   // Per flag, its latest snapshot at or before seq (none yet: its tail starts at its first event).
@@ -65,11 +67,11 @@ export async function readAllFlagStatesAt(
     )
     .select(['s.key', 's.version', 's.state'])
     .execute();
-  const states = new Map<string, FlagState | undefined>(keys.map((key) => [key, undefined]));
+  const states = new Map<string, FlagRecord | undefined>(keys.map((key) => [key, undefined]));
   const starts = new Map(keys.map((key) => [key, 0]));
   for (const row of snapshots) {
     if (!states.has(row.key)) continue;
-    states.set(row.key, JSON.parse(row.state) as FlagState);
+    states.set(row.key, parseFlagRecord(row.state, defaultEnvironment));
     starts.set(row.key, row.version);
   }
   const tails = await history.streamTails(
@@ -77,8 +79,8 @@ export async function readAllFlagStatesAt(
     FLAG_EVENT_TYPES,
     seq,
   );
-  for (const row of tails) states.set(row.streamId, evolveFromRow(states.get(row.streamId), row));
+  for (const row of tails) states.set(row.streamId, evolveFromRow(states.get(row.streamId), row, defaultEnvironment));
   return [...states.values()]
-    .filter((state): state is FlagState => state !== undefined)
+    .filter((state): state is FlagRecord => state !== undefined)
     .sort((a, b) => (a.key < b.key ? -1 : 1));
 }

@@ -21,14 +21,16 @@ export interface FuzzRoute {
   runs: number;
 }
 
-const command = (path: string, runs = 250): FuzzRoute => ({
+const command = (path: string, runs = 250, base = '/v1/flags'): FuzzRoute => ({
   method: 'POST',
-  path: `/v1/flags/:key/${path}`,
+  path: `${base}/:key/${path}`,
   min: 'editor',
   body: 'command',
   command: true,
   runs,
 });
+
+const IN_PRODUCTION = '/v1/environments/production/flags';
 
 /** Every route the server exposes (src/**\/*.controller.ts), docs/contract.md §4's and the extra ones. */
 export const FUZZ_ROUTES: readonly FuzzRoute[] = [
@@ -59,6 +61,24 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { method: 'POST', path: '/v1/environments', min: 'admin', body: 'createEnvironment', runs: 400 },
   { method: 'GET', path: '/v1/environments/:key', min: 'viewer', runs: 150 },
   { method: 'PATCH', path: '/v1/environments/:key', min: 'admin', body: 'changeEnvironment', runs: 300 },
+  // docs/contract.md §7: the same routes in one environment (the default one, so commands reach a flag).
+  { method: 'GET', path: `${IN_PRODUCTION}`, min: 'viewer', query: 'listFlags', runs: 150 },
+  { method: 'GET', path: `${IN_PRODUCTION}/:key`, min: 'viewer', query: 'getFlag', runs: 200 },
+  { method: 'GET', path: '/v1/flags/:key/environments', min: 'viewer', query: 'getFlag', runs: 150 },
+  command('enable', 100, IN_PRODUCTION),
+  command('kill-switch/engage', 100, IN_PRODUCTION),
+  command('copy-from/production', 100, IN_PRODUCTION),
+  { method: 'PUT', path: `${IN_PRODUCTION}/:key/rollout`, min: 'editor', body: 'rollout', command: true, runs: 150 },
+  { method: 'PUT', path: `${IN_PRODUCTION}/:key/segments`, min: 'editor', body: 'segments', command: true, runs: 150 },
+  { method: 'POST', path: '/v1/environments/production/evaluate', min: 'evaluator', body: 'evaluate', runs: 200 },
+  {
+    method: 'POST',
+    path: '/v1/environments/production/evaluate/all',
+    min: 'evaluator',
+    body: 'evaluateAll',
+    runs: 150,
+  },
+  { method: 'GET', path: '/v1/environments/production/snapshot', min: 'evaluator', runs: 100 },
   { method: 'POST', path: '/v1/admin/checkpoints', min: 'admin', runs: 250 },
   { method: 'POST', path: '/v1/admin/projections/rebuild', min: 'admin', runs: 250 },
   { method: 'GET', path: '/health', min: 'public', runs: 200 },
