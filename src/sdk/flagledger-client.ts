@@ -12,6 +12,11 @@ export interface FlagledgerClientOptions {
   /** An API token with at least the `evaluator` role. */
   token: string;
   /**
+   * The environment whose flags to follow (docs/contract.md §7): its snapshot, its stream, its telemetry.
+   * Unset: the server's default environment, over the v1 routes.
+   */
+  environment?: string;
+  /**
    * Where to keep the last known flags. The client starts from it when the server cannot be reached,
    * and rewrites it after every change.
    */
@@ -119,10 +124,11 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     const evaluations = this.counter.take(new Date());
     if (evaluations.length === 0) return;
     try {
+      const environment = this.options.environment;
       const response = await this.fetchImpl(`${this.baseUrl()}/v1/telemetry/evaluations`, {
         method: 'POST',
         headers: { ...this.headers(), 'content-type': 'application/json' },
-        body: JSON.stringify({ evaluations }),
+        body: JSON.stringify(environment === undefined ? { evaluations } : { environment, evaluations }),
         signal: AbortSignal.timeout(5000),
       });
       // 4xx will not get better by retrying; anything else is kept for the next report.
@@ -174,22 +180,23 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
 
   private async loadInitialFlags(): Promise<'server' | 'bootstrap'> {
     try {
-      const response = await this.fetchImpl(`${this.baseUrl()}/v1/snapshot`, {
+      const path = this.route('snapshot');
+      const response = await this.fetchImpl(`${this.baseUrl()}${path}`, {
         headers: this.headers(),
         signal: AbortSignal.timeout(this.options.startTimeoutMs ?? 5000),
       });
-      if (!response.ok) throw new Error(`GET /v1/snapshot answered ${response.status}`);
+      if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
       this.replaceAll((await response.json()) as FlagSnapshot);
       this.scheduleBootstrapWrite();
       return 'server';
     } catch (error) {
       if (this.options.bootstrapFile === undefined) throw error;
       try {
-        this.replaceAll(await readBootstrapFile(this.options.bootstrapFile));
+        this.replaceAll(await readBootstrapFile(this.options.bootstrapFile, this.options.environment));
       } catch (bootstrapError) {
         throw new AggregateError(
           [error, bootstrapError],
-          'Flagledger: the server is unreachable and the bootstrap file is unusable',
+          `Flagledger: the server is unreachable and the bootstrap file is unusable: ${String(bootstrapError instanceof Error ? bootstrapError.message : bootstrapError)}`,
         );
       }
       return 'bootstrap';
@@ -222,11 +229,12 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
       idleTimeoutMs,
     );
     try {
-      const response = await this.fetchImpl(`${this.baseUrl()}/v1/stream`, {
+      const path = this.route('stream');
+      const response = await this.fetchImpl(`${this.baseUrl()}${path}`, {
         headers: { ...this.headers(), accept: 'text/event-stream', 'last-event-id': String(this.seq) },
         signal: connection.signal,
       });
-      if (!response.ok || response.body === null) throw new Error(`GET /v1/stream answered ${response.status}`);
+      if (!response.ok || response.body === null) throw new Error(`GET ${path} answered ${response.status}`);
       this.isConnected = true;
       const parser = new SseParser();
       const decoder = new TextDecoder();
@@ -284,7 +292,11 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   private async saveBootstrap(): Promise<void> {
     if (this.options.bootstrapFile === undefined) return;
     try {
-      await writeBootstrapFile(this.options.bootstrapFile, { headSeq: this.seq, flags: this.allFlags() });
+      await writeBootstrapFile(
+        this.options.bootstrapFile,
+        { headSeq: this.seq, flags: this.allFlags() },
+        this.options.environment,
+      );
     } catch (error) {
       this.emitError(error);
     }
@@ -293,6 +305,12 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   /** 'error' without a listener would throw from EventEmitter; the SDK must never take the service down. */
   private emitError(error: unknown): void {
     if (this.listenerCount('error') > 0) this.emit('error', error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /** /v1/snapshot and /v1/stream, or the same in the environment the client follows. */
+  private route(name: 'snapshot' | 'stream'): string {
+    const environment = this.options.environment;
+    return environment === undefined ? `/v1/${name}` : `/v1/environments/${encodeURIComponent(environment)}/${name}`;
   }
 
   private baseUrl(): string {
