@@ -21,13 +21,14 @@ interface FlagChange {
 /** A bare SSE reader on B's /v1/stream: records each `flag` event with the time it arrived. */
 function openStream(
   base: string,
+  path = '/v1/stream',
 ): Promise<{ changes: { at: number; change: FlagChange }[]; close: () => void; snapshot: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const changes: { at: number; change: FlagChange }[] = [];
     let gotSnapshot: () => void = () => undefined;
     const snapshot = new Promise<void>((r) => (gotSnapshot = r));
     const request = http.get(
-      `${base}/v1/stream`,
+      `${base}${path}`,
       { headers: { accept: 'text/event-stream', authorization: `Bearer ${TOKENS.evaluator.secret}` }, agent: false },
       (res) => {
         let buffer = '';
@@ -273,6 +274,51 @@ describe('several instances on one PostgreSQL database', () => {
       ),
     );
     expect(answers.map((r) => r.status).sort((x, y) => x - y)).toEqual([201, ...Array<number>(19).fill(409)]);
+  });
+
+  it("evaluates and streams on B each environment's state A changed, and nothing of another environment's", async () => {
+    await a.as('admin').post('/v1/environments').send({ key: 'eu-mi', name: 'EU', type: 'staging' }).expect(201);
+    await a
+      .as('editor')
+      .post('/v1/flags')
+      .send(releaseFlag('per_env_mi', { enabled: true }))
+      .expect(201);
+    await until(
+      'eu-mi on B',
+      async () => (await b.as('viewer').get('/v1/environments/eu-mi')).status === 200 || undefined,
+    );
+    const euStream = await openStream(b.url, '/v1/environments/eu-mi/stream');
+    const productionStream = await openStream(b.url);
+    try {
+      await Promise.all([euStream.snapshot, productionStream.snapshot]);
+      const engaged = await a
+        .as('editor')
+        .post('/v1/environments/eu-mi/flags/per_env_mi/kill-switch/engage')
+        .send({})
+        .expect(200);
+      const evaluate = (path: string) =>
+        b
+          .as('evaluator')
+          .post(path)
+          .send({ flagKey: 'per_env_mi', context: { userId: 'u' } });
+      const onB = await until('B to apply the kill switch in eu-mi', async () => {
+        const res = await evaluate('/v1/environments/eu-mi/evaluate');
+        return res.body.reason === 'KILL_SWITCH' ? res.body : undefined;
+      });
+      expect(onB).toMatchObject({ enabled: false, flagVersion: 2 });
+      expect((await evaluate('/v1/evaluate')).body).toMatchObject({ enabled: true, flagVersion: 2 });
+      await until('the eu-mi stream on B', () => euStream.changes.find((c) => c.change.seq === engaged.body.event.seq));
+      // A later production change reaches B's production stream; the eu-mi kill switch never did.
+      const rollout = await a.as('editor').put('/v1/flags/per_env_mi/rollout').send({ percentage: 40 }).expect(200);
+      await until('the production stream on B', () =>
+        productionStream.changes.find((c) => c.change.seq === rollout.body.event.seq),
+      );
+      expect(productionStream.changes.map((c) => c.change.seq)).not.toContain(engaged.body.event.seq);
+      expect(euStream.changes.map((c) => c.change.seq)).not.toContain(rollout.body.event.seq);
+    } finally {
+      euStream.close();
+      productionStream.close();
+    }
   });
 
   it('applies each event to the database projections exactly once, whichever instance appended it', async () => {
