@@ -5,6 +5,9 @@
  * stickiness userId, groupId = the flag key; 10,000 distinct user ids cycled. Baselines in the same run:
  * a bare inline murmurhash3 check (the physical floor) and the pure engine's evaluateFlag.
  *
+ * Issue 12: a second client follows environment `staging` (the flag's state copied there), so the cost of
+ * isEnabled with environments is measured beside the default environment's in the same run.
+ *
  *   npm run bench:sdk [-- <callsPerRound> <rounds>]     (defaults 2,000,000 × 5)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +54,7 @@ function floorCheck(userId: string): boolean {
 
 // One loop per implementation, so each call site stays monomorphic; each counts the trues so nothing is dead code.
 let sdk!: FlagledgerClient;
+let sdkStaging!: FlagledgerClient;
 let unleash!: Unleash;
 let engineFlag!: SdkFlag;
 
@@ -78,6 +82,14 @@ function loopSdk(n: number): number {
   }
   return on;
 }
+function loopSdkStaging(n: number): number {
+  let on = 0;
+  for (let i = 0, j = 0; i < n; i++) {
+    if (sdkStaging.isEnabled(KEY, contexts[j]!)) on++;
+    if (++j === USERS) j = 0;
+  }
+  return on;
+}
 function loopUnleash(n: number): number {
   let on = 0;
   for (let i = 0, j = 0; i < n; i++) {
@@ -91,6 +103,7 @@ const implementations = [
   { name: 'floor: inline murmurhash3', loop: loopFloor },
   { name: 'engine: evaluateFlag', loop: loopEngine },
   { name: 'Flagledger SDK isEnabled', loop: loopSdk },
+  { name: 'SDK isEnabled, staging', loop: loopSdkStaging },
   { name: 'unleash-client isEnabled', loop: loopUnleash },
 ] as const;
 
@@ -124,6 +137,19 @@ try {
   if (created.status !== 201) throw new Error(`POST /v1/flags answered ${created.status}: ${await created.text()}`);
   sdk = await FlagledgerClient.start({ url: server.url, token: BENCH_TOKEN });
   sdk.on('error', (error) => console.error(`sdk: ${error.message}`));
+  for (const [path, body] of [
+    ['/v1/environments', { key: 'staging', name: 'Staging', type: 'staging' }],
+    [`/v1/environments/staging/flags/${KEY}/copy-from/production`, {}],
+  ] as const) {
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+  }
+  sdkStaging = await FlagledgerClient.start({ url: server.url, token: BENCH_TOKEN, environment: 'staging' });
+  sdkStaging.on('error', (error) => console.error(`sdk (staging): ${error.message}`));
   engineFlag = sdk.allFlags().find((flag) => flag.key === KEY)!;
   if (engineFlag === undefined || engineFlag.rolloutPercentage !== 50 || !engineFlag.enabled)
     throw new Error('the SDK does not hold the flag');
@@ -137,6 +163,7 @@ try {
   let floorAndEngineAgree = 0;
   for (let j = 0; j < USERS; j++) {
     const fromSdk = sdk.isEnabled(KEY, contexts[j]);
+    if (sdkStaging.isEnabled(KEY, contexts[j]) !== fromSdk) throw new Error('the staging client disagrees');
     const fromUnleash = unleash.isEnabled(KEY, contexts[j] as { userId: string });
     if (fromSdk === fromUnleash) agree++;
     if (fromSdk) sdkOn++;
@@ -194,7 +221,8 @@ try {
     median(samples.get(a)!.map((value, round) => value / samples.get(b)![round]!));
   console.log(
     `per-round ratios (median over ${ROUNDS}): unleash ÷ sdk ${perRound('unleash-client isEnabled', 'Flagledger SDK isEnabled').toFixed(2)}×; ` +
-      `sdk ÷ floor ${perRound('Flagledger SDK isEnabled', 'floor: inline murmurhash3').toFixed(2)}×`,
+      `sdk ÷ floor ${perRound('Flagledger SDK isEnabled', 'floor: inline murmurhash3').toFixed(2)}×; ` +
+      `staging ÷ default environment ${(perRound('SDK isEnabled, staging', 'Flagledger SDK isEnabled') * 100).toFixed(1)} %`,
   );
   console.log(
     `unleash-client network errors during the run: ${offline.networkErrors()} (refresh and metrics off: it never calls ${UNLEASH_OFFLINE_URL})`,
@@ -202,6 +230,7 @@ try {
 } finally {
   unleash?.destroy();
   await sdk?.close();
+  await sdkStaging?.close();
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -123,4 +123,47 @@ describe('README walk-through: release new_payment_processor to 10 %, evaluate, 
       [4, 'FlagKillSwitchEngaged', 'alice', 'processor timeouts', false, true],
     ]);
   });
+
+  it('step 6: tries the fix in staging, then promotes staging to production with copy-from', async () => {
+    const staging = await t
+      .as('admin')
+      .post('/v1/environments')
+      .send({ key: 'staging', name: 'Staging', type: 'staging', reason: 'try changes before production' });
+    expect(staging.status).toBe(201);
+    const flag = '/v1/environments/staging/flags/new_payment_processor';
+    for (const [path, body] of [
+      [`${flag}/rollout`, { percentage: 50, reason: 'fixed timeouts, try half' }],
+      [`${flag}/enable`, { reason: 'staging test' }],
+    ] as const) {
+      const res = await t.as('editor')[path.endsWith('rollout') ? 'put' : 'post'](path).send(body);
+      expect(res.status).toBe(200);
+    }
+    // Production still has its kill switch; staging answers from its own state.
+    const inStaging = await t
+      .as('evaluator')
+      .post('/v1/environments/staging/evaluate')
+      .send({ flagKey: 'new_payment_processor', context: { userId: 'user-42' } });
+    expect(inStaging.body.reason).not.toBe('KILL_SWITCH');
+    const promoted = await t
+      .as('editor')
+      .post('/v1/environments/production/flags/new_payment_processor/copy-from/staging')
+      .set('If-Match', '"6"')
+      .send({ reason: 'staging looks good, INC-7 fixed' });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.event).toMatchObject({
+      type: 'FlagStateCopied',
+      version: 7,
+      data: {
+        environment: 'production',
+        sourceEnvironment: 'staging',
+        from: { enabled: true, rolloutPercentage: 10, killSwitch: true },
+        to: { enabled: true, rolloutPercentage: 50, killSwitch: false },
+      },
+    });
+    const side = await t.as('viewer').get('/v1/flags/new_payment_processor/environments');
+    expect(side.body.environments).toMatchObject({
+      production: { enabled: true, rolloutPercentage: 50, killSwitch: false },
+      staging: { enabled: true, rolloutPercentage: 50, killSwitch: false },
+    });
+  });
 });
