@@ -14,10 +14,12 @@ import { queryRows } from '../support/raw-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /*
- * Issue 12, item 5 (docs/contract.md §7): telemetry and /metrics carry the environment.
+ * Issue 12, item 5 (docs/contract.md §7): telemetry and /metrics carry the environment; the stale rules
+ * judge rollout in the production-type environments and "last evaluated" over all of them.
  */
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 interface Usage {
   lastEvaluatedAt: string | null;
@@ -219,6 +221,93 @@ describe('/metrics with the default environment alone', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('stale rules per environment (docs/contract.md §7)', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp();
+    await createEnvironment(t, 'staging', 'staging');
+  });
+  afterEach(() => t.close());
+
+  const stale = async () =>
+    (await t.as('viewer').get('/v1/flags/stale').expect(200)).body.flags as {
+      key: string;
+      rules: string[];
+      fullyRolledOutSince: string | null;
+      lastEvaluatedAt: string | null;
+    }[];
+  const rulesOf = async (key: string) => (await stale()).find((flag) => flag.key === key)?.rules ?? [];
+
+  it('RELEASE_FULLY_ROLLED_OUT: not for a release flag at 100 % in staging only; for one at 100 % in production over 30 days', async () => {
+    const created = t.clock.now().toISOString();
+    await createFlag(t, 'staging_only', { expiresAt: '2027-06-01T00:00:00Z' }); // off in production
+    await command(t, 'post', '/v1/environments/staging/flags/staging_only/enable');
+    await createFlag(t, 'in_production', { enabled: true, expiresAt: '2027-06-01T00:00:00Z' });
+    // Used, so only the rollout rule can apply.
+    for (const key of ['staging_only', 'in_production']) await evaluate(t, inEnvironment('staging'), key);
+
+    t.clock.advance(31 * DAY);
+    await evaluate(t, inEnvironment('staging'), 'staging_only');
+    await evaluate(t, inEnvironment('staging'), 'in_production');
+    expect(await rulesOf('staging_only')).toEqual([]);
+    expect(await stale()).toEqual([
+      expect.objectContaining({
+        key: 'in_production',
+        rules: ['RELEASE_FULLY_ROLLED_OUT'],
+        fullyRolledOutSince: created,
+      }),
+    ]);
+  });
+
+  it('RELEASE_FULLY_ROLLED_OUT needs every production environment, counted from when the last one got there', async () => {
+    await createEnvironment(t, 'production-eu', 'production');
+    await createFlag(t, 'checkout', { enabled: true, expiresAt: '2027-06-01T00:00:00Z' });
+    await evaluate(t, '/v1/evaluate', 'checkout');
+    t.clock.advance(10 * DAY);
+    const euDone = t.clock.now().toISOString();
+    await command(t, 'post', '/v1/environments/production-eu/flags/checkout/enable');
+
+    t.clock.advance(25 * DAY); // 35 days in production, 25 in production-eu
+    await evaluate(t, '/v1/evaluate', 'checkout');
+    expect(await rulesOf('checkout')).toEqual([]);
+    t.clock.advance(6 * DAY);
+    expect(await stale()).toEqual([
+      expect.objectContaining({ key: 'checkout', rules: ['RELEASE_FULLY_ROLLED_OUT'], fullyRolledOutSince: euDone }),
+    ]);
+
+    // A kill switch in one production environment means the flag is still needed; staging does not count.
+    await command(t, 'post', '/v1/environments/production-eu/flags/checkout/kill-switch/engage');
+    expect(await rulesOf('checkout')).toEqual([]);
+    await command(t, 'post', '/v1/environments/production-eu/flags/checkout/kill-switch/release');
+    await command(t, 'post', '/v1/environments/staging/flags/checkout/kill-switch/engage');
+    t.clock.advance(31 * DAY);
+    await evaluate(t, '/v1/evaluate', 'checkout');
+    expect(await rulesOf('checkout')).toEqual(['RELEASE_FULLY_ROLLED_OUT']);
+  });
+
+  it('NOT_EVALUATED and NEVER_EVALUATED look at every environment: a flag used only in staging lately is in use', async () => {
+    await createFlag(t, 'ops.breaker', { type: 'operational', expiresAt: null });
+    await createFlag(t, 'ops.staging_only', { type: 'operational', expiresAt: null });
+    await evaluate(t, '/v1/evaluate', 'ops.breaker'); // day 0, production
+    t.clock.advance(60 * DAY);
+    const inStaging = t.clock.now().toISOString();
+    await evaluate(t, inEnvironment('staging'), 'ops.breaker');
+    await t.app.get(EvaluationTelemetry).flush();
+    await evaluate(t, inEnvironment('staging'), 'ops.staging_only'); // still in memory
+
+    t.clock.advance(40 * DAY); // day 100: 100 days since production, 40 since staging
+    expect(await stale()).toEqual([]);
+    expect((await t.as('viewer').get('/v1/flags/ops.breaker').expect(200)).body.lastEvaluatedAt).toBe(
+      '2026-11-25T12:00:00.000Z',
+    );
+    t.clock.advance(51 * DAY); // 91 days since staging
+    expect(await stale()).toEqual([
+      expect.objectContaining({ key: 'ops.breaker', rules: ['NOT_EVALUATED'], lastEvaluatedAt: inStaging }),
+      expect.objectContaining({ key: 'ops.staging_only', rules: ['NOT_EVALUATED'], lastEvaluatedAt: inStaging }),
+    ]);
   });
 });
 
