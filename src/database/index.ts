@@ -2,6 +2,7 @@
 export { DATABASE, POSTGRES_URL, SQLITE_READER_FACTORY, type Database } from './database.js';
 export { DatabaseModule } from './database.module.js';
 export { dialectOf, dialectSql, type Dialect } from './dialect.js';
+export { ENVIRONMENT_NOT_RECORDED } from './migrations/0004-telemetry-per-environment.js';
 export { grantAppRole, type AppRoleGrants } from './postgres/app-role-grants.js';
 export { openSqliteDatabase, type OpenedDatabase, type SqliteSync } from './sqlite/open-sqlite-database.js';
 export { openPostgresDatabase, type OpenedPostgresDatabase } from './postgres/open-postgres-database.js';

@@ -1,5 +1,19 @@
+import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { ENVIRONMENT_KEY_PATTERN } from '../environments/index.js';
 import { IsDateTime, IsRequiredText } from '../shared/index.js';
 
 export const REPORTABLE_REASONS = [
@@ -13,6 +27,17 @@ export const REPORTABLE_REASONS = [
   'MISSING_USER_ID',
   'ROLLOUT_IN',
 ] as const;
+
+/**
+ * Absent, or an environment key's shape (400 otherwise); whether it exists is the controller's check
+ * (404 ENVIRONMENT_NOT_FOUND), as for the environment in a route. Null is refused: leave it out instead.
+ */
+const IsReportedEnvironment = () =>
+  applyDecorators(
+    ValidateIf((_, value) => value !== undefined),
+    IsString(),
+    Matches(ENVIRONMENT_KEY_PATTERN, { message: `must match ${ENVIRONMENT_KEY_PATTERN.source}` }),
+  );
 
 export class EvaluationCountDto {
   @IsRequiredText(128)
@@ -28,10 +53,20 @@ export class EvaluationCountDto {
 
   @IsDateTime()
   lastEvaluatedAt!: string;
+
+  /** Where these evaluations happened; default: the report's `environment`. */
+  @IsReportedEnvironment()
+  environment?: string;
 }
 
-/** What an SDK reports: how often each flag answered with each reason since its last report. */
+/**
+ * What an SDK reports: how often each flag answered with each reason since its last report, in
+ * `environment` (default: the default environment, where v1 SDKs evaluate), or per line.
+ */
 export class EvaluationReportRequest {
+  @IsReportedEnvironment()
+  environment?: string;
+
   @IsArray()
   @ArrayMaxSize(10_000)
   // ValidateNested walks into an array item as into a list and finds nothing wrong with [].

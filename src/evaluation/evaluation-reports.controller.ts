@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { RequireRole } from '../auth/index.js';
+import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagStateReader } from '../flags/index.js';
 import { CLOCK, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from '../telemetry/index.js';
 import { countedFlagKey } from './counted-flag-key.js';
+import { ReportedEnvironmentNotFoundError } from './evaluation-report.errors.js';
 import { EvaluationReportRequest } from './evaluation-report.request.dto.js';
 
 @Controller('v1/telemetry')
@@ -11,23 +13,51 @@ export class EvaluationReportsController {
   constructor(
     private readonly telemetry: EvaluationTelemetry,
     private readonly flags: FlagStateReader,
+    private readonly environments: EnvironmentDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** SDKs report their local evaluations in batches; they feed lastEvaluatedAt like server evaluations. */
+  /**
+   * SDKs report their local evaluations in batches; they feed lastEvaluatedAt like server evaluations,
+   * in the environment each line (or else the report) names, the default one if neither does.
+   */
   @Post('evaluations')
   @HttpCode(202)
   @RequireRole('evaluator')
   report(@Body() body: EvaluationReportRequest): { accepted: number } {
+    const environments = this.environmentsOf(body);
     // A client clock ahead of ours must not make a flag look evaluated in the future.
     const now = this.clock.now().getTime();
-    for (const e of body.evaluations)
+    body.evaluations.forEach((e, i) =>
       this.telemetry.add(
         countedFlagKey(e.flagKey, this.flags.get(e.flagKey)),
         e.reason,
         e.count,
         Math.min(Date.parse(e.lastEvaluatedAt), now),
-      );
+        environments[i],
+      ),
+    );
     return { accepted: body.evaluations.length };
+  }
+
+  /**
+   * Each line's environment, all checked before anything is counted: a report naming one that does not
+   * exist is refused whole (404, naming every such field), so telemetry only ever holds environments that
+   * exist and a client cannot grow it with names of its own.
+   */
+  private environmentsOf(body: EvaluationReportRequest): string[] {
+    const unknown: { field: string; environment: string }[] = [];
+    const exists = (environment: string, field: string) => {
+      if (this.environments.get(environment) === undefined) unknown.push({ field, environment });
+    };
+    const fallback = body.environment ?? this.flags.defaultEnvironment;
+    if (body.environment !== undefined) exists(body.environment, 'environment');
+    const environments = body.evaluations.map((e, i) => {
+      if (e.environment === undefined) return fallback;
+      exists(e.environment, `evaluations.${i}.environment`);
+      return e.environment;
+    });
+    if (unknown.length > 0) throw new ReportedEnvironmentNotFoundError(unknown);
+    return environments;
   }
 }

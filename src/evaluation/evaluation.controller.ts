@@ -66,7 +66,7 @@ export class EvaluationController {
     const flag = this.flags.get(body.flagKey, environment);
     const result = evaluateFlag(body.flagKey, flag, context);
     // Only live answers count as evaluations; a question about the past is an audit, not a use.
-    this.telemetry.record(countedFlagKey(result.flagKey, flag), result.reason);
+    this.telemetry.record(countedFlagKey(result.flagKey, flag), result.reason, environment);
     this.decisions?.record(result, context);
     return result;
   }
@@ -94,7 +94,8 @@ export class EvaluationController {
         .then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
     const answered = evaluateEach(this.flags.all(environment), this.flags.appliedSeq, context);
     for (const result of answered.results) {
-      this.telemetry.record(result.flagKey, result.reason);
+      // Every result is a live flag's (evaluateEach answers only flags), so it counts under its own key.
+      this.telemetry.record(result.flagKey, result.reason, environment);
       this.decisions?.record(result, context);
     }
     return answered;

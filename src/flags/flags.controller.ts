@@ -113,8 +113,10 @@ export class FlagsController {
   }
 
   /**
-   * lastEvaluatedAt and evaluation counts beside the flag. The ETag still names the flag's version:
-   * it guards the definition (If-Match), and usage is advisory and changes without a new version.
+   * lastEvaluatedAt and evaluation counts beside the flag: the default environment's, as is all a v1 read
+   * shows (GET /v1/flags/:key/environments has each environment's lastEvaluatedAt). The ETag still names
+   * the flag's version: it guards the definition (If-Match), and usage is advisory and changes without a
+   * new version.
    */
   private async withUsage(flags: FlagState[]): Promise<FlagWithUsage[]> {
     const usage = await this.usage.usageOf(flags.map((f) => f.key));

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnvironmentsModule } from '../environments/index.js';
 import { EventStoreModule } from '../event-store/index.js';
 import { FlagsModule } from '../flags/index.js';
 import { TelemetryModule } from '../telemetry/index.js';
@@ -10,7 +11,7 @@ import { StaleFlags } from './stale-flags.js';
  * reserves the key `stale` and hands that path on, so the import order of the modules does not matter.
  */
 @Module({
-  imports: [EventStoreModule, FlagsModule, TelemetryModule],
+  imports: [EnvironmentsModule, EventStoreModule, FlagsModule, TelemetryModule],
   controllers: [LifecycleController],
   providers: [StaleFlags],
   exports: [StaleFlags],

@@ -1,6 +1,6 @@
-import type { FlagState, FlagEvent } from '../flags/index.js';
+import type { FlagEvent, FlagRecord, FlagState } from '../flags/index.js';
 import { fullyRolledOutSince } from './fully-rolled-out-since.js';
-import { DEFAULT_STALE_THRESHOLDS, staleRules } from './stale-rules.js';
+import { DEFAULT_STALE_THRESHOLDS, isFullyRolledOutIn, productionEnvironments, staleRules } from './stale-rules.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -120,5 +120,119 @@ describe('fullyRolledOutSince', () => {
       ]),
     ).toBeNull();
     expect(fullyRolledOutSince([{ event: created, envelope: envelope(1, 0) }])).toBeNull();
+  });
+});
+
+describe('rollout per environment (docs/contract.md §7)', () => {
+  const envelope = (version: number, days: number) => ({ version, actor: 'a', at: at(days) });
+  const createdIn = (environment: string | undefined, enabled: boolean): FlagEvent => ({
+    type: 'FlagCreated',
+    data: {
+      key: 'f',
+      type: 'release',
+      enabled,
+      rolloutPercentage: 100,
+      targetSegments: [],
+      killSwitch: false,
+      owner: 'o',
+      expiresAt: null,
+      description: null,
+      ticket: null,
+      ...(environment === undefined ? {} : { environment }),
+    },
+  });
+  const enabledIn = (environment: string | undefined): FlagEvent => ({
+    type: 'FlagEnabled',
+    data: { ...(environment === undefined ? {} : { environment }), from: false, to: true },
+  });
+  const rolloutIn = (environment: string, from: number, to: number): FlagEvent => ({
+    type: 'FlagRolloutChanged',
+    data: { environment, from, to },
+  });
+  const record = (environments: FlagRecord['environments'], archived = false): FlagRecord => {
+    const { enabled: _e, rolloutPercentage: _r, targetSegments: _t, killSwitch: _k, ...definition } = flag();
+    return { ...definition, archived, environments };
+  };
+  const full = { enabled: true, rolloutPercentage: 100, targetSegments: [], killSwitch: false };
+  const two = { production: ['production', 'production-eu'], defaultEnvironment: 'production' };
+
+  it('productionEnvironments: given environments of every type, then only those of type production', () => {
+    expect(
+      productionEnvironments([
+        { key: 'production', type: 'production' },
+        { key: 'staging', type: 'staging' },
+        { key: 'production-eu', type: 'production' },
+        { key: 'dev', type: 'development' },
+        { key: 'qa', type: 'test' },
+      ]),
+    ).toEqual(['production', 'production-eu']);
+  });
+
+  it('isFullyRolledOutIn: given full in one production environment of two, then not; in both, then yes', () => {
+    expect(isFullyRolledOutIn(record({ production: full }), ['production', 'production-eu'])).toBe(false);
+    expect(isFullyRolledOutIn(record({ production: full, 'production-eu': full }), two.production)).toBe(true);
+    expect(
+      isFullyRolledOutIn(record({ production: full, 'production-eu': { ...full, killSwitch: true } }), two.production),
+    ).toBe(false);
+    expect(isFullyRolledOutIn(record({ production: full, staging: { ...full, enabled: false } }), ['production'])).toBe(
+      true,
+    );
+  });
+
+  it('isFullyRolledOutIn: given no production environment or an archived flag, then never', () => {
+    expect(isFullyRolledOutIn(record({ staging: full }), [])).toBe(false);
+    expect(isFullyRolledOutIn(record({ production: full }, true), ['production'])).toBe(false);
+  });
+
+  it('fullyRolledOutSince: given full in staging only, when production stays off, then null', () => {
+    expect(
+      fullyRolledOutSince(
+        [
+          { event: createdIn('production', false), envelope: envelope(1, 0) },
+          { event: enabledIn('staging'), envelope: envelope(2, 1) },
+        ],
+        { production: ['production'], defaultEnvironment: 'production' },
+      ),
+    ).toBeNull();
+  });
+
+  it('fullyRolledOutSince: given two production environments, then from when the later one got there', () => {
+    expect(
+      fullyRolledOutSince(
+        [
+          { event: createdIn('production', true), envelope: envelope(1, 0) },
+          { event: enabledIn('production-eu'), envelope: envelope(2, 4) },
+          { event: rolloutIn('staging', 100, 10), envelope: envelope(3, 6) },
+        ],
+        two,
+      ),
+    ).toBe(at(4));
+    expect(
+      fullyRolledOutSince(
+        [
+          { event: createdIn('production', true), envelope: envelope(1, 0) },
+          { event: enabledIn('production-eu'), envelope: envelope(2, 4) },
+          { event: rolloutIn('production-eu', 100, 50), envelope: envelope(3, 6) },
+          { event: rolloutIn('production-eu', 50, 100), envelope: envelope(4, 8) },
+        ],
+        two,
+      ),
+    ).toBe(at(8));
+  });
+
+  it('fullyRolledOutSince: given events written before environments, then they act in the default environment only', () => {
+    const legacy = [
+      { event: createdIn(undefined, false), envelope: envelope(1, 0) },
+      { event: enabledIn(undefined), envelope: envelope(2, 1) },
+    ];
+    expect(fullyRolledOutSince(legacy, { production: ['live'], defaultEnvironment: 'live' })).toBe(at(1));
+    // Another production environment created later starts from the §1 defaults (off), not from the old log.
+    expect(fullyRolledOutSince(legacy, { production: ['live', 'live-eu'], defaultEnvironment: 'live' })).toBeNull();
+    expect(
+      fullyRolledOutSince([...legacy, { event: enabledIn('live-eu'), envelope: envelope(3, 7) }], {
+        production: ['live', 'live-eu'],
+        defaultEnvironment: 'live',
+      }),
+    ).toBe(at(7));
   });
 });

@@ -1,4 +1,5 @@
-import type { FlagState } from '../flags/index.js';
+import type { EnvironmentType } from '../environments/index.js';
+import { environmentStateOf, type FlagRecord, type FlagState } from '../flags/index.js';
 
 export const STALE_RULES = [
   'RELEASE_FULLY_ROLLED_OUT',
@@ -20,15 +21,27 @@ export const DEFAULT_STALE_THRESHOLDS: StaleThresholds = { releaseFullyRolledOut
 
 /** What the rules need beyond the flag's current state. */
 export interface StaleFacts {
-  /** When the flag last became enabled + 100 % + no kill switch, if it still is; from the event history. */
+  /**
+   * When the flag last became enabled + 100 % + no kill switch in every production environment, if it
+   * still is; from the event history (fullyRolledOutSince).
+   */
   fullyRolledOutSince: string | null;
+  /** The latest over all environments (docs/contract.md §7). */
   lastEvaluatedAt: string | null;
 }
+
+/** What the rules read of the flag itself: its definition, shared by every environment. */
+export type StaleRuleFlag = Pick<FlagState, 'type' | 'archived' | 'expiresAt' | 'createdAt'>;
 
 const DAY_MS = 86_400_000;
 
 /** docs/contract.md §5: every rule that makes the flag stale, in a fixed order; none for an archived flag. */
-export function staleRules(flag: FlagState, facts: StaleFacts, now: Date, thresholds: StaleThresholds): StaleRule[] {
+export function staleRules(
+  flag: StaleRuleFlag,
+  facts: StaleFacts,
+  now: Date,
+  thresholds: StaleThresholds,
+): StaleRule[] {
   if (flag.archived) return [];
   const rules: StaleRule[] = [];
   const olderThan = (iso: string, days: number) => now.getTime() - Date.parse(iso) > days * DAY_MS;
@@ -53,4 +66,24 @@ export function isFullyRolledOut(
   flag: Pick<FlagState, 'enabled' | 'rolloutPercentage' | 'killSwitch' | 'archived'>,
 ): boolean {
   return flag.enabled && flag.rolloutPercentage === 100 && !flag.killSwitch && !flag.archived;
+}
+
+/** docs/contract.md §7: the stale rules that speak of rollout judge it in the environments of type `production`. */
+export function productionEnvironments(environments: readonly { key: string; type: EnvironmentType }[]): string[] {
+  return environments.filter((environment) => environment.type === 'production').map((environment) => environment.key);
+}
+
+/**
+ * Fully rolled out in every one of `production`, not merely in one: RELEASE_FULLY_ROLLED_OUT says "remove
+ * the flag", and removing it turns the feature on in all of them, so one production environment still at
+ * 50 % or behind a kill switch keeps the flag needed. With no production environment at all no rollout is
+ * finished (an empty "every" would call every release flag done).
+ */
+export function isFullyRolledOutIn(record: FlagRecord, production: readonly string[]): boolean {
+  return (
+    production.length > 0 &&
+    production.every((environment) =>
+      isFullyRolledOut({ ...environmentStateOf(record, environment), archived: record.archived }),
+    )
+  );
 }

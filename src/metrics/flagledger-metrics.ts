@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EnvironmentDirectory } from '../environments/index.js';
 import { EVENT_STORE, type EventStore } from '../event-store/index.js';
 import { FlagCommandOutcomes, FlagStateReader } from '../flags/index.js';
 import { StaleFlags, STALE_RULES } from '../lifecycle/index.js';
@@ -34,6 +35,7 @@ export class FlagledgerMetrics {
     stale: StaleFlags,
     flags: FlagStateReader,
     outcomes: FlagCommandOutcomes,
+    environments: EnvironmentDirectory,
     @Inject(EVENT_STORE) store: EventStore,
   ) {
     outcomes.subscribe({
@@ -41,16 +43,28 @@ export class FlagledgerMetrics {
       appendTook: (seconds) => this.appendSeconds.observe(seconds),
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'flagledger_process_' });
+    /*
+     * The environment label appears on every series as soon as there is more than one environment. With
+     * the default one alone there is nothing to tell apart, and the series stay exactly those of v1
+     * (docs/contract.md §7: v1 answers as before), so dashboards and alerts on them keep working. When a
+     * second environment is created, every series moves to the labelled form at the next scrape, at once:
+     * a query never sees the same counts with and without the label.
+     */
     new Counter({
       name: 'flagledger_evaluations_total',
-      help: 'Evaluations (server routes and SDK reports) by flag, result and reason, since start',
-      labelNames: ['flag', 'result', 'reason'],
+      help: 'Evaluations (server routes and SDK reports) by flag, result, reason and, with several environments, environment, since start',
+      labelNames: ['environment', 'flag', 'result', 'reason'],
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [flag, reasons] of telemetry.totalsSinceStart()) {
-          for (const [reason, count] of reasons)
-            this.inc({ flag, reason, result: String(TRUE_REASONS.has(reason)) }, count);
+        const labelled = environments.all().length > 1;
+        for (const [flag, inEnvironments] of telemetry.totalsSinceStart()) {
+          for (const [environment, reasons] of inEnvironments) {
+            for (const [reason, count] of reasons) {
+              const labels = { flag, reason, result: String(TRUE_REASONS.has(reason)) };
+              this.inc(labelled ? { environment, ...labels } : labels, count);
+            }
+          }
         }
       },
     });

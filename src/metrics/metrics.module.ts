@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnvironmentsModule } from '../environments/index.js';
 import { EventStoreModule } from '../event-store/index.js';
 import { FlagsModule } from '../flags/index.js';
 import { LifecycleModule } from '../lifecycle/index.js';
@@ -7,7 +8,7 @@ import { FlagledgerMetrics } from './flagledger-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 
 @Module({
-  imports: [EventStoreModule, FlagsModule, LifecycleModule, TelemetryModule],
+  imports: [EnvironmentsModule, EventStoreModule, FlagsModule, LifecycleModule, TelemetryModule],
   controllers: [MetricsController],
   providers: [FlagledgerMetrics],
 })

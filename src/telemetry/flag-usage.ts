@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
-import { DATABASE, type Database } from '../database/index.js';
+import { DATABASE, ENVIRONMENT_NOT_RECORDED, type Database } from '../database/index.js';
 import { CLOCK, type Clock } from '../shared/index.js';
-import { COUNTED_WINDOW_MS, EvaluationTelemetry } from './evaluation-telemetry.js';
+import { COUNTED_WINDOW_MS, EvaluationTelemetry, type PendingFlag } from './evaluation-telemetry.js';
 
 /** How much a flag is used: shown on flag reads so owners see dead flags before the stale report does. */
 export interface FlagUsage {
@@ -23,7 +23,16 @@ export class FlagUsageReader {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async usageOf(keys: readonly string[], _environment?: string): Promise<Map<string, FlagUsage>> {
+  /**
+   * Usage of `keys` in one environment. Without one, the default environment's, like every v1 read
+   * (docs/contract.md §7: v1 routes act on the default environment): what v1 evaluations and SDK reports
+   * without an environment count into, so a deployment with one environment reads exactly as before.
+   * The stale rules ask lastEvaluatedAt instead, which spans every environment.
+   */
+  async usageOf(
+    keys: readonly string[],
+    environment = this.telemetry.defaultEnvironment,
+  ): Promise<Map<string, FlagUsage>> {
     const now = this.clock.now().getTime();
     const currentHour = now - (now % HOUR);
     const since = (window: number) => new Date(currentHour - window + HOUR).toISOString();
@@ -31,7 +40,14 @@ export class FlagUsageReader {
       keys.map((k) => [k, { lastEvaluatedAt: null, evaluations: { last24h: 0, last7d: 0, last30d: 0 } }]),
     );
     if (keys.length === 0) return usage;
-    const last = await this.db.selectFrom('flag_last_evaluated').selectAll().where('flag_key', 'in', keys).execute();
+    const stored = this.storedAs(environment);
+    const last = await this.db
+      .selectFrom('flag_last_evaluated')
+      .select((eb) => ['flag_key', eb.fn.max('at').as('at')])
+      .where('flag_key', 'in', keys)
+      .where('environment', 'in', stored)
+      .groupBy('flag_key')
+      .execute();
     for (const row of last) usage.get(row.flag_key)!.lastEvaluatedAt = row.at;
     const counts = await this.db
       .selectFrom('flag_evaluation_counts')
@@ -42,6 +58,7 @@ export class FlagUsageReader {
         eb.fn.sum<number>('count').as('d30'),
       ])
       .where('flag_key', 'in', keys)
+      .where('environment', 'in', stored)
       .where('hour', '>=', since(WINDOWS.last30d))
       .groupBy('flag_key')
       .execute();
@@ -51,41 +68,66 @@ export class FlagUsageReader {
       e.last7d += Number(row.d7);
       e.last30d += Number(row.d30);
     }
-    for (const key of keys) this.addPending(key, usage.get(key)!, currentHour);
+    for (const key of keys) addPending(usage.get(key)!, this.telemetry.pendingOf(key, environment), currentHour);
     return usage;
   }
 
   /**
-   * When each of `keys` was last evaluated, flushed or still in memory (null: never). One read of the
-   * table, not one per key: the stale report asks for every live flag at once.
+   * When each of `keys` was last evaluated in any environment, flushed or still in memory (null: never):
+   * docs/contract.md §7, "last evaluated" is the latest over all environments. One read of the table, not
+   * one per key: the stale report asks for every live flag at once.
    */
   async lastEvaluatedAt(keys: readonly string[]): Promise<Map<string, string | null>> {
-    const stored = new Map(
-      (await this.db.selectFrom('flag_last_evaluated').selectAll().execute()).map((r) => [r.flag_key, r.at]),
-    );
+    const rows = await this.db
+      .selectFrom('flag_last_evaluated')
+      .select((eb) => ['flag_key', eb.fn.max('at').as('at')])
+      .groupBy('flag_key')
+      .execute();
+    const stored = new Map(rows.map((r) => [r.flag_key, r.at]));
     return new Map(
       keys.map((key) => [key, newerOf(stored.get(key) ?? null, this.telemetry.pendingLastEvaluatedAt(key))]),
     );
   }
 
-  /** When `key` was last evaluated in each of `environments`. */
+  /** When `key` was last evaluated in each of `environments` (null: never there), flushed or still in memory. */
   async lastEvaluatedIn(key: string, environments: readonly string[]): Promise<Map<string, string | null>> {
-    const at = (await this.lastEvaluatedAt([key])).get(key) ?? null;
-    return new Map(environments.map((environment) => [environment, at]));
+    const rows = await this.db
+      .selectFrom('flag_last_evaluated')
+      .select(['environment', 'at'])
+      .where('flag_key', '=', key)
+      .execute();
+    const stored = new Map<string, string>();
+    for (const row of rows) {
+      const environment =
+        row.environment === ENVIRONMENT_NOT_RECORDED ? this.telemetry.defaultEnvironment : row.environment;
+      const seen = stored.get(environment);
+      if (seen === undefined || row.at > seen) stored.set(environment, row.at);
+    }
+    return new Map(
+      environments.map((environment) => [
+        environment,
+        newerOf(stored.get(environment) ?? null, this.telemetry.pendingOf(key, environment)?.lastEvaluatedAt),
+      ]),
+    );
   }
 
-  private addPending(key: string, usage: FlagUsage, currentHour: number): void {
-    const pending = this.telemetry.pendingOf(key);
-    if (pending === undefined) return;
-    usage.lastEvaluatedAt = newerOf(usage.lastEvaluatedAt, pending.lastEvaluatedAt);
-    for (const [hour, reasons] of pending.hours) {
-      let count = 0;
-      for (const n of reasons.values()) count += n;
-      const age = currentHour - hour;
-      if (age < WINDOWS.last24h) usage.evaluations.last24h += count;
-      if (age < WINDOWS.last7d) usage.evaluations.last7d += count;
-      if (age < WINDOWS.last30d) usage.evaluations.last30d += count;
-    }
+  /** The `environment` values `environment`'s rows carry: the default one's include those from before environments. */
+  private storedAs(environment: string): string[] {
+    return environment === this.telemetry.defaultEnvironment ? [environment, ENVIRONMENT_NOT_RECORDED] : [environment];
+  }
+}
+
+/** Counts not flushed yet, into the windows they fall in. */
+function addPending(usage: FlagUsage, pending: Readonly<PendingFlag> | undefined, currentHour: number): void {
+  if (pending === undefined) return;
+  usage.lastEvaluatedAt = newerOf(usage.lastEvaluatedAt, pending.lastEvaluatedAt);
+  for (const [hour, reasons] of pending.hours) {
+    let count = 0;
+    for (const n of reasons.values()) count += n;
+    const age = currentHour - hour;
+    if (age < WINDOWS.last24h) usage.evaluations.last24h += count;
+    if (age < WINDOWS.last7d) usage.evaluations.last7d += count;
+    if (age < WINDOWS.last30d) usage.evaluations.last30d += count;
   }
 }
 

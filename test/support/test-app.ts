@@ -46,6 +46,8 @@ export async function startTestApp(
     telemetryFlushMs?: number;
     decisionLog?: DecisionLogConfig;
     telemetry?: boolean;
+    /** FLAGLEDGER_DEFAULT_ENVIRONMENT (default: production). */
+    defaultEnvironment?: string;
   } = {},
 ): Promise<TestApp> {
   const onPostgres = (options.backend ?? backend) === 'postgres';
@@ -65,7 +67,7 @@ export async function startTestApp(
     telemetry: options.telemetry ?? true,
     maxStreamsPerToken: 100,
     logLevel: 'info',
-    defaultEnvironment: 'production',
+    defaultEnvironment: options.defaultEnvironment ?? 'production',
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({
