@@ -1,5 +1,11 @@
 import type { StoredEvent } from '../event-store/index.js';
-import { evolveFlagRecord, evolveFlagState, type FlagRecord, type FlagState } from './flag-state.js';
+import {
+  evolveFlagRecord,
+  evolveFlagState,
+  type EnvironmentView,
+  type FlagRecord,
+  type FlagState,
+} from './flag-state.js';
 import type { FlagEvent } from './flag.events.js';
 
 /** Folds committed envelopes of one flag's stream into its record (every environment). */
@@ -14,13 +20,13 @@ export function foldFlagRecord(
   return current;
 }
 
-/** Folds committed envelopes of one flag's stream into the flag as `environment` sees it (see evolveFlagState). */
+/** Folds committed envelopes of one flag's stream into the flag as one environment sees it (see evolveFlagState). */
 export function foldFlagEvents(
   state: FlagState | undefined,
   events: readonly StoredEvent[],
-  environment?: string,
+  view?: EnvironmentView,
 ): FlagState | undefined {
   let current = state;
-  for (const event of events) current = evolveFlagState(current, event as unknown as FlagEvent, event, environment);
+  for (const event of events) current = evolveFlagState(current, event as unknown as FlagEvent, event, view);
   return current;
 }

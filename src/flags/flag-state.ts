@@ -114,18 +114,25 @@ export function evolveFlagRecord(
   }
 }
 
+/** Which environment a one-environment fold shows, and which one events without `data.environment` belong to. */
+export interface EnvironmentView {
+  environment: string;
+  defaultEnvironment: string;
+}
+
 /**
- * Folds one event into the flag as one environment sees it. Without `environment` every state event
- * counts, as when there was one environment; with it, another environment's events move only the version.
+ * Folds one event into the flag as one environment sees it. Without `view` every state event counts, as
+ * when there was one environment; with it, another environment's events move only the version (an event
+ * without `data.environment` belongs to the default environment).
  */
 export function evolveFlagState(
   state: FlagState | undefined,
   event: FlagEvent,
   envelope: EventEnvelopeFacts,
-  environment?: string,
+  view?: EnvironmentView,
 ): FlagState {
   const inView = (data: InEnvironment) =>
-    environment === undefined || data.environment === undefined || data.environment === environment;
+    view === undefined || (data.environment ?? view.defaultEnvironment) === view.environment;
   if (event.type === 'FlagCreated') {
     const { environment: _created, ...definition } = event.data;
     return {

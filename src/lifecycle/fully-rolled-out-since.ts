@@ -17,8 +17,7 @@ const DEFAULT_ONLY: RolloutEnvironments = { production: ['production'], defaultE
  * last time, not from its creation; with two production environments, from when the later one got there.
  *
  * The history is folded with evolveFlagRecord, the projections' own fold, and each environment read from
- * the record: events written before environments act in the default environment only, as everywhere
- * else (evolveFlagState's view of one environment would count them in every environment it is asked for).
+ * the record, so events written before environments act in the default environment only, as everywhere else.
  */
 export function fullyRolledOutSince(
   history: Iterable<{ event: FlagEvent; envelope: EventEnvelopeFacts }>,

@@ -324,7 +324,7 @@ describe('flags per environment', () => {
     let full: StoredEvent[];
     /** The flag as `environment` saw it at `version`, from a fold of the whole log. */
     const foldTo = (version: number, environment: string) =>
-      foldFlagEvents(undefined, full.slice(0, version), environment);
+      foldFlagEvents(undefined, full.slice(0, version), { environment, defaultEnvironment: 'production' });
 
     beforeEach(async () => {
       await createFlag(t, key, { enabled: true });
