@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialSchema } from './0001-initial-schema.js';
 import { historyAndCompliance } from './0002-history-and-compliance.js';
 import { evaluationTelemetry } from './0003-evaluation-telemetry.js';
+import { auditTrailEnvironment } from './0005-audit-trail-environment.js';
 
 /**
  * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0001-initial-schema': initialSchema,
   '0002-history-and-compliance': historyAndCompliance,
   '0003-evaluation-telemetry': evaluationTelemetry,
+  '0005-audit-trail-environment': auditTrailEnvironment,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

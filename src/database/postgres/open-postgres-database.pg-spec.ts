@@ -52,6 +52,7 @@ describe('openPostgresDatabase', () => {
       '0001-initial-schema',
       '0002-history-and-compliance',
       '0003-evaluation-telemetry',
+      '0005-audit-trail-environment',
     ]);
     const tables = await db!.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual([
