@@ -29,7 +29,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   verify [--db <file>] [--public-key <pem>]        recompute the hash chain of a database file and check its signed checkpoints
   verify-export <file.ndjson> [--public-key <pem>] check an NDJSON export offline: row hashes, links, manifest, checkpoint
   export [--db <file>] [--format ndjson|csv] [--out <file>] [--flag <key>] [--actor <name>] [--type <T>]... [--from <ISO>] [--to <ISO>]
-                                                   the same export as GET /v1/export, to a file or stdout
+         [--environment <key>|'*']...              the same export as GET /v1/export, to a file or stdout
   rebuild [--db <file>]                            replay every event into fresh projections and swap them in (server stopped)
   cleanup-report [--db <file>] [--source <dir>] [--format md|json]
                                                    the stale flags by owner; with --source, every file:line still referencing each
@@ -77,6 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       type: { type: 'string', multiple: true },
       from: { type: 'string' },
       to: { type: 'string' },
+      environment: { type: 'string', multiple: true },
       source: { type: 'string' },
       'app-role': { type: 'string' },
     },

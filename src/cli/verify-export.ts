@@ -2,7 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { StoredEvent } from '../event-store/index.js';
-import type { ExportManifest } from '../export/index.js';
+import { isCompleteExport, type ExportManifest } from '../export/index.js';
+import { environmentOfEvent } from '../flags/index.js';
 import { verifyChain, isValidCheckpointSignature } from '../integrity/index.js';
 
 export type ExportVerification =
@@ -48,7 +49,8 @@ export async function verifyExportFile(path: string, publicKey: KeyObject | unde
       reason: 'no manifest line at the end: the export is truncated or not an NDJSON export',
     };
   // Only an unfiltered export holds the whole log from seq 1, so only it must be contiguous up to the head.
-  const complete = Object.keys(manifest.filters).filter((k) => k !== 'untilSeq').length === 0;
+  // Rows of the environment view carry `environment` beside the envelope; the hashes read only the envelope.
+  const complete = isCompleteExport(manifest.filters);
   const checkpoint = manifest.checkpoint;
   if (checkpoint !== null && publicKey !== undefined && !isValidCheckpointSignature(checkpoint, publicKey)) {
     return {
@@ -59,15 +61,23 @@ export async function verifyExportFile(path: string, publicKey: KeyObject | unde
   }
   const coverCheckpoint = checkpoint !== null && publicKey !== undefined && complete;
 
+  const labelProblem = environmentLabelCheck(manifest);
   let rows = 0;
   let firstSeq: number | null = null;
   let lastSeq: number | null = null;
   let lastHash: string | null = null;
   let badLine: string | null = null;
+  const label: { bad?: { ok: false; firstBadSeq: number; reason: string } } = {};
   const events = (async function* () {
     for await (const line of lines(path)) {
-      const parsed = JSON.parse(line) as StoredEvent & { manifest?: unknown };
+      const parsed = JSON.parse(line) as StoredEvent & { manifest?: unknown; environment?: unknown };
       if (parsed.manifest !== undefined) break;
+      const problem = labelProblem?.(parsed);
+      // Stopping here leaves the chain verified up to the row before, like a bad hash would.
+      if (problem !== undefined) {
+        label.bad = { ok: false, firstBadSeq: parsed.seq, reason: problem };
+        return;
+      }
       rows++;
       firstSeq ??= parsed.seq;
       lastSeq = parsed.seq;
@@ -83,6 +93,8 @@ export async function verifyExportFile(path: string, publicKey: KeyObject | unde
   }
   if (badLine !== null || result === undefined)
     return { ok: false, firstBadSeq: lastSeq === null ? null : lastSeq + 1, reason: `unreadable row: ${badLine}` };
+  // A label stops the rows early: a complete export then also looks truncated there, which the label explains.
+  if (label.bad !== undefined && (result.ok || result.firstBadSeq >= label.bad.firstBadSeq)) return label.bad;
   if (!result.ok) return result;
 
   const mismatch = (what: string, manifestValue: unknown, actual: unknown) => ({
@@ -99,4 +111,29 @@ export async function verifyExportFile(path: string, publicKey: KeyObject | unde
   const checkpointState =
     checkpoint === null ? 'none' : publicKey === undefined ? 'not checked: no public key' : 'verified';
   return { ok: true, rows, firstSeq, lastSeq, complete, checkpoint: checkpointState };
+}
+
+/**
+ * In an export of the environment view every row carries `environment`, outside the hashed envelope. It
+ * is derived from what is hashed (the event's type and data, and the manifest's default environment for
+ * events that name none), so it is checked by deriving it again; a row must also belong to the
+ * environments exported. Undefined for a v1 export, whose rows carry no label.
+ */
+function environmentLabelCheck(
+  manifest: ExportManifest,
+): ((row: StoredEvent & { environment?: unknown }) => string | undefined) | undefined {
+  const asked = manifest.filters.environment;
+  if (asked === undefined) return undefined;
+  const { defaultEnvironment } = manifest;
+  const every = asked.length === 1 && asked[0] === '*';
+  return (row) => {
+    if (defaultEnvironment === undefined)
+      return 'the manifest has an environment filter but no defaultEnvironment to read unlabelled events by';
+    const expected = environmentOfEvent(row.type, row.data, defaultEnvironment);
+    if (row.environment !== expected)
+      return `seq ${row.seq} says environment ${JSON.stringify(row.environment)} but its data says ${JSON.stringify(expected)}`;
+    if (!every && (expected === null || !asked.includes(expected)))
+      return `seq ${row.seq} acts in ${JSON.stringify(expected)}, not in the exported environments ${asked.join(', ')}`;
+    return undefined;
+  };
 }

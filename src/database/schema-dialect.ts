@@ -15,6 +15,8 @@ export interface SchemaDialect {
   readonly text: ColumnType;
   /** A column default: the current time as ISO-8601 UTC with milliseconds, `2026-11-25T12:00:00.000Z`. */
   readonly nowIso: RawBuilder<unknown>;
+  /** A top-level field of a JSON text column, as text (NULL when absent): for migrations that backfill from `events.data`. */
+  jsonField(column: string, field: string): RawBuilder<string | null>;
   /** What every append-only guard needs, created once before the first (`refuseChanges`). */
   installAppendOnlyGuard(db: Kysely<unknown>): Promise<void>;
   /**

@@ -36,10 +36,13 @@ export class EnvironmentDirectory implements OnApplicationBootstrap {
     return this.environments.get(key);
   }
 
-  /** The environment, or ENVIRONMENT_NOT_FOUND (404): what every environment route checks first. */
-  require(key: string): Environment {
+  /**
+   * The environment, or ENVIRONMENT_NOT_FOUND (404): what every environment route checks first. `field`
+   * names the query or body field the key came from, for the problem's `errors`.
+   */
+  require(key: string, field?: string): Environment {
     const environment = this.environments.get(key);
-    if (environment === undefined) throw new EnvironmentNotFoundError(key);
+    if (environment === undefined) throw new EnvironmentNotFoundError(key, field);
     return environment;
   }
 

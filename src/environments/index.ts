@@ -9,5 +9,10 @@ export {
 } from './environment.js';
 export { EnvironmentDirectory } from './environment-directory.js';
 export { EnvironmentNotFoundError } from './environment.errors.js';
-export { ENVIRONMENT_EVENT_TYPES, isEnvironmentEventType, type EnvironmentEvent } from './environment.events.js';
+export {
+  ENVIRONMENT_EVENT_TYPES,
+  isEnvironmentEventType,
+  type EnvironmentChangedData,
+  type EnvironmentEvent,
+} from './environment.events.js';
 export { EnvironmentsModule } from './environments.module.js';

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { StoredEvent } from '../event-store/index.js';
-import { csvField, csvLine, CsvWriter, CSV_COLUMNS } from './csv-writer.js';
+import { csvField, csvLine, CsvWriter, CSV_COLUMNS, EnvironmentCsvWriter } from './csv-writer.js';
 
 const event = (overrides: Partial<StoredEvent> = {}): StoredEvent => ({
   seq: 7,
@@ -22,6 +22,16 @@ describe('CSV writer', () => {
   it('writes a header row of the exported columns, CRLF-terminated', () => {
     expect(new CsvWriter().header()).toBe('seq,streamId,version,type,actor,at,reason,data,prevHash,hash\r\n');
     expect(CSV_COLUMNS).toHaveLength(10);
+  });
+
+  it("adds the environment view's column last, every v1 column in its place, empty for an event of no environment", () => {
+    const writer = new EnvironmentCsvWriter((e) => (e.type === 'FlagArchived' ? null : 'staging'));
+    expect(writer.header()).toBe('seq,streamId,version,type,actor,at,reason,data,prevHash,hash,environment\r\n');
+    const v1 = new CsvWriter().row(event());
+    expect(writer.row(event())).toBe(`${v1.slice(0, -2)},staging\r\n`);
+    expect(writer.row(event({ type: 'FlagArchived' }))).toBe(
+      `${new CsvWriter().row(event({ type: 'FlagArchived' })).slice(0, -2)},\r\n`,
+    );
   });
 
   it('writes data as its canonical JSON text (sorted keys), quoted because it holds commas and quotes', () => {

@@ -35,23 +35,48 @@ export class CsvWriter implements ExportWriter {
   }
 
   row(event: StoredEvent): string {
-    return csvLine([
-      event.seq,
-      event.streamId,
-      event.version,
-      event.type,
-      event.actor,
-      event.at,
-      event.reason,
-      canonicalJson(event.data),
-      event.prevHash,
-      event.hash,
-    ]);
+    return csvLine(csvValues(event));
   }
 
   footer(): string {
     return '';
   }
+}
+
+/** The environment view's columns (docs/contract.md §7): the v1 columns, then `environment`. */
+export const ENVIRONMENT_CSV_COLUMNS = [...CSV_COLUMNS, 'environment'] as const;
+
+/**
+ * CSV of the environment view (`environment=`): every v1 column in its place, and `environment` last, so
+ * whatever reads the v1 columns by position reads them still. Empty for definition and environment events.
+ */
+export class EnvironmentCsvWriter extends CsvWriter {
+  constructor(private readonly environmentOf: (event: StoredEvent) => string | null) {
+    super();
+  }
+
+  override header(): string {
+    return csvLine(ENVIRONMENT_CSV_COLUMNS);
+  }
+
+  override row(event: StoredEvent): string {
+    return csvLine([...csvValues(event), this.environmentOf(event)]);
+  }
+}
+
+function csvValues(event: StoredEvent): (string | number | null)[] {
+  return [
+    event.seq,
+    event.streamId,
+    event.version,
+    event.type,
+    event.actor,
+    event.at,
+    event.reason,
+    canonicalJson(event.data),
+    event.prevHash,
+    event.hash,
+  ];
 }
 
 export function csvLine(values: readonly (string | number | null)[]): string {

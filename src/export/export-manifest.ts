@@ -9,13 +9,25 @@ export interface ManifestCheckpoint {
   keyId: string;
 }
 
-/** The filters as query parameters, normalised (type always a list, times ISO UTC); absent ones omitted. */
+/** The filters as query parameters, normalised (type and environment always lists, times ISO UTC); absent ones omitted. */
 export interface ManifestFilters {
   flag?: string;
   actor?: string;
   type?: readonly string[];
   from?: string;
   to?: string;
+  /** The environment view's `environment=` as asked: environment keys, or ['*'] (every row, labelled). */
+  environment?: readonly string[];
+}
+
+/**
+ * Whether the rows are the whole log up to the head: no filter narrowed them. `environment=*` only labels
+ * the rows, so it leaves an export complete; any other filter, or one this code does not know, does not.
+ */
+export function isCompleteExport(filters: ManifestFilters): boolean {
+  return Object.entries(filters).every(
+    ([name, value]) => name === 'environment' && Array.isArray(value) && value.length === 1 && value[0] === '*',
+  );
 }
 
 /**
@@ -32,6 +44,17 @@ export interface ExportManifest {
   filters: ManifestFilters;
   generatedAt: string;
   checkpoint: ManifestCheckpoint | null;
+  /**
+   * Only in an export of the environment view (`filters.environment`): the environment that events
+   * naming none were read as, so a verifier can derive each row's `environment` from its hashed data.
+   */
+  defaultEnvironment?: string;
+}
+
+/** The environment view an export was asked for: what `environment=` said, and the default environment then. */
+export interface ManifestEnvironments {
+  asked: readonly string[];
+  defaultKey: string;
 }
 
 /** Counts the rows as they stream past; holds three numbers, never the rows. */
@@ -43,6 +66,8 @@ export class ExportManifestBuilder {
   constructor(
     private readonly head: ChainHead,
     private readonly filter: EventFilter,
+    /** The environment view, when the export was asked for one. */
+    private readonly environments: ManifestEnvironments | undefined,
     private readonly generatedAt: string,
     private readonly checkpoint: ManifestCheckpoint | null,
   ) {}
@@ -60,19 +85,21 @@ export class ExportManifestBuilder {
       lastSeq: this.lastSeq,
       headSeq: this.head.seq,
       headHash: this.head.hash,
-      filters: manifestFilters(this.filter),
+      filters: manifestFilters(this.filter, this.environments?.asked),
       generatedAt: this.generatedAt,
       checkpoint: this.checkpoint,
+      ...(this.environments !== undefined ? { defaultEnvironment: this.environments.defaultKey } : {}),
     };
   }
 }
 
-function manifestFilters(filter: EventFilter): ManifestFilters {
+function manifestFilters(filter: EventFilter, environments: readonly string[] | undefined): ManifestFilters {
   return {
     ...(filter.streamId !== undefined ? { flag: filter.streamId } : {}),
     ...(filter.actor !== undefined ? { actor: filter.actor } : {}),
     ...(filter.types !== undefined && filter.types.length > 0 ? { type: filter.types } : {}),
     ...(filter.from !== undefined ? { from: filter.from } : {}),
     ...(filter.to !== undefined ? { to: filter.to } : {}),
+    ...(environments !== undefined ? { environment: environments } : {}),
   };
 }

@@ -1,5 +1,5 @@
 /** GET /v1/export: the timeline streamed as NDJSON or CSV with a manifest. */
-export type { ExportManifest } from './export-manifest.js';
+export { isCompleteExport, type ExportManifest } from './export-manifest.js';
 export { ExportStreams } from './export-streams.js';
 export { ExportModule } from './export.module.js';
 export { ExportQuery } from './export.query.dto.js';

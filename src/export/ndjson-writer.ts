@@ -24,3 +24,21 @@ export class NdjsonWriter implements ExportWriter {
     return `${JSON.stringify({ manifest })}\n`;
   }
 }
+
+/**
+ * NDJSON of the environment view (`environment=`): each row is the stored envelope with `environment` beside
+ * it, after `hash`. It is no field of the envelope, so it is outside the hash: eventHash() and the offline
+ * verifier read the envelope's fields by name and pass over it.
+ */
+export class EnvironmentNdjsonWriter extends NdjsonWriter {
+  constructor(private readonly environmentOf: (event: StoredEvent) => string | null) {
+    super();
+  }
+
+  override row(event: StoredEvent): string {
+    const { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash } =
+      event;
+    const environment = this.environmentOf(event);
+    return `${JSON.stringify({ seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash, environment })}\n`;
+  }
+}

@@ -95,6 +95,9 @@ export const FLAG_STATE_EVENT_TYPES: readonly FlagEventType[] = [
   'FlagStateCopied',
 ];
 
+/** The events that say which environment they act in (`environmentOfEvent` is not null for them). */
+export const FLAG_EVENT_TYPES_WITH_ENVIRONMENT: readonly FlagEventType[] = ['FlagCreated', ...FLAG_STATE_EVENT_TYPES];
+
 /** A flag event as the decider emits it, before the store gives it an envelope. */
 export type FlagEvent = { [T in FlagEventType]: { type: T; data: FlagEventDataByType[T] } }[FlagEventType];
 

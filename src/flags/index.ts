@@ -18,6 +18,7 @@ export {
   environmentOfEvent,
   eventAppliesTo,
   FLAG_EVENT_TYPES,
+  FLAG_EVENT_TYPES_WITH_ENVIRONMENT,
   FLAG_STATE_EVENT_TYPES,
   FLAG_TYPES,
   isFlagEventType,

@@ -1,11 +1,37 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { IsOptional, ValidateBy, type ValidationArguments } from 'class-validator';
+import { ENVIRONMENT_EVENT_TYPES } from '../environments/index.js';
 import type { TimelineFilterFields } from '../event-store/index.js';
 import { FLAG_EVENT_TYPES } from '../flags/index.js';
 import { IsDateTime, IsOptionalText } from '../shared/index.js';
+import { IsEnvironmentParameter } from './environment-view.js';
+
+const TYPES_IN_ENVIRONMENT_VIEW: readonly string[] = [...FLAG_EVENT_TYPES, ...ENVIRONMENT_EVENT_TYPES];
+
+/**
+ * The types `type` may name: environment events are timeline entries only in the environment view
+ * (`environment=`), so only there may a filter ask for them; without it the rule and its message are v1's.
+ */
+const typesAllowed = (args: ValidationArguments | undefined): readonly string[] =>
+  (args?.object as AuditFilterQuery | undefined)?.environment === undefined
+    ? FLAG_EVENT_TYPES
+    : TYPES_IN_ENVIRONMENT_VIEW;
+
+const IsTimelineType = () =>
+  ValidateBy({
+    name: 'isTimelineType',
+    validator: {
+      validate: (value: unknown, args) => {
+        const allowed = typesAllowed(args);
+        return (Array.isArray(value) ? value : [value]).every((v) => typeof v === 'string' && allowed.includes(v));
+      },
+      defaultMessage: (args) => `each type must be one of ${typesAllowed(args).join(', ')}`,
+    },
+  });
 
 /**
  * The timeline's filters (docs/contract.md §4), shared by GET /v1/audit and GET /v1/export so both select the same
- * rows for the same query string. `type` may repeat: ?type=FlagEnabled&type=FlagKillSwitchReleased.
+ * rows for the same query string. `type` may repeat: ?type=FlagEnabled&type=FlagKillSwitchReleased. So may
+ * `environment` (§7), which also switches on the environment view (see EnvironmentView).
  */
 export class AuditFilterQuery implements TimelineFilterFields {
   @IsOptionalText(128)
@@ -15,7 +41,7 @@ export class AuditFilterQuery implements TimelineFilterFields {
   actor?: string;
 
   @IsOptional()
-  @IsIn(FLAG_EVENT_TYPES, { each: true, message: `each type must be one of ${FLAG_EVENT_TYPES.join(', ')}` })
+  @IsTimelineType()
   type?: string | string[];
 
   @IsOptional()
@@ -25,4 +51,8 @@ export class AuditFilterQuery implements TimelineFilterFields {
   @IsOptional()
   @IsDateTime()
   to?: string;
+
+  @IsOptional()
+  @IsEnvironmentParameter()
+  environment?: string | string[];
 }

@@ -2,11 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { type Database, dialectSql } from '../database/index.js';
 import { type ProjectedEvent, type RebuildableProjection, ProjectionRegistry } from '../event-store/index.js';
-import { isFlagEventType, type Change } from '../flags/index.js';
+import { FLAG_EVENT_TYPES_WITH_ENVIRONMENT, isFlagEventType, type Change } from '../flags/index.js';
 import { chunks } from '../shared/index.js';
 import type { AuditTrailTable } from './audit-trail.table.js';
 
-const COLUMNS = ['seq', 'flag_key', 'version', 'type', 'actor', 'at', 'reason', 'from_value', 'to_value'] as const;
+const COLUMNS = [
+  'seq',
+  'flag_key',
+  'version',
+  'type',
+  'actor',
+  'at',
+  'reason',
+  'from_value',
+  'to_value',
+  'environment',
+] as const;
+
+const WITH_ENVIRONMENT: ReadonlySet<string> = new Set(FLAG_EVENT_TYPES_WITH_ENVIRONMENT);
 
 /** One row per flag event: who did what, when, why, from what to what. */
 @Injectable()
@@ -33,6 +46,7 @@ export class AuditTrailProjection implements RebuildableProjection {
           e.reason,
           JSON.stringify(from),
           JSON.stringify(to),
+          WITH_ENVIRONMENT.has(e.type) ? ((e.data as { environment?: string }).environment ?? null) : null,
         ] as const;
       });
     if (rows.length === 0) return;
@@ -40,12 +54,12 @@ export class AuditTrailProjection implements RebuildableProjection {
   }
 }
 
-type AuditRow = readonly [number, string, number, string, string, string, string | null, string, string];
+type AuditRow = readonly [number, string, number, string, string, string, string | null, string, string, string | null];
 
 const INSERT_ROWS = {
   // Rows as arrays in column order, sent as one JSON parameter however many there are: SQLite unpacks
-  // it itself, far cheaper than compiling a statement with nine placeholders per row. Converted to JSONB
-  // once, so each row's nine `->>` walk a binary array instead of re-parsing its text (json_each hands
+  // it itself, far cheaper than compiling a statement with ten placeholders per row. Converted to JSONB
+  // once, so each row's ten `->>` walk a binary array instead of re-parsing its text (json_each hands
   // out each row as text); as fast as a prepared single-row INSERT per row (figures: bench/RESULTS.md).
   sqlite: async (db: Kysely<Database>, rows: readonly AuditRow[]) => {
     const column = (index: number) => sql`j.value ->> ${sql.raw(String(index))}`;
@@ -60,7 +74,7 @@ const INSERT_ROWS = {
       .execute();
   },
   // A plain multi-row INSERT: its parameters are typed by the columns they fill, where unpacking JSON
-  // (json_array_elements) would need a cast per column. 1,000 rows (9,000 parameters) per statement,
+  // (json_array_elements) would need a cast per column. 1,000 rows (10,000 parameters) per statement,
   // below PostgreSQL's 65,535.
   postgres: async (db: Kysely<Database>, rows: readonly AuditRow[]) => {
     for (const chunk of chunks(rows, 1000)) {

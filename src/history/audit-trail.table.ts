@@ -10,4 +10,11 @@ export interface AuditTrailTable {
   from_value: string;
   /** JSON of the value after the change */
   to_value: string;
+  /**
+   * The environment the event's data names (FlagCreated and state events); NULL when it names none:
+   * definition events, and events written before environments, which are read as the default
+   * environment (`environmentOfEvent`). Stored as the event says, not upcast, so a rebuild under another
+   * default environment writes the same rows.
+   */
+  environment: string | null;
 }

@@ -1,4 +1,11 @@
 /** A flag's history, the audit timeline and its projection. */
 export { AuditFilterQuery } from './audit-filter.query.dto.js';
 export type { AuditTrailTable } from './audit-trail.table.js';
+export {
+  environmentOf,
+  environmentViewOf,
+  EVERY_ENVIRONMENT,
+  keeps,
+  type EnvironmentView,
+} from './environment-view.js';
 export { HistoryModule } from './history.module.js';

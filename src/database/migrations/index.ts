@@ -3,6 +3,7 @@ import { initialSchema } from './0001-initial-schema.js';
 import { historyAndCompliance } from './0002-history-and-compliance.js';
 import { evaluationTelemetry } from './0003-evaluation-telemetry.js';
 import { telemetryPerEnvironment } from './0004-telemetry-per-environment.js';
+import { auditTrailEnvironment } from './0005-audit-trail-environment.js';
 
 /**
  * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0002-history-and-compliance': historyAndCompliance,
   '0003-evaluation-telemetry': evaluationTelemetry,
   '0004-telemetry-per-environment': telemetryPerEnvironment,
+  '0005-audit-trail-environment': auditTrailEnvironment,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -53,6 +53,7 @@ describe('openPostgresDatabase', () => {
       '0002-history-and-compliance',
       '0003-evaluation-telemetry',
       '0004-telemetry-per-environment',
+      '0005-audit-trail-environment',
     ]);
     const tables = await db!.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual([

@@ -12,6 +12,8 @@ export const postgresSchemaDialect: SchemaDialect = {
   text: sql`text COLLATE "C"`,
   // The same ISO form as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ','now').
   nowIso: sql`to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  // JSON is kept as text (see 0001), so it is parsed here.
+  jsonField: (column: string, field: string) => sql<string | null>`(${sql.ref(column)}::jsonb ->> ${field}::text)`,
   // One function for every append-only table. Its body is kept verbatim: PostgreSQL stores it as written.
   installAppendOnlyGuard: async (db: Kysely<unknown>) => {
     await sql`CREATE FUNCTION flagledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$

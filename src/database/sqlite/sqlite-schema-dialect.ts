@@ -11,6 +11,7 @@ export const sqliteSchemaDialect: SchemaDialect = {
   bigint: 'integer',
   text: 'text',
   nowIso: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
+  jsonField: (column: string, field: string) => sql<string | null>`json_extract(${sql.ref(column)}, ${`$.${field}`})`,
   installAppendOnlyGuard: async () => {},
   refuseChanges: async (db: Kysely<unknown>, table: string, noun: string) => {
     for (const operation of ['UPDATE', 'DELETE'] as const) {

@@ -79,12 +79,25 @@ const EVENT_TYPES = [
   'FlagRestored',
 ];
 
+/** The fuzzed server has only its default environment; a well-formed unknown key is a 404, a malformed one a 400. */
+const ENVIRONMENTS = ['production', '*'];
+const wrongEnvironment = fc.oneof(
+  fc.constantFrom('', ' ', 'Production', ' production', 'production ', '**', 'prod:uction', 'staging', 'a'.repeat(33)),
+  notOneOf(ENVIRONMENTS),
+);
+
 const auditFilters = {
   flag: param({ valid: anyText(64), wrong: tooLongForUrl(128) }),
   actor: param({ valid: anyText(32), wrong: tooLongForUrl(64) }),
   type: param({ valid: fc.constantFrom(...EVENT_TYPES), wrong: notOneOf(EVENT_TYPES), repeatable: true, strict: true }),
   from: param({ valid: validDate, wrong: wrongDateText, strict: true }),
   to: param({ valid: validDate, wrong: wrongDateText, strict: true }),
+  environment: param({
+    valid: fc.constantFrom(...ENVIRONMENTS),
+    wrong: wrongEnvironment,
+    repeatable: true,
+    strict: true,
+  }),
 };
 
 const SCHEMAS = {
