@@ -8,6 +8,14 @@ describe('DecisionLog', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const now = () => new Date('2026-11-25T12:00:00.000Z');
 
+  it('names the environment the decision was made in, when told', async () => {
+    const path = join(dir, 'environment.ndjson');
+    const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 1 }, Math.random, now);
+    log.record({ flagKey: 'checkout', enabled: false, reason: 'KILL_SWITCH', flagVersion: 2 }, {}, 'staging');
+    await log.close();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ flag: 'checkout', environment: 'staging' });
+  });
+
   it('writes one line per decision with flag, version, result, reason, bucket and a hash of the user, never the id', async () => {
     const path = join(dir, 'all.ndjson');
     const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 1 }, Math.random, now);

@@ -34,13 +34,15 @@ export class DecisionLog {
     }
   }
 
-  record(result: EvaluationResult, context: EvaluationContext): void {
+  /** `environment`: the one the evaluation answered in (docs/contract.md §7), so a decision names where it held. */
+  record(result: EvaluationResult, context: EvaluationContext, environment?: string): void {
     if (this.config.sampleRate < 1 && this.random() >= this.config.sampleRate) return;
     const userId = context.userId;
     const line = {
       time: this.now().toISOString(),
       msg: 'decision',
       flag: result.flagKey,
+      ...(environment !== undefined ? { environment } : {}),
       flagVersion: result.flagVersion,
       enabled: result.enabled,
       reason: result.reason,

@@ -67,7 +67,7 @@ export class EvaluationController {
     const result = evaluateFlag(body.flagKey, flag, context);
     // Only live answers count as evaluations; a question about the past is an audit, not a use.
     this.telemetry.record(countedFlagKey(result.flagKey, flag), result.reason, environment);
-    this.decisions?.record(result, context);
+    this.decisions?.record(result, context, environment);
     return result;
   }
 
@@ -96,7 +96,7 @@ export class EvaluationController {
     for (const result of answered.results) {
       // Every result is a live flag's (evaluateEach answers only flags), so it counts under its own key.
       this.telemetry.record(result.flagKey, result.reason, environment);
-      this.decisions?.record(result, context);
+      this.decisions?.record(result, context, environment);
     }
     return answered;
   }

@@ -51,6 +51,22 @@ describe('decision log (FLAGLEDGER_DECISION_LOG=file:…)', () => {
     }
   });
 
+  it('names the environment each decision was made in (docs/contract.md §7)', async () => {
+    const path = join(dir, 'environments.ndjson');
+    const t = await startTestApp({ decisionLog: { target: { kind: 'file', path }, sampleRate: 1 } });
+    await t.as('admin').post('/v1/environments').send({ key: 'staging', name: 'Staging', type: 'staging' }).expect(201);
+    await t.as('editor').post('/v1/flags').send(releaseFlag('checkout')).expect(201);
+    for (const route of ['/v1/evaluate', '/v1/environments/staging/evaluate'])
+      await t.as('evaluator').post(route).send({ flagKey: 'checkout' }).expect(200);
+    await t.as('evaluator').post('/v1/environments/staging/evaluate/all').send({}).expect(200);
+    await t.close();
+    const lines = readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { environment?: string });
+    expect(lines.map((l) => l.environment)).toEqual(['production', 'staging', 'staging']);
+  });
+
   it('is off unless configured', async () => {
     const t = await startTestApp();
     expect(t.app.get(DECISION_LOG)).toBeNull();
