@@ -47,6 +47,9 @@ export class AppModule {
         EventStoreModule,
         AuthModule,
         EnvironmentsModule,
+        // Express tries routes in the order they were registered, module by module: the evaluation route,
+        // hit on every flag check a service makes over HTTP, is tried first.
+        EvaluationModule,
         // Any order: GET /v1/flags/stale is answered by LifecycleModule whichever registers first.
         FlagsModule,
         LifecycleModule,
@@ -54,7 +57,6 @@ export class AppModule {
         ExportModule,
         IntegrityModule,
         ReplayModule,
-        EvaluationModule,
         DeliveryModule.forRoot({ maxStreamsPerPrincipal: config.maxStreamsPerToken, ...delivery }),
         TelemetryModule,
         DecisionLogModule,
