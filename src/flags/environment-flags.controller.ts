@@ -8,6 +8,7 @@ import { ChangeRolloutRequest } from './commands/requests/change-rollout.request
 import { ChangeSegmentsRequest } from './commands/requests/change-segments.request.dto.js';
 import { CommandRequest } from './commands/requests/command.request.dto.js';
 import { FlagCommandSender } from './flag-command-sender.js';
+import { listFlags } from './flag-list.js';
 import { sendFlagRead } from './flag-read-response.js';
 import { FlagStateReader } from './flag-state-reader.js';
 import type { FlagState } from './flag-state.js';
@@ -40,14 +41,7 @@ export class EnvironmentFlagsController {
     @Query() query: ListFlagsQuery,
   ): Promise<{ environment: string; flags: FlagInEnvironment[]; headSeq: number }> {
     this.environments.require(environment);
-    const includeArchived = query.includeArchived === 'true';
-    const { flags: all, headSeq } =
-      query.asOf === undefined
-        ? { flags: [...this.flags.all(environment)], headSeq: this.flags.appliedSeq }
-        : await this.timeTravel.all(query.asOf, environment);
-    const flags = all
-      .filter((f) => (includeArchived || !f.archived) && (query.type === undefined || f.type === query.type))
-      .sort((a, b) => (a.key < b.key ? -1 : 1));
+    const { flags, headSeq } = await listFlags(this.flags, this.timeTravel, query, environment);
     const shown = query.asOf === undefined ? await this.withUsage(flags, environment) : flags;
     return { environment, flags: shown.map((flag) => ({ ...flag, environment })), headSeq };
   }

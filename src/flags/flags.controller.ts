@@ -11,6 +11,7 @@ import { CommandRequest } from './commands/requests/command.request.dto.js';
 import { CreateFlagRequest } from './commands/requests/create-flag.request.dto.js';
 import { RESERVED_FLAG_KEYS } from './commands/requests/flag-field.validators.js';
 import { FlagCommandSender } from './flag-command-sender.js';
+import { listFlags } from './flag-list.js';
 import { sendFlagRead } from './flag-read-response.js';
 import { FlagStateReader } from './flag-state-reader.js';
 import { environmentStateOf, type FlagState } from './flag-state.js';
@@ -43,14 +44,7 @@ export class FlagsController {
   @Get()
   @RequireRole('viewer')
   async list(@Query() query: ListFlagsQuery): Promise<{ flags: (FlagState | FlagWithUsage)[]; headSeq: number }> {
-    const includeArchived = query.includeArchived === 'true';
-    const { flags: all, headSeq } =
-      query.asOf === undefined
-        ? { flags: [...this.flags.all()], headSeq: this.flags.appliedSeq }
-        : await this.timeTravel.all(query.asOf);
-    const flags = all
-      .filter((f) => (includeArchived || !f.archived) && (query.type === undefined || f.type === query.type))
-      .sort((a, b) => (a.key < b.key ? -1 : 1));
+    const { flags, headSeq } = await listFlags(this.flags, this.timeTravel, query);
     // Usage is today's telemetry: it belongs to live reads, not to a picture of the past.
     return { flags: query.asOf === undefined ? await this.withUsage(flags) : flags, headSeq };
   }
