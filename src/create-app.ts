@@ -2,16 +2,22 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, type AppModuleOptions } from './app.module.js';
-import { jsonBodyMiddleware } from './http/index.js';
+import { consoleAssets, jsonBodyMiddleware, securityHeaders } from './http/index.js';
 
 /** Builds the app exactly as production runs it; main.ts and the e2e tests both use this. */
 export async function createApp(
-  options: AppModuleOptions & { logger: LoggerService | false },
+  options: AppModuleOptions & {
+    logger: LoggerService | false;
+    /** The built console (dist/console) served at `/`; none when absent. */
+    consoleDir?: string;
+  },
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
     logger: options.logger,
   });
+  app.use(securityHeaders());
+  for (const handler of consoleAssets(options.consoleDir)) app.use(handler);
   app.use(...jsonBodyMiddleware());
   app.disable('x-powered-by');
   app.set('etag', false);

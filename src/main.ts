@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
 import { describeDatabase, loadConfig } from './config/index.js';
 import { createApp } from './create-app.js';
@@ -10,7 +11,9 @@ let appLogger = createAppLogger({ level: 'info' });
 async function main(): Promise<void> {
   const config = loadConfig();
   appLogger = createAppLogger({ level: config.logLevel, secrets: config.tokens.map((t) => t.secret) });
-  const app = await createApp({ config, logger: new NestPinoLogger(appLogger) });
+  // dist/console, beside this file once built (npm run build).
+  const consoleDir = fileURLToPath(new URL('./console/', import.meta.url));
+  const app = await createApp({ config, logger: new NestPinoLogger(appLogger), consoleDir });
   await app.listen(config.port);
   const log = new Logger('Flagledger');
   log.log({

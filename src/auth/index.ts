@@ -3,4 +3,5 @@ export { Actor } from './actor.decorator.js';
 export { AuthModule } from './auth.module.js';
 export type { AuthenticatedRequest, Principal } from './principal.js';
 export { Public, RequireRole } from './require-role.decorator.js';
+export type { ConsoleSessionTable } from './session/console-session.table.js';
 export { isRole, type Role } from './roles.js';

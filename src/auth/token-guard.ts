@@ -1,10 +1,12 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type AppConfig } from '../config/index.js';
-import { APP_CONFIG, DomainError, sha256Hex } from '../shared/index.js';
+import { DomainError } from '../shared/index.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator.js';
 import { roleSatisfies, type Role } from './roles.js';
+import { ConsoleSessions, csrfMatches } from './session/console-sessions.js';
+import { sessionCookieOf } from './session/session-cookie.js';
+import { TokenRegistry } from './token-registry.js';
 
 export class UnauthenticatedError extends DomainError {
   constructor(detail: string) {
@@ -18,20 +20,31 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+export class CsrfFailedError extends DomainError {
+  constructor() {
+    super(
+      'CSRF_FAILED',
+      'a write made with the console session cookie needs the X-Flagledger-CSRF header from GET /v1/session',
+      [{ field: 'X-Flagledger-CSRF', message: 'must be the csrf value of this session' }],
+    );
+  }
+}
+
+/** Methods that change nothing: a cookie may read without the CSRF header (RFC 9110 §9.2.1). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Bearer-token authentication and nested-role authorisation for every route. Secrets are compared by
- * their SHA-256, so the lookup time does not depend on how much of a guessed secret is right.
+ * Authentication and nested-role authorisation for every route: a Bearer token (the API's way, checked
+ * synchronously: the evaluation path waits on nothing), or else the console's session cookie, whose
+ * writes must also carry the session's CSRF value (docs/contract.md §8).
  */
 @Injectable()
 export class TokenGuard implements CanActivate {
-  private readonly bySecretHash: ReadonlyMap<string, Principal>;
-
   constructor(
     private readonly reflector: Reflector,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.bySecretHash = new Map(config.tokens.map((t) => [sha256Hex(t.secret), { name: t.name, role: t.role }]));
-  }
+    private readonly tokens: TokenRegistry,
+    private readonly sessions: ConsoleSessions,
+  ) {}
 
   /**
    * What each route requires, read from its metadata once (it never changes after start), by class and
@@ -39,16 +52,36 @@ export class TokenGuard implements CanActivate {
    */
   private readonly requiredByRoute = new WeakMap<object, WeakMap<object, Role | 'public'>>();
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const required = this.requiredRole(context);
     if (required === 'public') return true;
     const request = context
       .switchToHttp()
-      .getRequest<AuthenticatedRequest & { headers: Record<string, string | string[] | undefined> }>();
-    const principal = this.authenticate(request.headers.authorization);
+      .getRequest<AuthenticatedRequest & { method: string; headers: Record<string, string | string[] | undefined> }>();
+    const cookie = request.headers.authorization === undefined ? sessionCookieOf(request) : undefined;
+    if (cookie !== undefined) return this.authenticateSession(request, cookie, required);
+    return this.admit(request, this.authenticate(request.headers.authorization), required);
+  }
+
+  private admit(request: AuthenticatedRequest, principal: Principal, required: Role): true {
     if (!roleSatisfies(principal.role, required)) throw new ForbiddenError(principal, required);
     request.principal = principal;
     return true;
+  }
+
+  private async authenticateSession(
+    request: AuthenticatedRequest & { method: string; headers: Record<string, string | string[] | undefined> },
+    cookie: string,
+    required: Role,
+  ): Promise<boolean> {
+    const session = await this.sessions.find(cookie);
+    if (session === undefined)
+      throw new UnauthenticatedError('the console session expired or was signed out: sign in again');
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers['x-flagledger-csrf'];
+      if (!csrfMatches(typeof sent === 'string' ? sent : undefined, session.csrf)) throw new CsrfFailedError();
+    }
+    return this.admit(request, session.principal, required);
   }
 
   private requiredRole(context: ExecutionContext): Role | 'public' {
@@ -72,7 +105,7 @@ export class TokenGuard implements CanActivate {
       throw new UnauthenticatedError('missing Authorization: Bearer <token>');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match === null) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
-    const principal = this.bySecretHash.get(sha256Hex(match[1]!));
+    const principal = this.tokens.bySecret(match[1]!);
     if (principal === undefined) throw new UnauthenticatedError('unknown token');
     return principal;
   }

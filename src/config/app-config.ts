@@ -44,6 +44,8 @@ export interface AppConfig {
   logLevel: LogLevelName;
   /** FLAGLEDGER_DEFAULT_ENVIRONMENT (production): where v1 routes act; it exists without an event. */
   defaultEnvironment: string;
+  /** FLAGLEDGER_SESSION_TTL_MINUTES (480): how long a console sign-in lasts. */
+  sessionTtlMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     1,
     100_000,
   );
+  const sessionTtlMinutes = parseIntegerIn(
+    'FLAGLEDGER_SESSION_TTL_MINUTES',
+    env.FLAGLEDGER_SESSION_TTL_MINUTES,
+    480,
+    1,
+    43_200,
+  );
   const logLevel = parseLogLevel(env.LOG_LEVEL);
   const defaultEnvironment = (env.FLAGLEDGER_DEFAULT_ENVIRONMENT ?? '').trim() || 'production';
   if (!ENVIRONMENT_KEY_PATTERN.test(defaultEnvironment))
@@ -126,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     maxStreamsPerToken,
     logLevel,
     defaultEnvironment,
+    sessionTtlMinutes,
   });
 }
 

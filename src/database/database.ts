@@ -1,3 +1,4 @@
+import type { ConsoleSessionTable } from '../auth/index.js';
 import type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from '../event-store/index.js';
 import type { FlagSnapshotTable, FlagStateTable } from '../flags/index.js';
 import type { AuditTrailTable } from '../history/index.js';
@@ -15,6 +16,7 @@ export interface Database {
   signed_checkpoints: SignedCheckpointTable;
   flag_evaluation_counts: FlagEvaluationCountTable;
   flag_last_evaluated: FlagLastEvaluatedTable;
+  console_sessions: ConsoleSessionTable;
 }
 
 export const DATABASE = Symbol('DATABASE');

@@ -46,6 +46,7 @@ describe('error codes → HTTP statuses', () => {
     BAD_REQUEST_BODY: 400,
     UNAUTHENTICATED: 401,
     FORBIDDEN: 403,
+    CSRF_FAILED: 403,
     FLAG_NOT_FOUND: 404,
     FLAG_EXISTS: 409,
     FLAG_ARCHIVED: 409,

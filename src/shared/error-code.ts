@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   // access
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'CSRF_FAILED',
   // flags
   'FLAG_NOT_FOUND',
   'FLAG_EXISTS',

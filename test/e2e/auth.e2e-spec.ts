@@ -123,6 +123,7 @@ const ROUTES: readonly RouteCase[] = [
   { method: 'get', path: '/v1/environments/production/snapshot', min: 'evaluator' },
   { method: 'post', path: '/v1/admin/checkpoints', min: 'admin' },
   { method: 'post', path: '/v1/admin/projections/rebuild', min: 'admin' },
+  { method: 'get', path: '/v1/session', min: 'evaluator' },
   { method: 'get', path: '/health', min: 'public' },
   { method: 'get', path: '/v1/health', min: 'public' },
   { method: 'get', path: '/metrics', min: 'public' },

@@ -48,6 +48,8 @@ export async function startTestApp(
     telemetry?: boolean;
     /** FLAGLEDGER_DEFAULT_ENVIRONMENT (default: production). */
     defaultEnvironment?: string;
+    /** A built console to serve at `/` (default: none). */
+    consoleDir?: string;
   } = {},
 ): Promise<TestApp> {
   const onPostgres = (options.backend ?? backend) === 'postgres';
@@ -68,6 +70,7 @@ export async function startTestApp(
     maxStreamsPerToken: 100,
     logLevel: 'info',
     defaultEnvironment: options.defaultEnvironment ?? 'production',
+    sessionTtlMinutes: 60,
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({
@@ -76,6 +79,7 @@ export async function startTestApp(
     delivery: options.delivery,
     telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000,
     logger: false,
+    consoleDir: options.consoleDir,
   });
   await app.listen(options.port ?? 0, '127.0.0.1');
   const server = app.getHttpServer();

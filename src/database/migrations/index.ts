@@ -4,6 +4,7 @@ import { historyAndCompliance } from './0002-history-and-compliance.js';
 import { evaluationTelemetry } from './0003-evaluation-telemetry.js';
 import { telemetryPerEnvironment } from './0004-telemetry-per-environment.js';
 import { auditTrailEnvironment } from './0005-audit-trail-environment.js';
+import { consoleSessions } from './0006-console-sessions.js';
 
 /**
  * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0003-evaluation-telemetry': evaluationTelemetry,
   '0004-telemetry-per-environment': telemetryPerEnvironment,
   '0005-audit-trail-environment': auditTrailEnvironment,
+  '0006-console-sessions': consoleSessions,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

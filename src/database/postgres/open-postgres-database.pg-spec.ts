@@ -54,10 +54,12 @@ describe('openPostgresDatabase', () => {
       '0003-evaluation-telemetry',
       '0004-telemetry-per-environment',
       '0005-audit-trail-environment',
+      '0006-console-sessions',
     ]);
     const tables = await db!.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual([
       'audit_trail',
+      'console_sessions',
       'events',
       'flag_evaluation_counts',
       'flag_last_evaluated',

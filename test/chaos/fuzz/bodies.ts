@@ -249,6 +249,14 @@ export function bodySchemas(existingKeys: readonly string[]) {
         ...command,
       },
     }),
+    // docs/contract.md §8: any well-formed token is refused with 401 (none of the fuzzer's is real).
+    openSession: schema({
+      valid: validText(512)
+        .filter((s) => s.length > 0)
+        .map((token) => new JsonObject([['token', token]])),
+      wrong: { token: wrongRequiredText(512) },
+      required: ['token'],
+    }),
     evaluate: schema({
       valid: fc
         .tuple(flagKey, someOf({ context: validContext }))
