@@ -33,6 +33,20 @@ module.exports = {
       },
     },
     {
+      name: 'console-stands-alone',
+      comment:
+        'The console (src/console) runs in the browser and speaks to the server over HTTP only: it imports no server code, and the server none of it.',
+      severity: 'error',
+      from: { path: '^src/console/' },
+      to: { path: '^src/', pathNot: '^src/console/' },
+    },
+    {
+      name: 'server-does-not-import-console',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/console/' },
+      to: { path: '^src/console/' },
+    },
+    {
       name: 'no-cycles',
       comment: 'No import cycles at run time (type-only imports are erased by the compiler and do not count).',
       severity: 'error',

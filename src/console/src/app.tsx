@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react';
+import { currentSession, signOut, type Session } from './api';
+import { Environments } from './pages/environments';
+import { Flags } from './pages/flags';
+import { SignIn } from './pages/sign-in';
+import { hrefOf, useRoute, type Route } from './router';
+
+const NAV: { route: Route; label: string }[] = [
+  { route: { page: 'flags' }, label: 'Flags' },
+  { route: { page: 'environments' }, label: 'Environments' },
+];
+
+/** Signs in (or finds the session the cookie already holds), then shows the page the URL names. */
+export function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const route = useRoute();
+  useEffect(() => {
+    currentSession().then(setSession, () => setSession(null));
+  }, []);
+
+  if (session === undefined) return <main className="container" aria-busy="true" />;
+  if (session === null) return <SignIn onSignedIn={setSession} />;
+
+  return (
+    <>
+      <header className="container">
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <strong>Flagledger</strong>
+            </li>
+            {NAV.map((item) => (
+              <li key={item.label}>
+                <a href={hrefOf(item.route)} aria-current={item.route.page === route.page ? 'page' : undefined}>
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <ul>
+            <li>
+              <span>
+                {session.principal.name} ({session.principal.role})
+              </span>
+            </li>
+            <li>
+              <button type="button" className="secondary" onClick={() => void signOut().then(() => setSession(null))}>
+                Sign out
+              </button>
+            </li>
+          </ul>
+        </nav>
+      </header>
+      <main className="container">{page(route, session)}</main>
+    </>
+  );
+}
+
+function page(route: Route, session: Session) {
+  switch (route.page) {
+    case 'environments':
+      return <Environments session={session} />;
+    default:
+      return <Flags session={session} />;
+  }
+}

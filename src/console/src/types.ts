@@ -1,0 +1,54 @@
+/** What the API answers, as the console reads it (docs/contract.md §1, §5, §7). */
+export const FLAG_TYPES = ['release', 'operational', 'experiment', 'permission'] as const;
+export type FlagType = (typeof FLAG_TYPES)[number];
+export const ENVIRONMENT_TYPES = ['development', 'test', 'staging', 'production'] as const;
+
+export interface Flag {
+  key: string;
+  type: FlagType;
+  enabled: boolean;
+  rolloutPercentage: number;
+  targetSegments: string[];
+  killSwitch: boolean;
+  owner: string;
+  expiresAt: string | null;
+  description: string | null;
+  ticket: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  archived: boolean;
+  lastEvaluatedAt?: string | null;
+}
+
+export interface Environment {
+  key: string;
+  name: string;
+  type: string;
+  requiredApprovals: number;
+  createdBy: string | null;
+  createdAt: string | null;
+}
+
+export interface StaleFlag {
+  key: string;
+  rule: string;
+  rules: string[];
+  owner: string;
+  ticket: string | null;
+  ageDays: number;
+  lastEvaluatedAt: string | null;
+}
+
+/** A flag's state in one environment as one word: what an operator scans a table for. */
+export function statusOf(flag: Pick<Flag, 'enabled' | 'rolloutPercentage' | 'killSwitch'>): string {
+  if (flag.killSwitch) return 'killed';
+  if (!flag.enabled) return 'off';
+  return flag.rolloutPercentage === 100 ? 'on' : `${flag.rolloutPercentage} %`;
+}
+
+/** Dates as the people reading them expect: the instant, to the minute, in UTC (the log's time). */
+export function shortTime(iso: string | null | undefined): string {
+  return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—';
+}

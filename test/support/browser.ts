@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { tempDir } from './temp-dir.js';
+
+/** Debian's Chromium (.ci/run installs it when missing): Playwright cannot download its own here. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * The flags that keep Chromium off the network it cannot reach here (background fetches, component
+ * updates, sync), so a test sees only the console's own requests.
+ */
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+/** Builds the console (as `npm run build` does) into a temp folder, once per test file. */
+export function buildConsole(): { dir: string; cleanup: () => void } {
+  const { dir, cleanup } = tempDir();
+  const out = join(dir, 'console');
+  execFileSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/console/vite.config.ts', '--outDir', out],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  return { dir: out, cleanup };
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core on the page as it is now; the serious and critical violations (WCAG 2.x A and AA). */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated over the DevTools protocol, not as a page script: the Content-Security-Policy still holds for the page.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run: (o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
