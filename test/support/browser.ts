@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { tempDir } from './temp-dir.js';
+import { startTestApp, type TestApp } from './test-app.js';
+import { TOKENS, type RoleName } from './tokens.js';
 
 /** Debian's Chromium (.ci/run installs it when missing): Playwright cannot download its own here. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -62,4 +65,58 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     return result.violations;
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** What a console test works with; set before each test by consoleInBrowser(). */
+export interface ConsoleSession {
+  t: TestApp;
+  context: BrowserContext;
+  page: Page;
+  /** Signs in through the page as `role` and waits for the flags table. */
+  signIn: (role: RoleName) => Promise<void>;
+}
+
+/**
+ * The hooks every browser suite shares: one Chromium and one build of the console per file; per test a
+ * fresh server (temp database, `seed` run against it), a fresh browser context, and the check that the
+ * browser reported no Content-Security-Policy refusal.
+ */
+export function consoleInBrowser(seed: (t: TestApp) => Promise<void>): ConsoleSession {
+  let built: ReturnType<typeof buildConsole> | undefined;
+  let browser: Browser | undefined;
+  let refusals: string[] = [];
+  const session = {} as ConsoleSession;
+  beforeAll(async () => {
+    built = buildConsole();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    built?.cleanup();
+  });
+  beforeEach(async () => {
+    session.t = await startTestApp({ consoleDir: built!.dir });
+    await seed(session.t);
+    session.context = await browser!.newContext();
+    session.page = await session.context.newPage();
+    // A step that cannot happen fails in seconds, naming the step, well inside Jest's own timeout.
+    session.page.setDefaultTimeout(5000);
+    refusals = [];
+    session.page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
+    });
+  });
+  afterEach(async () => {
+    await session.context?.close();
+    await session.t?.close();
+    expect(refusals).toEqual([]);
+  });
+  session.signIn = async (role) => {
+    await session.page.goto(session.t.url);
+    await session.page.getByLabel('Token').fill(TOKENS[role].secret);
+    await session.page.getByRole('button', { name: 'Sign in' }).click();
+    // The table, not just the heading (shown while the flags load): what the page offers is decided by then.
+    await session.page.getByRole('table').first().waitFor();
+  };
+  return session;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { currentSession, signOut, type Session } from './api';
 import { Environments } from './pages/environments';
+import { FlagPage } from './pages/flag';
 import { Flags } from './pages/flags';
 import { SignIn } from './pages/sign-in';
 import { hrefOf, useRoute, type Route } from './router';
@@ -60,6 +61,8 @@ function page(route: Route, session: Session) {
   switch (route.page) {
     case 'environments':
       return <Environments session={session} />;
+    case 'flag':
+      return <FlagPage key={route.key} session={session} flagKey={route.key} />;
     default:
       return <Flags session={session} />;
   }

@@ -1,0 +1,137 @@
+import { lazy, Suspense, useState } from 'react';
+import { ApiError, can, get, request, type Session } from '../api';
+import { rolloutSeries, type HistoryEntry } from '../history-diff';
+import { hrefOf } from '../router';
+import type { Environment, Flag } from '../types';
+import { useLoad } from '../use-load';
+import { FlagDefinition } from './flag-definition';
+import { EnvironmentPanel, type EnvironmentState } from './flag-environment-panel';
+import { FlagHistory } from './flag-history';
+import { FlagTimeTravel } from './flag-time-travel';
+
+const RolloutChart = lazy(() => import('../rollout-chart'));
+
+export interface FlagView {
+  flag: Flag;
+  /** The version on screen: every write sends it as If-Match. */
+  version: number;
+  environments: Environment[];
+  states: Record<string, EnvironmentState>;
+  history: HistoryEntry[];
+}
+
+async function loadFlag(key: string): Promise<FlagView> {
+  const path = `/v1/flags/${encodeURIComponent(key)}`;
+  const [flag, sides, { environments }, history] = await Promise.all([
+    get<Flag>(path),
+    get<{ version: number; environments: Record<string, EnvironmentState> }>(`${path}/environments`),
+    get<{ environments: Environment[] }>('/v1/environments'),
+    get<{ entries: HistoryEntry[] }>(`${path}/history?environment=*`),
+  ]);
+  return { flag, version: sides.version, environments, states: sides.environments, history: history.entries };
+}
+
+/** A write refused with 412: who changed the flag since the version on screen, and when. */
+export interface Conflict {
+  since: number;
+  changes: HistoryEntry[];
+}
+
+/**
+ * Runs a write against the version on screen. A 412 never overwrites: it becomes a Conflict naming who
+ * changed the flag meanwhile, and the page offers a reload.
+ */
+export type Write = (method: string, path: string, body: Record<string, unknown>) => Promise<void>;
+
+export function FlagPage(props: { session: Session; flagKey: string }) {
+  const [loaded, reload] = useLoad(() => loadFlag(props.flagKey), props.flagKey);
+  const [conflict, setConflict] = useState<Conflict | undefined>();
+
+  if (loaded.state === 'loading')
+    return (
+      <section aria-busy="true">
+        <h1>{props.flagKey}</h1>
+      </section>
+    );
+  if (loaded.state === 'failed')
+    return (
+      <section>
+        <h1>{props.flagKey}</h1>
+        <p role="alert">{loaded.error.message}</p>
+        <a href={hrefOf({ page: 'flags' })}>Back to the flags</a>
+      </section>
+    );
+  const view = loaded.value;
+  const editable = can(props.session.principal.role, 'editor') && conflict === undefined;
+  const flagPath = `/v1/flags/${encodeURIComponent(view.flag.key)}`;
+
+  const write: Write = async (method, path, body) => {
+    try {
+      await request(method, path, { body, ifMatch: view.version });
+      reload();
+    } catch (failure) {
+      if (!(failure instanceof ApiError) || failure.status !== 412) throw failure;
+      const history = await get<{ entries: HistoryEntry[] }>(`${flagPath}/history?environment=*`);
+      setConflict({ since: view.version, changes: history.entries.filter((e) => e.version > view.version) });
+      throw new ApiError(412, failure.code, 'The flag changed since this page loaded: nothing was written.', []);
+    }
+  };
+
+  const series = rolloutSeries(
+    view.history,
+    view.environments.map((e) => e.key),
+    view.environments[0]!.key,
+  );
+
+  return (
+    <section>
+      <hgroup>
+        <h1>{view.flag.key}</h1>
+        <p>
+          {view.flag.type} flag, version {view.version}
+          {view.flag.archived && <mark className="badge">archived</mark>}
+        </p>
+      </hgroup>
+      {conflict && (
+        <article role="alert" className="conflict">
+          <p>
+            Someone changed this flag after version {conflict.since}; nothing of yours was written.{' '}
+            {conflict.changes
+              .map((c) => `${c.actor} (${c.type}, ${c.at.slice(0, 19).replace('T', ' ')} UTC)`)
+              .join('; ')}
+          </p>
+          <button
+            type="button"
+            onClick={() => {
+              setConflict(undefined);
+              reload();
+            }}
+          >
+            Reload
+          </button>
+        </article>
+      )}
+      <FlagDefinition key={view.version} view={view} editable={editable} write={write} />
+      <h2>Environments</h2>
+      <div className="environments">
+        {view.environments.map((environment) => (
+          <EnvironmentPanel
+            // Keyed by version too: a new version starts the panel's fields from what the server holds.
+            key={`${environment.key}@${view.version}`}
+            flagKey={view.flag.key}
+            environment={environment}
+            state={view.states[environment.key]!}
+            editable={editable && !view.flag.archived}
+            write={write}
+          />
+        ))}
+      </div>
+      <h2>Rollout over time</h2>
+      <Suspense fallback={<p aria-busy="true">Drawing…</p>}>
+        <RolloutChart times={series.times} series={series.series} />
+      </Suspense>
+      <FlagTimeTravel flagKey={view.flag.key} environments={view.environments} />
+      <FlagHistory entries={view.history} environments={view.environments} />
+    </section>
+  );
+}
