@@ -20,6 +20,9 @@ import { describeMoment, FlagTimeTravel } from './time-travel/flag-time-travel.j
 
 type FlagInEnvironment = FlagState & { environment: string };
 
+/** A week of hours: the window the console charts, inside the 30 days telemetry keeps. */
+const HOURS_SHOWN = 168;
+
 /**
  * docs/contract.md §7: every v1 state command and read, in one environment. The definition (details,
  * archive, restore) is shared, so its commands stay on /v1/flags/:key.
@@ -64,6 +67,18 @@ export class EnvironmentFlagsController {
       ...(moment === undefined ? (await this.withUsage([flag], environment))[0] : flag),
       environment,
     }));
+  }
+
+  /** Evaluations per hour over the last 7 days (168 hours, oldest first): what the console's chart draws. */
+  @Get(':key/evaluations')
+  @RequireRole('viewer')
+  async evaluationsPerHour(
+    @Param('env') environment: string,
+    @Param('key') key: string,
+  ): Promise<{ key: string; environment: string; hours: { hour: string; count: number }[] }> {
+    this.environments.require(environment);
+    if (this.flags.record(key) === undefined) throw new FlagNotFoundError(key);
+    return { key, environment, hours: await this.usage.hourlyCounts(key, environment, HOURS_SHOWN) };
   }
 
   private async withUsage(flags: FlagState[], environment: string): Promise<FlagState[]> {

@@ -112,6 +112,37 @@ export class FlagUsageReader {
   }
 
   /** The `environment` values `environment`'s rows carry: the default one's include those from before environments. */
+  /**
+   * Evaluations of `key` in `environment` per UTC hour, for the `hours` hours up to and including the
+   * current one, oldest first, every hour listed (0 when none): flushed and pending, as usageOf counts them.
+   */
+  async hourlyCounts(key: string, environment: string, hours: number): Promise<{ hour: string; count: number }[]> {
+    const now = this.clock.now().getTime();
+    const currentHour = now - (now % HOUR);
+    const first = currentHour - (hours - 1) * HOUR;
+    const counts = new Map<number, number>();
+    for (let hour = first; hour <= currentHour; hour += HOUR) counts.set(hour, 0);
+    const rows = await this.db
+      .selectFrom('flag_evaluation_counts')
+      .select((eb) => ['hour', eb.fn.sum<number>('count').as('count')])
+      .where('flag_key', '=', key)
+      .where('environment', 'in', this.storedAs(environment))
+      .where('hour', '>=', new Date(first).toISOString())
+      .groupBy('hour')
+      .execute();
+    for (const row of rows) {
+      const hour = Date.parse(row.hour);
+      if (counts.has(hour)) counts.set(hour, counts.get(hour)! + Number(row.count));
+    }
+    for (const [hour, reasons] of this.telemetry.pendingOf(key, environment)?.hours ?? []) {
+      if (!counts.has(hour)) continue;
+      let count = 0;
+      for (const n of reasons.values()) count += n;
+      counts.set(hour, counts.get(hour)! + count);
+    }
+    return [...counts].map(([hour, count]) => ({ hour: new Date(hour).toISOString(), count }));
+  }
+
   private storedAs(environment: string): string[] {
     return environment === this.telemetry.defaultEnvironment ? [environment, ENVIRONMENT_NOT_RECORDED] : [environment];
   }

@@ -87,7 +87,18 @@ describe("a flag's page in the console", () => {
       await history.getByLabel('Environment').selectOption('staging');
       expect(await row(3).count()).toBe(0);
       expect(await row(2).count()).toBe(1);
-      expect(await page().locator('.chart canvas').count()).toBeGreaterThan(0);
+      expect(
+        await page()
+          .getByRole('img', { name: /Effective rollout/ })
+          .locator('canvas')
+          .count(),
+      ).toBe(1);
+      expect(
+        await page()
+          .getByRole('img', { name: /Evaluations per hour/ })
+          .locator('canvas')
+          .count(),
+      ).toBe(1);
     },
   );
 
@@ -148,4 +159,19 @@ describe("a flag's page in the console", () => {
       expect(await seriousAxeViolations(page())).toEqual([]);
     },
   );
+
+  sqliteOnly('takes a write from the keyboard alone: focus, Enter, a reason, Enter', async () => {
+    await open('editor');
+    await panel('staging').getByRole('button', { name: 'Engage kill switch' }).focus();
+    await page().keyboard.press('Enter');
+    // The dialog takes the focus; its first field is the reason.
+    await page().getByRole('dialog').getByLabel('Reason').waitFor();
+    await page().keyboard.press('Tab');
+    await page().keyboard.press('Shift+Tab');
+    await page().keyboard.type('keyboard only');
+    await page().keyboard.press('Enter');
+    await page().getByText('version 2').waitFor();
+    const history = (await session.t.as('viewer').get('/v1/flags/checkout/history').expect(200)).body.entries;
+    expect(history.at(-1)).toMatchObject({ type: 'FlagKillSwitchEngaged', reason: 'keyboard only' });
+  });
 });

@@ -88,6 +88,7 @@ const ROUTES: readonly RouteCase[] = [
   { method: 'get', path: `/v1/flags/${FLAG}/environments`, min: 'viewer' },
   { method: 'get', path: '/v1/environments/production/flags', min: 'viewer' },
   { method: 'get', path: `/v1/environments/production/flags/${FLAG}`, min: 'viewer' },
+  { method: 'get', path: `/v1/environments/production/flags/${FLAG}/evaluations`, min: 'viewer' },
   ...(['enable', 'disable', 'kill-switch/engage', 'kill-switch/release', 'copy-from/staging'] as const).map(
     (command): RouteCase => ({
       method: 'post',

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CommittedEventFeed, EVENT_STORE, type EventStore, type StoredEvent } from '../../src/event-store/index.js';
 import { foldFlagEvents } from '../../src/flags/index.js';
+import { EvaluationTelemetry } from '../../src/telemetry/index.js';
 import { command, createFlag, stateOf } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { openRaw } from '../support/raw-database.js';
@@ -115,6 +116,27 @@ describe('flags per environment', () => {
           lastEvaluatedAt: null,
         },
       },
+    });
+  });
+
+  it('counts evaluations per hour in each environment, flushed and pending, for a week of hours', async () => {
+    const hours = async (environment: string) =>
+      (await t.as('viewer').get(`/v1/environments/${environment}/flags/checkout/evaluations`).expect(200)).body
+        .hours as { hour: string; count: number }[];
+    for (let i = 0; i < 3; i++) await evaluate('/v1/environments/staging/evaluate', `u${i}`);
+    await t.app.get(EvaluationTelemetry).flush();
+    for (let i = 0; i < 2; i++) await evaluate('/v1/environments/staging/evaluate', `v${i}`);
+    await evaluate('/v1/evaluate');
+    const staging = await hours('staging');
+    expect(staging).toHaveLength(168);
+    const now = t.clock.now().getTime();
+    expect(staging.at(-1)).toEqual({ hour: new Date(now - (now % 3_600_000)).toISOString(), count: 5 });
+    expect(staging.slice(0, -1).every((h) => h.count === 0)).toBe(true);
+    expect((await hours('production')).at(-1)!.count).toBe(1);
+    t.clock.advance(60 * MINUTE);
+    expect((await hours('staging')).slice(-2).map((h) => h.count)).toEqual([5, 0]);
+    expectProblem(await t.as('viewer').get('/v1/environments/staging/flags/nope/evaluations'), 404, {
+      code: 'FLAG_NOT_FOUND',
     });
   });
 
@@ -271,6 +293,7 @@ describe('flags per environment', () => {
       ['viewer', 'get', `${unknown}`],
       ['viewer', 'get', `${unknown}/flags`],
       ['viewer', 'get', `${unknown}/flags/checkout`],
+      ['viewer', 'get', `${unknown}/flags/checkout/evaluations`],
       ['editor', 'post', `${unknown}/flags/checkout/enable`, {}],
       ['editor', 'post', `${unknown}/flags/checkout/disable`, {}],
       ['editor', 'post', `${unknown}/flags/checkout/kill-switch/engage`, {}],

@@ -7,7 +7,14 @@ import uPlot from 'uplot';
  * event, as steps. uPlot draws it on a canvas (small, well kept, no inline style attributes); loaded with
  * the flag page only, so the first page stays light.
  */
-export default function RolloutChart(props: { times: number[]; series: Record<string, number[]> }) {
+export default function RolloutChart(props: {
+  times: number[];
+  series: Record<string, number[]>;
+  /** 'rollout': % steps from 0 to 100; 'count': evaluations per hour, as bars. */
+  kind?: 'rollout' | 'count';
+  label: string;
+}) {
+  const kind = props.kind ?? 'rollout';
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = container.current;
@@ -18,15 +25,17 @@ export default function RolloutChart(props: { times: number[]; series: Record<st
       {
         width: Math.max(320, element.clientWidth),
         height: 220,
-        scales: { y: { range: [0, 100] } },
-        axes: [{}, { values: (_u, ticks) => ticks.map((t) => `${t} %`) }],
+        scales:
+          kind === 'rollout' ? { y: { range: [0, 100] } } : { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        axes: [{}, { values: (_u, ticks) => ticks.map((t) => (kind === 'rollout' ? `${t} %` : String(t))) }],
         series: [
           {},
           ...names.map((name, i) => ({
             label: name,
             stroke: colours[i % colours.length],
             width: 2,
-            paths: uPlot.paths.stepped!({ align: 1 }),
+            paths: kind === 'rollout' ? uPlot.paths.stepped!({ align: 1 }) : uPlot.paths.bars!({ size: [0.8, 12] }),
+            ...(kind === 'count' ? { fill: `${colours[i % colours.length]}66` } : {}),
           })),
         ],
       },
@@ -34,6 +43,6 @@ export default function RolloutChart(props: { times: number[]; series: Record<st
       element,
     );
     return () => plot.destroy();
-  }, [props.times, props.series]);
-  return <div ref={container} className="chart" />;
+  }, [props.times, props.series, kind]);
+  return <div ref={container} className="chart" role="img" aria-label={props.label} />;
 }

@@ -65,6 +65,7 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { method: 'GET', path: `${IN_PRODUCTION}`, min: 'viewer', query: 'listFlags', runs: 150 },
   { method: 'GET', path: `${IN_PRODUCTION}/:key`, min: 'viewer', query: 'getFlag', runs: 200 },
   { method: 'GET', path: '/v1/flags/:key/environments', min: 'viewer', query: 'getFlag', runs: 150 },
+  { method: 'GET', path: `${IN_PRODUCTION}/:key/evaluations`, min: 'viewer', runs: 100 },
   command('enable', 100, IN_PRODUCTION),
   command('kill-switch/engage', 100, IN_PRODUCTION),
   command('copy-from/production', 100, IN_PRODUCTION),

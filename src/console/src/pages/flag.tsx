@@ -13,6 +13,10 @@ const RolloutChart = lazy(() => import('../rollout-chart'));
 
 export interface FlagView {
   flag: Flag;
+  /** What users got after each event, per environment (from the history). */
+  rollout: { times: number[]; series: Record<string, number[]> };
+  /** Evaluations per hour over the last week, per environment (telemetry, not events). */
+  evaluations: { times: number[]; series: Record<string, number[]> };
   /** The version on screen: every write sends it as If-Match. */
   version: number;
   environments: Environment[];
@@ -28,7 +32,30 @@ async function loadFlag(key: string): Promise<FlagView> {
     get<{ environments: Environment[] }>('/v1/environments'),
     get<{ entries: HistoryEntry[] }>(`${path}/history?environment=*`),
   ]);
-  return { flag, version: sides.version, environments, states: sides.environments, history: history.entries };
+  const perHour = await Promise.all(
+    environments.map((e) =>
+      get<{ hours: { hour: string; count: number }[] }>(
+        `/v1/environments/${encodeURIComponent(e.key)}/flags/${encodeURIComponent(key)}/evaluations`,
+      ),
+    ),
+  );
+  const evaluations = {
+    times: perHour[0]!.hours.map((h) => Date.parse(h.hour) / 1000),
+    series: Object.fromEntries(environments.map((e, i) => [e.key, perHour[i]!.hours.map((h) => h.count)])),
+  };
+  return {
+    flag,
+    rollout: rolloutSeries(
+      history.entries,
+      environments.map((e) => e.key),
+      environments[0]!.key,
+    ),
+    evaluations,
+    version: sides.version,
+    environments,
+    states: sides.environments,
+    history: history.entries,
+  };
 }
 
 /** A write refused with 412: who changed the flag since the version on screen, and when. */
@@ -77,12 +104,6 @@ export function FlagPage(props: { session: Session; flagKey: string }) {
     }
   };
 
-  const series = rolloutSeries(
-    view.history,
-    view.environments.map((e) => e.key),
-    view.environments[0]!.key,
-  );
-
   return (
     <section>
       <hgroup>
@@ -128,7 +149,20 @@ export function FlagPage(props: { session: Session; flagKey: string }) {
       </div>
       <h2>Rollout over time</h2>
       <Suspense fallback={<p aria-busy="true">Drawing…</p>}>
-        <RolloutChart times={series.times} series={series.series} />
+        <RolloutChart
+          label="Effective rollout per environment over time"
+          times={view.rollout.times}
+          series={view.rollout.series}
+        />
+      </Suspense>
+      <h2>Evaluations per hour</h2>
+      <Suspense fallback={<p aria-busy="true">Drawing…</p>}>
+        <RolloutChart
+          kind="count"
+          label="Evaluations per hour per environment, last 7 days"
+          times={view.evaluations.times}
+          series={view.evaluations.series}
+        />
       </Suspense>
       <FlagTimeTravel flagKey={view.flag.key} environments={view.environments} />
       <FlagHistory entries={view.history} environments={view.environments} />
