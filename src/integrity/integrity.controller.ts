@@ -34,6 +34,16 @@ export class IntegrityController {
     return { algorithm: 'Ed25519', keyId: this.key.keyId, publicKeyPem: this.key.publicKeyPem };
   }
 
+  /**
+   * The newest signed checkpoint: what the console shows beside the verification, since the verify answer
+   * counts checkpoints without naming them. `{checkpoint: null}` before the first one is signed.
+   */
+  @Get('v1/audit/checkpoints/latest')
+  @RequireRole('viewer')
+  async newestCheckpoint(): Promise<{ checkpoint: SignedCheckpoint | null }> {
+    return { checkpoint: await this.checkpoints.newest() };
+  }
+
   /** Signs the current head now (201), or returns the checkpoint that already covers it (200). */
   @Post('v1/admin/checkpoints')
   @HttpCode(201)

@@ -20,6 +20,17 @@ export class SignedCheckpoints {
     return rows.map(toSignedCheckpoint);
   }
 
+  /** The checkpoint with the highest seq, or null before the first is signed. */
+  async newest(): Promise<SignedCheckpoint | null> {
+    const row = await this.db
+      .selectFrom('signed_checkpoints')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? null : toSignedCheckpoint(row);
+  }
+
   /** Signs the point unless it is signed already; returns the stored checkpoint and whether it is new. */
   async sign(
     point: ChainPoint,

@@ -76,6 +76,7 @@ const ROUTES: readonly RouteCase[] = [
   { method: 'get', path: '/v1/export', min: 'viewer' },
   { method: 'get', path: '/v1/audit/verify', min: 'viewer' },
   { method: 'get', path: '/v1/audit/public-key', min: 'viewer' },
+  { method: 'get', path: '/v1/audit/checkpoints/latest', min: 'viewer' },
   { method: 'get', path: '/v1/environments', min: 'viewer' },
   { method: 'get', path: '/v1/environments/production', min: 'viewer' },
   {

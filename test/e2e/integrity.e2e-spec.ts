@@ -220,4 +220,24 @@ describe('signed checkpoints and verification', () => {
       );
     });
   });
+
+  describe('GET /v1/audit/checkpoints/latest', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp();
+    });
+    afterAll(() => t.close());
+    const latest = async () =>
+      (await t.http().get('/v1/audit/checkpoints/latest').set('Authorization', t.auth('viewer')).expect(200)).body;
+
+    it('answers null before the first checkpoint, then the newest one signed, with its key id', async () => {
+      expect(await latest()).toEqual({ checkpoint: null });
+      await t.http().post('/v1/flags').set('Authorization', t.auth('editor')).send(releaseFlag()).expect(201);
+      await t.http().post('/v1/admin/checkpoints').set('Authorization', t.auth('admin')).expect(201);
+      await t.http().post('/v1/flags/new_payment_processor/enable').set('Authorization', t.auth('editor')).expect(200);
+      const newest = await t.http().post('/v1/admin/checkpoints').set('Authorization', t.auth('admin')).expect(201);
+      const key = await t.http().get('/v1/audit/public-key').set('Authorization', t.auth('viewer')).expect(200);
+      expect(await latest()).toEqual({ checkpoint: { ...newest.body, seq: 2, keyId: key.body.keyId } });
+    });
+  });
 });

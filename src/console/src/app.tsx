@@ -1,14 +1,18 @@
 import { useEffect, useState } from 'react';
 import { currentSession, signOut, type Session } from './api';
+import { Audit } from './pages/audit';
 import { Environments } from './pages/environments';
 import { FlagPage } from './pages/flag';
 import { Flags } from './pages/flags';
 import { SignIn } from './pages/sign-in';
+import { Stale } from './pages/stale';
 import { hrefOf, useRoute, type Route } from './router';
 
 const NAV: { route: Route; label: string }[] = [
   { route: { page: 'flags' }, label: 'Flags' },
   { route: { page: 'environments' }, label: 'Environments' },
+  { route: { page: 'audit' }, label: 'Audit' },
+  { route: { page: 'stale' }, label: 'Stale flags' },
 ];
 
 /** Signs in (or finds the session the cookie already holds), then shows the page the URL names. */
@@ -63,6 +67,10 @@ function page(route: Route, session: Session) {
       return <Environments session={session} />;
     case 'flag':
       return <FlagPage key={route.key} session={session} flagKey={route.key} />;
+    case 'audit':
+      return <Audit />;
+    case 'stale':
+      return <Stale session={session} />;
     default:
       return <Flags session={session} />;
   }
