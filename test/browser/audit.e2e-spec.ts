@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { runCli } from '../../src/cli/run-cli.js';
 import { sqliteOnly } from '../support/backend.js';
-import { buildConsole, launchChromium, seriousAxeViolations } from '../support/browser.js';
+import { consoleInBrowser, seriousAxeViolations } from '../support/browser.js';
 import { command, createFlag } from '../support/flags.js';
 import { tempDir } from '../support/temp-dir.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { testCliEnv } from '../support/test-databases.js';
 import { TOKENS, type RoleName } from '../support/tokens.js';
 
@@ -16,34 +16,16 @@ const EDITOR = TOKENS.editor.name;
 
 /**
  * Issue 13 items 5 and 6 in Chromium: the audit page (timeline, filters, cursor paging, export, chain
- * verification) and the stale flags page (the monthly cleanup). Same setup as console.e2e-spec.ts.
+ * verification) and the stale flags page (the monthly cleanup). The shared setup of test/support/browser.ts.
  */
 describe('the audit and stale flags pages in Chromium', () => {
   const files = tempDir();
-  let built: ReturnType<typeof buildConsole>;
-  let browser: Browser;
-  let t: TestApp;
-  let context: BrowserContext;
-  let page: Page;
-  /** Every Content-Security-Policy refusal the browser reported: there must be none. */
-  let refusals: string[];
-
-  beforeAll(async () => {
-    built = buildConsole();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    built?.cleanup();
-    files.cleanup();
-  });
   /**
    * The log every test starts from: seq 1 staging created by the admin, 2–3 the editor creating and
    * enabling checkout in production, 4 the admin engaging its kill switch in staging, 5 the editor's
    * rollout change in staging.
    */
-  beforeEach(async () => {
-    t = await startTestApp({ consoleDir: built.dir });
+  const session = consoleInBrowser(async (t) => {
     await t.as('admin').post('/v1/environments').send({ key: 'staging', name: 'Staging', type: 'staging' }).expect(201);
     await createFlag(t, 'checkout', { description: 'New checkout' });
     await command(t, 'post', '/v1/flags/checkout/enable');
@@ -55,28 +37,15 @@ describe('the audit and stale flags pages in Chromium', () => {
       'admin',
     );
     await command(t, 'put', '/v1/environments/staging/flags/checkout/rollout', { percentage: 50 });
-    // UTC in the page too, so a datetime-local value means the same instant to the test and to the browser.
-    context = await browser.newContext({ timezoneId: 'UTC' });
-    page = await context.newPage();
-    // A missing element fails its own wait, naming it, well before Jest's 30 s timeout for the whole test.
-    page.setDefaultTimeout(10_000);
-    refusals = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
-    });
   });
-  afterEach(async () => {
-    await context?.close();
-    await t?.close();
-    expect(refusals).toEqual([]);
+  let t: TestApp;
+  let page: Page;
+  beforeEach(() => {
+    ({ t, page } = session);
   });
+  afterAll(() => files.cleanup());
 
-  async function signIn(role: RoleName) {
-    await page.goto(t.url);
-    await page.getByLabel('Token').fill(TOKENS[role].secret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('row', { name: /checkout/ }).waitFor();
-  }
+  const signIn = (role: RoleName) => session.signIn(role);
 
   async function openPage(role: RoleName, link: 'Audit' | 'Stale flags') {
     await signIn(role);

@@ -97,10 +97,11 @@ export function consoleInBrowser(seed: (t: TestApp) => Promise<void>): ConsoleSe
   beforeEach(async () => {
     session.t = await startTestApp({ consoleDir: built!.dir });
     await seed(session.t);
-    session.context = await browser!.newContext();
+    // UTC in the page too, so a datetime-local value means the same instant to a test and to the browser.
+    session.context = await browser!.newContext({ timezoneId: 'UTC' });
     session.page = await session.context.newPage();
     // A step that cannot happen fails in seconds, naming the step, well inside Jest's own timeout.
-    session.page.setDefaultTimeout(5000);
+    session.page.setDefaultTimeout(10_000);
     refusals = [];
     session.page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());

@@ -52,6 +52,7 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { method: 'GET', path: '/v1/export', min: 'viewer', query: 'export', runs: 450 },
   { method: 'GET', path: '/v1/audit/verify', min: 'viewer', runs: 250 },
   { method: 'GET', path: '/v1/audit/public-key', min: 'viewer', runs: 200 },
+  { method: 'GET', path: '/v1/audit/checkpoints/latest', min: 'viewer', runs: 100 },
   { method: 'POST', path: '/v1/evaluate', min: 'evaluator', body: 'evaluate', runs: 600 },
   { method: 'POST', path: '/v1/evaluate/all', min: 'evaluator', body: 'evaluateAll', runs: 400 },
   { method: 'GET', path: '/v1/snapshot', min: 'evaluator', runs: 250 },
