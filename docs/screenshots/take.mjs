@@ -100,6 +100,10 @@ try {
     .click();
   await page.getByRole('dialog').getByLabel('Reason').fill('staging broke');
   await page.screenshot({ path: join(here, 'kill-switch-dialog.png') });
+  await page.keyboard.press('Escape');
+  await page.getByRole('navigation').getByRole('link', { name: 'Audit', exact: true }).click();
+  await page.locator('table[aria-label="Timeline entries"][aria-busy="false"]').waitFor();
+  await page.screenshot({ path: join(here, 'audit.png'), fullPage: true });
   await browser.close();
 } finally {
   server.kill();
