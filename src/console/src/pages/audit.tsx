@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError, get } from '../api';
 import { Field } from '../field';
+import type { HistoryEntry } from '../history-diff';
 import { hrefOf } from '../router';
 import type { Environment } from '../types';
 import { useLoad } from '../use-load';
@@ -33,18 +34,9 @@ const DEFAULT_PAGE_SIZE = 100;
 /** Every value of `environment=`: the view's label on each entry is what an auditor reads first. */
 const EVERY_ENVIRONMENT = '*';
 
-/** An entry of the environment view: the v1 entry plus `environment` and `streamId`. */
-interface AuditEntry {
-  seq: number;
+/** An entry of the environment view: a history entry plus its flag (null for environment events) and stream. */
+interface AuditEntry extends HistoryEntry {
   flag: string | null;
-  version: number;
-  type: string;
-  actor: string;
-  at: string;
-  reason: string | null;
-  from: unknown;
-  to: unknown;
-  environment: string | null;
   streamId: string;
 }
 
