@@ -50,6 +50,13 @@ describe('the console in Chromium', () => {
     expect((await fetchFromPage('/v1/flags/checkout/enable', { method: 'POST', csrf: false })).status).toBe(401);
   });
 
+  sqliteOnly('goes back to sign-in when the session expires', async () => {
+    await signIn('viewer');
+    session.t.clock.advance(61 * 60_000);
+    await session.page.getByRole('link', { name: 'Environments' }).click();
+    await session.page.getByLabel('Token').waitFor();
+  });
+
   sqliteOnly('shows each flag with its status in every environment', async () => {
     await signIn('viewer');
     const row = session.page.getByRole('row', { name: /checkout/ });

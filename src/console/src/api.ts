@@ -38,6 +38,9 @@ export interface Session {
 
 let csrf: string | null = null;
 
+/** Dispatched on window when the server no longer knows the session (it expired, or signed out elsewhere). */
+export const SESSION_ENDED = 'flagledger:session-ended';
+
 export interface Answer<T> {
   body: T;
   etag: string | null;
@@ -62,6 +65,8 @@ export async function request<T>(method: string, path: string, options: RequestO
   });
   const text = await response.text();
   const parsed: unknown = text === '' ? null : JSON.parse(text);
+  // An expired or signed-out session: every page goes back to sign-in rather than showing the refusal.
+  if (response.status === 401 && path !== '/v1/session') window.dispatchEvent(new Event(SESSION_ENDED));
   if (!response.ok) {
     const problem = (parsed ?? {}) as { code?: string; detail?: string; errors?: FieldError[] };
     throw new ApiError(

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { currentSession, signOut, type Session } from './api';
+import { currentSession, SESSION_ENDED, signOut, type Session } from './api';
 import { Audit } from './pages/audit';
 import { Environments } from './pages/environments';
 import { FlagPage } from './pages/flag';
@@ -21,6 +21,9 @@ export function App() {
   const route = useRoute();
   useEffect(() => {
     currentSession().then(setSession, () => setSession(null));
+    const ended = () => setSession(null);
+    window.addEventListener(SESSION_ENDED, ended);
+    return () => window.removeEventListener(SESSION_ENDED, ended);
   }, []);
 
   if (session === undefined) return <main className="container" aria-busy="true" />;
