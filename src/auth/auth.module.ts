@@ -1,13 +1,24 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { EventStoreModule } from '../event-store/index.js';
 import { ConsoleSessions } from './session/console-sessions.js';
 import { SessionController } from './session/session.controller.js';
 import { TokenGuard } from './token-guard.js';
 import { TokenRegistry } from './token-registry.js';
+import { TokenCommands } from './tokens/token-commands.js';
+import { TokenDirectory } from './tokens/token-directory.js';
+import { TokensController } from './tokens/tokens.controller.js';
 
-/** Who is calling: API tokens, console sessions, and the guard every route passes. */
+/** Who is calling: API tokens (bootstrap and issued as events), console sessions, and the guard every route passes. */
 @Module({
-  controllers: [SessionController],
-  providers: [TokenRegistry, ConsoleSessions, { provide: APP_GUARD, useClass: TokenGuard }],
+  imports: [EventStoreModule],
+  controllers: [SessionController, TokensController],
+  providers: [
+    TokenDirectory,
+    TokenCommands,
+    TokenRegistry,
+    ConsoleSessions,
+    { provide: APP_GUARD, useClass: TokenGuard },
+  ],
 })
 export class AuthModule {}

@@ -4,6 +4,8 @@ import type { Role } from './roles.js';
 export interface Principal {
   name: string;
   role: Role;
+  /** `config:<name>` for a FLAGLEDGER_TOKENS token, else the id the API issued it under. */
+  tokenId?: string;
 }
 
 export interface AuthenticatedRequest {

@@ -47,6 +47,8 @@ describe('error codes → HTTP statuses', () => {
     UNAUTHENTICATED: 401,
     FORBIDDEN: 403,
     CSRF_FAILED: 403,
+    TOKEN_NOT_FOUND: 404,
+    TOKEN_NAME_TAKEN: 409,
     FLAG_NOT_FOUND: 404,
     FLAG_EXISTS: 409,
     FLAG_ARCHIVED: 409,

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'CSRF_FAILED',
+  'TOKEN_NOT_FOUND',
+  'TOKEN_NAME_TAKEN',
   // flags
   'FLAG_NOT_FOUND',
   'FLAG_EXISTS',

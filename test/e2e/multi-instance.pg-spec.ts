@@ -321,6 +321,20 @@ describe('several instances on one PostgreSQL database', () => {
     }
   });
 
+  it('lets a token issued on A in on B, and shuts it out on B once A revoked it (docs/contract.md §9)', async () => {
+    const issued = await a.as('admin').post('/v1/tokens').send({ name: 'mi-service', role: 'viewer' }).expect(201);
+    const onB = (secret: string) => b.http().get('/v1/flags').set('Authorization', `Bearer ${secret}`);
+    await until(
+      'B to accept the issued token',
+      async () => (await onB(issued.body.secret)).status === 200 || undefined,
+    );
+    await a.as('admin').post(`/v1/tokens/${issued.body.token.id}/revoke`).send({}).expect(200);
+    await until(
+      'B to refuse the revoked token',
+      async () => (await onB(issued.body.secret)).status === 401 || undefined,
+    );
+  });
+
   it('applies each event to the database projections exactly once, whichever instance appended it', async () => {
     const writes = overBoth(20).map((app, i) =>
       app

@@ -249,6 +249,23 @@ export function bodySchemas(existingKeys: readonly string[]) {
         ...command,
       },
     }),
+    // docs/contract.md §9: POST /v1/tokens.
+    issueToken: schema({
+      valid: fc
+        .tuple(
+          fc.stringMatching(/^[A-Za-z0-9._@-]{1,64}$/),
+          fc.constantFrom('evaluator', 'viewer', 'editor', 'admin'),
+          someOf({ expiresAt: fc.constant(FUTURE), reason: validReason }),
+        )
+        .map(([name, role, extra]) => new JsonObject([['name', name], ['role', role], ...extra.members])),
+      wrong: {
+        name: wrongFlagKey,
+        role: wrongEnum(['evaluator', 'viewer', 'editor', 'admin']),
+        expiresAt: fc.oneof(wrongDate, pastDate),
+        ...command,
+      },
+      required: ['name', 'role'],
+    }),
     // docs/contract.md §8: any well-formed token is refused with 401 (none of the fuzzer's is real).
     openSession: schema({
       valid: validText(512)

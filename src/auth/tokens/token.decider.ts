@@ -1,0 +1,60 @@
+import { DomainError } from '../../shared/index.js';
+import type { Role } from '../roles.js';
+import type { IssuedToken } from './issued-token.js';
+import type { TokenEvent } from './token.events.js';
+
+export class TokenNotFoundError extends DomainError {
+  constructor(id: string) {
+    super(
+      'TOKEN_NOT_FOUND',
+      `token '${id}' does not exist (or comes from FLAGLEDGER_TOKENS, which the API cannot revoke)`,
+    );
+  }
+}
+
+export class TokenNameTakenError extends DomainError {
+  constructor(name: string) {
+    super('TOKEN_NAME_TAKEN', `a live token is already named '${name}'`, [
+      { field: 'name', message: 'must be unique among live tokens' },
+    ]);
+  }
+}
+
+export class TokenRuleViolationError extends DomainError {
+  constructor(field: string, message: string) {
+    super('VALIDATION_FAILED', `${field}: ${message}`, [{ field, message }]);
+  }
+}
+
+export type TokenCommand =
+  | { kind: 'issue'; id: string; name: string; role: Role; secretHash: string; expiresAt: string | null }
+  | { kind: 'revoke'; id: string };
+
+/**
+ * What a token command records (docs/contract.md §9). `liveNames`: the names of every live token, the
+ * configured ones included; `current`: the token the command names. Revoking a revoked token records
+ * nothing.
+ */
+export function decideToken(
+  command: TokenCommand,
+  current: IssuedToken | undefined,
+  liveNames: ReadonlySet<string>,
+  now: Date,
+): TokenEvent[] {
+  switch (command.kind) {
+    case 'issue': {
+      if (liveNames.has(command.name)) throw new TokenNameTakenError(command.name);
+      if (command.expiresAt !== null && Date.parse(command.expiresAt) <= now.getTime())
+        throw new TokenRuleViolationError('expiresAt', `must lie in the future (now is ${now.toISOString()})`);
+      const { id, name, role, secretHash, expiresAt } = command;
+      return [{ type: 'TokenIssued', data: { id, name, role, secretHash, expiresAt } }];
+    }
+    case 'revoke':
+      if (current === undefined) throw new TokenNotFoundError(command.id);
+      return current.revokedAt !== null ? [] : [{ type: 'TokenRevoked', data: { id: command.id } }];
+    default: {
+      const unreachable: never = command;
+      throw new Error(`unknown token command ${JSON.stringify(unreachable)}`);
+    }
+  }
+}

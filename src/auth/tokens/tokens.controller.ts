@@ -1,0 +1,97 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import type { AppConfig } from '../../config/index.js';
+import { APP_CONFIG } from '../../shared/index.js';
+import { Actor } from '../actor.decorator.js';
+import type { Principal } from '../principal.js';
+import { RequireRole } from '../require-role.decorator.js';
+import type { Role } from '../roles.js';
+import type { IssuedToken } from './issued-token.js';
+import { TokenCommands, type TokenCommandOutcome } from './token-commands.js';
+import { TokenDirectory } from './token-directory.js';
+import { TokenNotFoundError } from './token.decider.js';
+import { IssueTokenRequest, RevokeTokenRequest } from './token.requests.dto.js';
+
+/** A token as the API shows it: never its secret, nor the secret's hash. */
+export interface TokenView {
+  id: string;
+  name: string;
+  role: Role;
+  expiresAt: string | null;
+  createdBy: string | null;
+  createdAt: string | null;
+  revokedAt: string | null;
+  /** `config`: FLAGLEDGER_TOKENS, a bootstrap credential the API cannot revoke; `api`: issued here. */
+  source: 'config' | 'api';
+}
+
+function viewOf(token: IssuedToken): TokenView {
+  const { id, name, role, expiresAt, createdBy, createdAt, revokedAt } = token;
+  return { id, name, role, expiresAt, createdBy, createdAt, revokedAt, source: 'api' };
+}
+
+/** docs/contract.md §9: tokens issued, listed and revoked at run time, as events of the log. */
+@Controller('v1/tokens')
+export class TokensController {
+  private readonly configured: TokenView[];
+
+  constructor(
+    private readonly commands: TokenCommands,
+    private readonly directory: TokenDirectory,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.configured = config.tokens.map((t) => ({
+      id: `config:${t.name}`,
+      name: t.name,
+      role: t.role,
+      expiresAt: null,
+      createdBy: null,
+      createdAt: null,
+      revokedAt: null,
+      source: 'config',
+    }));
+  }
+
+  @Get()
+  @RequireRole('admin')
+  list(): { tokens: TokenView[] } {
+    return { tokens: [...this.configured, ...this.directory.all().map(viewOf)] };
+  }
+
+  /** The caller's own token, whatever its role. */
+  @Get('me')
+  @RequireRole('evaluator')
+  me(@Actor() principal: Principal): TokenView {
+    const issued = principal.tokenId === undefined ? undefined : this.directory.get(principal.tokenId);
+    if (issued !== undefined) return viewOf(issued);
+    return this.configured.find((t) => t.id === principal.tokenId)!;
+  }
+
+  /** 201 with the secret, shown this once: the log and the database keep only its SHA-256. */
+  @Post()
+  @HttpCode(201)
+  @RequireRole('admin')
+  async issue(
+    @Body() body: IssueTokenRequest,
+    @Actor() actor: Principal,
+  ): Promise<{ token: TokenView; secret: string; event: TokenCommandOutcome['event'] }> {
+    const { token, secret, event } = await this.commands.issue(
+      { name: body.name, role: body.role, expiresAt: body.expiresAt ?? null },
+      actor,
+      body.reason ?? null,
+    );
+    return { token: viewOf(token), secret, event };
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  @RequireRole('admin')
+  async revoke(
+    @Param('id') id: string,
+    @Body() body: RevokeTokenRequest,
+    @Actor() actor: Principal,
+  ): Promise<{ token: TokenView; event: TokenCommandOutcome['event'] }> {
+    if (id.startsWith('config:')) throw new TokenNotFoundError(id);
+    const { token, event } = await this.commands.revoke(id, actor, body.reason ?? null);
+    return { token: viewOf(token), event };
+  }
+}

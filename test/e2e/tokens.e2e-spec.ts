@@ -1,0 +1,154 @@
+import { createFlag } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
+import { openRaw } from '../support/raw-database.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { TOKENS } from '../support/tokens.js';
+
+const DAY = 86_400_000;
+
+/** docs/contract.md §9, first slice: tokens issued and revoked at run time, as events of the log. */
+describe('tokens as events', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp();
+    await createFlag(t, 'checkout');
+  });
+  afterEach(() => t.close());
+
+  const issue = (body: object) => t.as('admin').post('/v1/tokens').send(body);
+  const bearer = (secret: string) => `Bearer ${secret}`;
+
+  it('issues a token: the secret once (flg_ + 43 base64url), an event holding only its SHA-256, and the rights of its role', async () => {
+    const res = await issue({ name: 'checkout-service', role: 'evaluator', reason: 'new service' }).expect(201);
+    expect(res.body.secret).toMatch(/^flg_[A-Za-z0-9_-]{43}$/);
+    expect(res.body.token).toEqual({
+      id: expect.stringMatching(/^tok_[A-Za-z0-9_-]{12}$/),
+      name: 'checkout-service',
+      role: 'evaluator',
+      expiresAt: null,
+      createdBy: TOKENS.admin.name,
+      createdAt: t.clock.now().toISOString(),
+      revokedAt: null,
+      source: 'api',
+    });
+    expect(res.body.event).toMatchObject({
+      type: 'TokenIssued',
+      streamId: `token:${res.body.token.id}`,
+      actor: TOKENS.admin.name,
+      reason: 'new service',
+      data: {
+        id: res.body.token.id,
+        name: 'checkout-service',
+        role: 'evaluator',
+        secretHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    });
+    const db = openRaw(t.dbPath);
+    try {
+      expect(JSON.stringify(db.prepare('SELECT * FROM events').all())).not.toContain(res.body.secret);
+    } finally {
+      db.close();
+    }
+    const secret = res.body.secret as string;
+    await t.http().post('/v1/evaluate').set('Authorization', bearer(secret)).send({ flagKey: 'checkout' }).expect(200);
+    expectProblem(await t.http().get('/v1/flags').set('Authorization', bearer(secret)), 403, { code: 'FORBIDDEN' });
+    expect((await t.as('viewer').get('/v1/audit/verify').expect(200)).body).toMatchObject({ ok: true, events: 2 });
+  });
+
+  it("records the issued token's name as the actor of what it does, and answers GET /v1/tokens/me", async () => {
+    const { secret, token } = (await issue({ name: 'release-bot', role: 'editor' }).expect(201)).body;
+    const enabled = await t
+      .http()
+      .post('/v1/flags/checkout/enable')
+      .set('Authorization', bearer(secret))
+      .send({})
+      .expect(200);
+    expect(enabled.body.event.actor).toBe('release-bot');
+    expect((await t.http().get('/v1/tokens/me').set('Authorization', bearer(secret)).expect(200)).body).toEqual(token);
+    expect((await t.as('viewer').get('/v1/tokens/me').expect(200)).body).toMatchObject({
+      id: `config:${TOKENS.viewer.name}`,
+      source: 'config',
+    });
+  });
+
+  it('lists every token, configured and issued, never a secret or its hash', async () => {
+    const { secret } = (await issue({ name: 'ci', role: 'viewer' }).expect(201)).body;
+    const listed = (await t.as('admin').get('/v1/tokens').expect(200)).body.tokens as {
+      name: string;
+      source: string;
+    }[];
+    expect(listed.map((x) => [x.name, x.source])).toEqual([
+      ...Object.values(TOKENS).map((x) => [x.name, 'config']),
+      ['ci', 'api'],
+    ]);
+    const text = JSON.stringify(listed);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain('secretHash');
+    for (const role of ['viewer', 'editor'] as const) expectProblem(await t.as(role).get('/v1/tokens'), 403);
+    expectProblem(await t.as('editor').post('/v1/tokens').send({ name: 'x', role: 'admin' }), 403);
+  });
+
+  it('revokes a token at once: 401 from then on, its console sessions too; once, and never a configured one', async () => {
+    const { secret, token } = (await issue({ name: 'leaked', role: 'editor' }).expect(201)).body;
+    const signedIn = await t.http().post('/v1/session').send({ token: secret }).expect(201);
+    const cookie = (signedIn.headers['set-cookie'] as unknown as string[])[0]!.split(';')[0]!;
+    const revoked = await t
+      .as('admin')
+      .post(`/v1/tokens/${token.id}/revoke`)
+      .send({ reason: 'leaked in a log' })
+      .expect(200);
+    expect(revoked.body.event).toMatchObject({ type: 'TokenRevoked', reason: 'leaked in a log' });
+    expect(revoked.body.token.revokedAt).toBe(t.clock.now().toISOString());
+    expectProblem(await t.http().get('/v1/flags').set('Authorization', bearer(secret)), 401, {
+      code: 'UNAUTHENTICATED',
+    });
+    expectProblem(await t.http().get('/v1/flags').set('Cookie', cookie), 401);
+    expectProblem(await t.http().post('/v1/session').send({ token: secret }), 401);
+    expect((await t.as('admin').post(`/v1/tokens/${token.id}/revoke`).send({}).expect(200)).body.event).toBeNull();
+    expectProblem(await t.as('admin').post(`/v1/tokens/config:${TOKENS.viewer.name}/revoke`).send({}), 404, {
+      code: 'TOKEN_NOT_FOUND',
+    });
+    expectProblem(await t.as('admin').post('/v1/tokens/tok_nope/revoke').send({}), 404, { code: 'TOKEN_NOT_FOUND' });
+  });
+
+  it('keeps names unique among live tokens, configured ones included; a revoked name is free again', async () => {
+    const first = (await issue({ name: 'payments', role: 'evaluator' }).expect(201)).body;
+    expectProblem(await issue({ name: 'payments', role: 'viewer' }), 409, { code: 'TOKEN_NAME_TAKEN', field: 'name' });
+    expectProblem(await issue({ name: TOKENS.viewer.name, role: 'viewer' }), 409, { field: 'name' });
+    await t.as('admin').post(`/v1/tokens/${first.token.id}/revoke`).send({}).expect(200);
+    await issue({ name: 'payments', role: 'viewer' }).expect(201);
+  });
+
+  it('refuses an expiry that is not in the future, and a token past its expiry', async () => {
+    expectProblem(
+      await issue({ name: 'old', role: 'viewer', expiresAt: new Date(t.clock.now().getTime() - 1).toISOString() }),
+      400,
+      {
+        field: 'expiresAt',
+      },
+    );
+    expectProblem(await issue({ name: 'bad', role: 'superuser' }), 400, { field: 'role' });
+    expectProblem(await issue({ name: 'has space', role: 'viewer' }), 400, { field: 'name' });
+    const { secret } = (
+      await issue({
+        name: 'temp',
+        role: 'viewer',
+        expiresAt: new Date(t.clock.now().getTime() + DAY).toISOString(),
+      }).expect(201)
+    ).body;
+    await t.http().get('/v1/flags').set('Authorization', bearer(secret)).expect(200);
+    t.clock.advance(DAY);
+    expectProblem(await t.http().get('/v1/flags').set('Authorization', bearer(secret)), 401);
+  });
+
+  it('still knows issued and revoked tokens after a restart: they are read back from the log', async () => {
+    const kept = (await issue({ name: 'kept', role: 'viewer' }).expect(201)).body;
+    const gone = (await issue({ name: 'gone', role: 'viewer' }).expect(201)).body;
+    await t.as('admin').post(`/v1/tokens/${gone.token.id}/revoke`).send({}).expect(200);
+    const { dbPath, clock } = t;
+    await t.close();
+    t = await startTestApp({ dbPath, clock });
+    await t.http().get('/v1/flags').set('Authorization', bearer(kept.secret)).expect(200);
+    expectProblem(await t.http().get('/v1/flags').set('Authorization', bearer(gone.secret)), 401);
+  });
+});
