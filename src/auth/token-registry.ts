@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/index.js';
 import { APP_CONFIG, CLOCK, sha256Hex, type Clock } from '../shared/index.js';
 import type { Principal } from './principal.js';
-import { isLive } from './tokens/issued-token.js';
+import { acceptsSecret } from './tokens/issued-token.js';
 import { TokenDirectory } from './tokens/token-directory.js';
 
 /**
@@ -34,7 +34,7 @@ export class TokenRegistry {
     const configured = this.configured.get(secretHash);
     if (configured !== undefined) return configured;
     const token = this.issued.bySecret(secretHash);
-    if (token === undefined || !isLive(token, this.clock.now())) return undefined;
+    if (token === undefined || !acceptsSecret(token, secretHash, this.clock.now())) return undefined;
     return { name: token.name, role: token.role, tokenId: token.id };
   }
 }

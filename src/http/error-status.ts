@@ -13,6 +13,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.f
   CSRF_FAILED: 403,
   TOKEN_NOT_FOUND: 404,
   TOKEN_NAME_TAKEN: 409,
+  TOKEN_REVOKED: 409,
   FLAG_NOT_FOUND: 404,
   FLAG_EXISTS: 409,
   FLAG_ARCHIVED: 409,

@@ -49,6 +49,7 @@ describe('error codes → HTTP statuses', () => {
     CSRF_FAILED: 403,
     TOKEN_NOT_FOUND: 404,
     TOKEN_NAME_TAKEN: 409,
+    TOKEN_REVOKED: 409,
     FLAG_NOT_FOUND: 404,
     FLAG_EXISTS: 409,
     FLAG_ARCHIVED: 409,

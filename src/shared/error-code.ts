@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'CSRF_FAILED',
   'TOKEN_NOT_FOUND',
   'TOKEN_NAME_TAKEN',
+  'TOKEN_REVOKED',
   // flags
   'FLAG_NOT_FOUND',
   'FLAG_EXISTS',

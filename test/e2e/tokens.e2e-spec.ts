@@ -151,4 +151,69 @@ describe('tokens as events', () => {
     await t.http().get('/v1/flags').set('Authorization', bearer(kept.secret)).expect(200);
     expectProblem(await t.http().get('/v1/flags').set('Authorization', bearer(gone.secret)), 401);
   });
+
+  it('rotates a secret: the new one at once, the old one only for its grace period, and never a revoked token', async () => {
+    const { secret: old, token } = (await issue({ name: 'rotating', role: 'viewer' }).expect(201)).body;
+    const rotated = await t
+      .as('admin')
+      .post(`/v1/tokens/${token.id}/rotate`)
+      .send({ graceSeconds: 60, reason: 'yearly' })
+      .expect(201);
+    expect(rotated.body.secret).toMatch(/^flg_[A-Za-z0-9_-]{43}$/);
+    expect(rotated.body.secret).not.toBe(old);
+    expect(rotated.body.event).toMatchObject({
+      type: 'TokenRotated',
+      reason: 'yearly',
+      data: { id: token.id, previousValidUntil: new Date(t.clock.now().getTime() + 60_000).toISOString() },
+    });
+    const read = (secret: string) => t.http().get('/v1/flags').set('Authorization', bearer(secret));
+    await read(rotated.body.secret).expect(200);
+    await read(old).expect(200);
+    t.clock.advance(60_000);
+    expectProblem(await read(old), 401);
+    await read(rotated.body.secret).expect(200);
+
+    // Without a grace period the old secret stops at once.
+    const again = await t.as('admin').post(`/v1/tokens/${token.id}/rotate`).send({}).expect(201);
+    expectProblem(await read(rotated.body.secret), 401);
+    await read(again.body.secret).expect(200);
+    expectProblem(await t.as('admin').post(`/v1/tokens/${token.id}/rotate`).send({ graceSeconds: 86_401 }), 400, {
+      field: 'graceSeconds',
+    });
+    await t.as('admin').post(`/v1/tokens/${token.id}/revoke`).send({}).expect(200);
+    expectProblem(await t.as('admin').post(`/v1/tokens/${token.id}/rotate`).send({}), 409, { code: 'TOKEN_REVOKED' });
+  });
+
+  it('answers who had access at an instant: GET /v1/tokens?asOf=', async () => {
+    const apiNames = async (asOf: string) =>
+      (
+        (
+          await t
+            .as('admin')
+            .get(`/v1/tokens?asOf=${encodeURIComponent(asOf)}`)
+            .expect(200)
+        ).body.tokens as { name: string; source: string }[]
+      )
+        .filter((x) => x.source === 'api')
+        .map((x) => x.name);
+    const beforeAll = t.clock.now().toISOString();
+    t.clock.advance(60_000);
+    const a = (await issue({ name: 'alpha', role: 'viewer' }).expect(201)).body;
+    t.clock.advance(60_000);
+    await issue({
+      name: 'beta',
+      role: 'viewer',
+      expiresAt: new Date(t.clock.now().getTime() + 120_000).toISOString(),
+    }).expect(201);
+    t.clock.advance(60_000);
+    const bothLive = t.clock.now().toISOString();
+    t.clock.advance(60_000);
+    await t.as('admin').post(`/v1/tokens/${a.token.id}/revoke`).send({}).expect(200);
+    t.clock.advance(60_000);
+    expect(await apiNames(beforeAll)).toEqual([]);
+    expect(await apiNames(bothLive)).toEqual(['alpha', 'beta']);
+    // Now alpha is revoked and beta has expired.
+    expect(await apiNames(t.clock.now().toISOString())).toEqual([]);
+    expectProblem(await t.as('admin').get('/v1/tokens?asOf=yesterday'), 400, { field: 'asOf' });
+  });
 });

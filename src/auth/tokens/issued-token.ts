@@ -12,6 +12,8 @@ export interface IssuedToken {
   createdAt: string;
   revokedAt: string | null;
   revokedBy: string | null;
+  /** The secret before the last rotation, while its grace period lasts. */
+  previous: { secretHash: string; validUntil: string } | null;
   /** Events on its stream so far. */
   version: number;
 }
@@ -35,9 +37,18 @@ export function evolveToken(
         createdAt: envelope.at,
         revokedAt: null,
         revokedBy: null,
+        previous: null,
         version: envelope.version,
       };
     }
+    case 'TokenRotated':
+      if (current === undefined) throw new Error('TokenRotated before the token was issued');
+      return {
+        ...current,
+        secretHash: event.data.secretHash,
+        previous: { secretHash: event.data.previousSecretHash, validUntil: event.data.previousValidUntil },
+        version: envelope.version,
+      };
     case 'TokenRevoked':
       if (current === undefined) throw new Error('TokenRevoked before the token was issued');
       return { ...current, revokedAt: envelope.at, revokedBy: envelope.actor, version: envelope.version };
@@ -51,4 +62,11 @@ export function evolveToken(
 /** Whether the token authenticates at `now`: neither revoked nor past its expiry. */
 export function isLive(token: IssuedToken, now: Date): boolean {
   return token.revokedAt === null && (token.expiresAt === null || Date.parse(token.expiresAt) > now.getTime());
+}
+
+/** Whether `secretHash` opens the token at `now`: its current secret, or the previous one in its grace period. */
+export function acceptsSecret(token: IssuedToken, secretHash: string, now: Date): boolean {
+  if (!isLive(token, now)) return false;
+  if (secretHash === token.secretHash) return true;
+  return token.previous?.secretHash === secretHash && Date.parse(token.previous.validUntil) > now.getTime();
 }

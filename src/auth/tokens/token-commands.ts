@@ -56,6 +56,18 @@ export class TokenCommands {
     return { ...outcome, secret };
   }
 
+  /** A new secret for the token; the old one works `graceSeconds` more. */
+  async rotate(
+    id: string,
+    graceSeconds: number,
+    actor: Principal,
+    reason: string | null,
+  ): Promise<TokenCommandOutcome & { secret: string }> {
+    const secret = newSecret();
+    const outcome = await this.run({ kind: 'rotate', id, secretHash: sha256Hex(secret), graceSeconds }, actor, reason);
+    return { ...outcome, secret };
+  }
+
   revoke(id: string, actor: Principal, reason: string | null): Promise<TokenCommandOutcome> {
     return this.run({ kind: 'revoke', id }, actor, reason);
   }

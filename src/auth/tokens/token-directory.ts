@@ -31,7 +31,8 @@ export class TokenDirectory implements OnApplicationBootstrap {
         seq = event.seq;
       }
       this.byId = byId;
-      this.bySecretHash = new Map([...byId.values()].map((t) => [t.secretHash, t]));
+      this.bySecretHash = new Map();
+      for (const token of byId.values()) this.index(token);
       this.seq = Math.max(this.seq, seq);
     });
   }
@@ -44,15 +45,27 @@ export class TokenDirectory implements OnApplicationBootstrap {
     return this.bySecretHash.get(secretHash);
   }
 
+  /** The tokens as they were at `at` (ISO), read back from the log: who had access then. */
+  async asOf(at: string): Promise<IssuedToken[]> {
+    const byId = new Map<string, IssuedToken>();
+    for await (const event of this.store.iterate({ types: TOKEN_EVENT_TYPES, to: at })) applyTo(byId, event);
+    return sorted([...byId.values()]);
+  }
+
   all(): IssuedToken[] {
-    return [...this.byId.values()].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    return sorted([...this.byId.values()]);
+  }
+
+  /** Both secrets a rotated token answers to in its grace period; acceptsSecret decides whether one still does. */
+  private index(token: IssuedToken): void {
+    this.bySecretHash.set(token.secretHash, token);
+    if (token.previous !== null) this.bySecretHash.set(token.previous.secretHash, token);
   }
 
   private apply(events: readonly StoredEvent[]): void {
     for (const event of events) {
       if (event.seq <= this.seq || !isTokenEventType(event.type)) continue;
-      const token = applyTo(this.byId, event);
-      this.bySecretHash.set(token.secretHash, token);
+      this.index(applyTo(this.byId, event));
       this.seq = event.seq;
     }
   }
@@ -63,4 +76,8 @@ function applyTo(byId: Map<string, IssuedToken>, event: StoredEvent): IssuedToke
   const token = evolveToken(byId.get(data.id), { type: event.type, data: event.data } as TokenEvent, event);
   byId.set(token.id, token);
   return token;
+}
+
+function sorted(tokens: IssuedToken[]): IssuedToken[] {
+  return tokens.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
 }

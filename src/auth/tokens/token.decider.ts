@@ -26,8 +26,18 @@ export class TokenRuleViolationError extends DomainError {
   }
 }
 
+export class TokenRevokedError extends DomainError {
+  constructor(id: string) {
+    super('TOKEN_REVOKED', `token '${id}' is revoked: issue a new one`);
+  }
+}
+
+/** The longest grace period a rotation may leave the old secret (a day: docs/contract.md §9). */
+export const MAX_GRACE_SECONDS = 86_400;
+
 export type TokenCommand =
   | { kind: 'issue'; id: string; name: string; role: Role; secretHash: string; expiresAt: string | null }
+  | { kind: 'rotate'; id: string; secretHash: string; graceSeconds: number }
   | { kind: 'revoke'; id: string };
 
 /**
@@ -48,6 +58,22 @@ export function decideToken(
         throw new TokenRuleViolationError('expiresAt', `must lie in the future (now is ${now.toISOString()})`);
       const { id, name, role, secretHash, expiresAt } = command;
       return [{ type: 'TokenIssued', data: { id, name, role, secretHash, expiresAt } }];
+    }
+    case 'rotate': {
+      if (current === undefined) throw new TokenNotFoundError(command.id);
+      if (current.revokedAt !== null) throw new TokenRevokedError(command.id);
+      const previousValidUntil = new Date(now.getTime() + command.graceSeconds * 1000).toISOString();
+      return [
+        {
+          type: 'TokenRotated',
+          data: {
+            id: command.id,
+            secretHash: command.secretHash,
+            previousSecretHash: current.secretHash,
+            previousValidUntil,
+          },
+        },
+      ];
     }
     case 'revoke':
       if (current === undefined) throw new TokenNotFoundError(command.id);

@@ -18,10 +18,20 @@ export interface TokenRevokedData {
   id: string;
 }
 
-export type TokenEvent =
-  { type: 'TokenIssued'; data: TokenIssuedData } | { type: 'TokenRevoked'; data: TokenRevokedData };
+/** A new secret; the previous one keeps working until `previousValidUntil` (the grace period). */
+export interface TokenRotatedData {
+  id: string;
+  secretHash: string;
+  previousSecretHash: string;
+  previousValidUntil: string;
+}
 
-export const TOKEN_EVENT_TYPES = ['TokenIssued', 'TokenRevoked'] as const;
+export type TokenEvent =
+  | { type: 'TokenIssued'; data: TokenIssuedData }
+  | { type: 'TokenRotated'; data: TokenRotatedData }
+  | { type: 'TokenRevoked'; data: TokenRevokedData };
+
+export const TOKEN_EVENT_TYPES = ['TokenIssued', 'TokenRotated', 'TokenRevoked'] as const;
 export const TOKEN_EVENT_SCHEMA_VERSION = 1;
 
 export function isTokenEventType(type: string): type is TokenEvent['type'] {

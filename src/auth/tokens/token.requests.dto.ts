@@ -1,6 +1,7 @@
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsDateTime, IsOptionalText } from '../../shared/index.js';
 import { ROLES, type Role } from '../roles.js';
+import { MAX_GRACE_SECONDS } from './token.decider.js';
 
 /** POST /v1/tokens (docs/contract.md §9). */
 export class IssueTokenRequest {
@@ -24,4 +25,23 @@ export class IssueTokenRequest {
 export class RevokeTokenRequest {
   @IsOptionalText(500)
   reason?: string | null;
+}
+
+/** POST /v1/tokens/:id/rotate */
+export class RotateTokenRequest {
+  @IsOptional()
+  @IsInt({ message: `must be an integer from 0 to ${MAX_GRACE_SECONDS}` })
+  @Min(0, { message: `must be an integer from 0 to ${MAX_GRACE_SECONDS}` })
+  @Max(MAX_GRACE_SECONDS, { message: `must be an integer from 0 to ${MAX_GRACE_SECONDS}` })
+  graceSeconds?: number;
+
+  @IsOptionalText(500)
+  reason?: string | null;
+}
+
+/** GET /v1/tokens: `asOf`, the tokens valid at that instant. */
+export class ListTokensQuery {
+  @IsOptional()
+  @IsDateTime()
+  asOf?: string;
 }

@@ -1,15 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import type { AppConfig } from '../../config/index.js';
-import { APP_CONFIG } from '../../shared/index.js';
+import { APP_CONFIG, CLOCK, type Clock } from '../../shared/index.js';
 import { Actor } from '../actor.decorator.js';
 import type { Principal } from '../principal.js';
 import { RequireRole } from '../require-role.decorator.js';
 import type { Role } from '../roles.js';
-import type { IssuedToken } from './issued-token.js';
+import { isLive, type IssuedToken } from './issued-token.js';
 import { TokenCommands, type TokenCommandOutcome } from './token-commands.js';
 import { TokenDirectory } from './token-directory.js';
 import { TokenNotFoundError } from './token.decider.js';
-import { IssueTokenRequest, RevokeTokenRequest } from './token.requests.dto.js';
+import { IssueTokenRequest, ListTokensQuery, RevokeTokenRequest, RotateTokenRequest } from './token.requests.dto.js';
 
 /** A token as the API shows it: never its secret, nor the secret's hash. */
 export interface TokenView {
@@ -38,6 +38,7 @@ export class TokensController {
     private readonly commands: TokenCommands,
     private readonly directory: TokenDirectory,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.configured = config.tokens.map((t) => ({
       id: `config:${t.name}`,
@@ -51,10 +52,17 @@ export class TokensController {
     }));
   }
 
+  /**
+   * Every token; with `asOf`, the tokens valid at that instant (issued by then, neither revoked nor expired
+   * then), read back from the log: who could do what on 1 March. Configured tokens are always valid.
+   */
   @Get()
   @RequireRole('admin')
-  list(): { tokens: TokenView[] } {
-    return { tokens: [...this.configured, ...this.directory.all().map(viewOf)] };
+  async list(@Query() query: ListTokensQuery): Promise<{ tokens: TokenView[] }> {
+    if (query.asOf === undefined) return { tokens: [...this.configured, ...this.directory.all().map(viewOf)] };
+    const at = new Date(query.asOf);
+    const then = (await this.directory.asOf(at.toISOString())).filter((token) => isLive(token, at));
+    return { tokens: [...this.configured, ...then.map(viewOf)] };
   }
 
   /** The caller's own token, whatever its role. */
@@ -79,6 +87,20 @@ export class TokensController {
       actor,
       body.reason ?? null,
     );
+    return { token: viewOf(token), secret, event };
+  }
+
+  /** 201 with the new secret, shown this once; the old one works `graceSeconds` more (default 0). */
+  @Post(':id/rotate')
+  @HttpCode(201)
+  @RequireRole('admin')
+  async rotate(
+    @Param('id') id: string,
+    @Body() body: RotateTokenRequest,
+    @Actor() actor: Principal,
+  ): Promise<{ token: TokenView; secret: string; event: TokenCommandOutcome['event'] }> {
+    if (id.startsWith('config:')) throw new TokenNotFoundError(id);
+    const { token, secret, event } = await this.commands.rotate(id, body.graceSeconds ?? 0, actor, body.reason ?? null);
     return { token: viewOf(token), secret, event };
   }
 

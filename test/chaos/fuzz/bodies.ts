@@ -259,7 +259,8 @@ export function bodySchemas(existingKeys: readonly string[]) {
         )
         .map(([name, role, extra]) => new JsonObject([['name', name], ['role', role], ...extra.members])),
       wrong: {
-        name: wrongFlagKey,
+        // A token name allows what a flag key does not (upper case, a leading '-' or '@'): its own wrongs.
+        name: fc.oneof(wrongRequiredText(64), fc.constantFrom('has space', 'a/b', 'naïve', 'tab\there', 'a:b')),
         role: wrongEnum(['evaluator', 'viewer', 'editor', 'admin']),
         expiresAt: fc.oneof(wrongDate, pastDate),
         ...command,

@@ -88,6 +88,7 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { method: 'GET', path: '/v1/tokens/me', min: 'evaluator', runs: 100 },
   { method: 'POST', path: '/v1/tokens', min: 'admin', body: 'issueToken', runs: 300 },
   { method: 'POST', path: '/v1/tokens/:key/revoke', min: 'admin', body: 'command', runs: 150 },
+  { method: 'POST', path: '/v1/tokens/:key/rotate', min: 'admin', body: 'command', runs: 150 },
   { method: 'GET', path: '/v1/session', min: 'evaluator', runs: 100 },
   { method: 'DELETE', path: '/v1/session', min: 'public', runs: 100 },
   { method: 'GET', path: '/health', min: 'public', runs: 200 },
