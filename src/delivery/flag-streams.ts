@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { StoredEvent } from '../event-store/index.js';
-import { eventAppliesTo, flagStateIn, FlagStateReader, type FlagRecord } from '../flags/index.js';
+import { eventAppliesTo, FlagStateReader } from '../flags/index.js';
 import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
 import { flagFrame, toFlagChange, type FlagFrame } from './flag-change.js';
 import { takeFlagSnapshot } from './flag-snapshot.js';
@@ -78,8 +78,8 @@ export class FlagStreams implements BeforeApplicationShutdown {
     // Subscribe before reading the start, and read the head in the same tick: every later change is held
     // by the stream, every earlier one is in the snapshot or the replay.
     const defaultEnvironment = this.flags.defaultEnvironment;
-    unsubscribe = this.flags.subscribe((event, record) => {
-      if (eventAppliesTo(event, environment, defaultEnvironment)) stream.push(this.frame(event, record, environment));
+    unsubscribe = this.flags.subscribe((event) => {
+      if (eventAppliesTo(event, environment, defaultEnvironment)) stream.push(this.frame(event, environment));
     });
     res.once('close', () => stream.end('client-gone'));
     if (res.closed) {
@@ -121,15 +121,19 @@ export class FlagStreams implements BeforeApplicationShutdown {
     else this.openPerPrincipal.set(principal, open);
   }
 
-  /** A seq names one committed event for good, so its frame in an environment can be reused by seq. */
-  private frame(event: StoredEvent, record: FlagRecord, environment: string): FlagFrame {
+  /**
+   * A seq names one committed event for good, so its frame in an environment can be reused by seq. The
+   * flag is the reader's own view of it (the listener runs once the event is applied), the object the
+   * next evaluation in that environment reads too: it is made once, not once here and once there.
+   */
+  private frame(event: StoredEvent, environment: string): FlagFrame {
     if (this.lastFramedSeq !== event.seq) {
       this.lastFrames.clear();
       this.lastFramedSeq = event.seq;
     }
     let frame = this.lastFrames.get(environment);
     if (frame === undefined) {
-      frame = flagFrame(toFlagChange(event, flagStateIn(record, environment)));
+      frame = flagFrame(toFlagChange(event, this.flags.get(event.streamId, environment)!));
       this.lastFrames.set(environment, frame);
     }
     return frame;
