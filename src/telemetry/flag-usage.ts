@@ -111,7 +111,6 @@ export class FlagUsageReader {
     );
   }
 
-  /** The `environment` values `environment`'s rows carry: the default one's include those from before environments. */
   /**
    * Evaluations of `key` in `environment` per UTC hour, for the `hours` hours up to and including the
    * current one, oldest first, every hour listed (0 when none): flushed and pending, as usageOf counts them.
@@ -134,18 +133,22 @@ export class FlagUsageReader {
       const hour = Date.parse(row.hour);
       if (counts.has(hour)) counts.set(hour, counts.get(hour)! + Number(row.count));
     }
-    for (const [hour, reasons] of this.telemetry.pendingOf(key, environment)?.hours ?? []) {
-      if (!counts.has(hour)) continue;
-      let count = 0;
-      for (const n of reasons.values()) count += n;
-      counts.set(hour, counts.get(hour)! + count);
-    }
+    for (const [hour, reasons] of this.telemetry.pendingOf(key, environment)?.hours ?? [])
+      if (counts.has(hour)) counts.set(hour, counts.get(hour)! + totalOf(reasons));
     return [...counts].map(([hour, count]) => ({ hour: new Date(hour).toISOString(), count }));
   }
 
+  /** The `environment` values `environment`'s rows carry: the default one's include those from before environments. */
   private storedAs(environment: string): string[] {
     return environment === this.telemetry.defaultEnvironment ? [environment, ENVIRONMENT_NOT_RECORDED] : [environment];
   }
+}
+
+/** An hour's evaluations, whatever their reason. */
+function totalOf(reasons: ReadonlyMap<string, number>): number {
+  let count = 0;
+  for (const n of reasons.values()) count += n;
+  return count;
 }
 
 /** Counts not flushed yet, into the windows they fall in. */
@@ -153,8 +156,7 @@ function addPending(usage: FlagUsage, pending: Readonly<PendingFlag> | undefined
   if (pending === undefined) return;
   usage.lastEvaluatedAt = newerOf(usage.lastEvaluatedAt, pending.lastEvaluatedAt);
   for (const [hour, reasons] of pending.hours) {
-    let count = 0;
-    for (const n of reasons.values()) count += n;
+    const count = totalOf(reasons);
     const age = currentHour - hour;
     if (age < WINDOWS.last24h) usage.evaluations.last24h += count;
     if (age < WINDOWS.last7d) usage.evaluations.last7d += count;
