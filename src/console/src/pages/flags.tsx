@@ -7,6 +7,8 @@ import { CreateFlag } from './create-flag';
 
 interface FlagsView {
   environments: Environment[];
+  /** Every flag once, as the default environment (listed first) sees it: the rows, their definitions. */
+  flags: Flag[];
   /** env → key → the flag as that environment sees it */
   byEnvironment: Map<string, Map<string, Flag>>;
   stale: Map<string, StaleFlag>;
@@ -24,6 +26,7 @@ async function loadFlags(): Promise<FlagsView> {
   );
   return {
     environments,
+    flags: lists[0]!.flags,
     byEnvironment: new Map(environments.map((e, i) => [e.key, new Map(lists[i]!.flags.map((f) => [f.key, f]))])),
     stale: new Map(stale.flags.map((f) => [f.key, f])),
   };
@@ -50,9 +53,8 @@ export function Flags(props: { session: Session }) {
   const rows = useMemo(() => {
     if (loaded.state !== 'ready') return [];
     const view = loaded.value;
-    const first = view.byEnvironment.get(view.environments[0]!.key) ?? new Map<string, Flag>();
     const needle = search.trim().toLowerCase();
-    return [...first.values()]
+    return view.flags
       .filter(
         (f) =>
           (showArchived || !f.archived) &&
@@ -80,9 +82,7 @@ export function Flags(props: { session: Session }) {
       </section>
     );
   const view = loaded.value;
-  const owners = [
-    ...new Set([...(view.byEnvironment.values().next().value?.values() ?? [])].map((f) => f.owner)),
-  ].sort();
+  const owners = [...new Set(view.flags.map((f) => f.owner))].sort();
 
   return (
     <section>
@@ -180,7 +180,7 @@ export function Flags(props: { session: Session }) {
         </table>
       </div>
       <p>
-        {rows.length} of {view.byEnvironment.values().next().value?.size ?? 0} flags shown.
+        {rows.length} of {view.flags.length} flags shown.
       </p>
       {can(props.session.principal.role, 'editor') && <CreateFlag onCreated={reload} />}
     </section>
