@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.js';
 import { auth, BENCH_TOKEN, machine, median, otherCpuLoad, startServer, type ServerProcess } from './support.js';
 
 const RUNS = Number(process.argv[2] ?? 7);
@@ -67,18 +67,7 @@ async function apiTime(server: ServerProcess): Promise<number> {
 
 const dir = mkdtempSync(join(tmpdir(), 'flagledger-console-bench-'));
 let server: ServerProcess | undefined;
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   console.log(`machine: ${machine()}; ${new Date().toISOString()}; Chromium ${browser.version()}`);
   bundleReport();

@@ -1,35 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { tempDir } from './temp-dir.js';
 import { startTestApp, type TestApp } from './test-app.js';
 import { TOKENS, type RoleName } from './tokens.js';
-
-/** Debian's Chromium (.ci/run installs it when missing): Playwright cannot download its own here. */
-export const CHROMIUM = '/usr/bin/chromium';
-
-/**
- * The flags that keep Chromium off the network it cannot reach here (background fetches, component
- * updates, sync), so a test sees only the console's own requests.
- */
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-}
 
 /** Builds the console (as `npm run build` does) into a temp folder, once per test file. */
 export function buildConsole(): { dir: string; cleanup: () => void } {
