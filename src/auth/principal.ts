@@ -6,6 +6,8 @@ export interface Principal {
   role: Role;
   /** `config:<name>` for a FLAGLEDGER_TOKENS token, else the id the API issued it under. */
   tokenId?: string;
+  /** The environments it may act in; null: every one (docs/contract.md §9). */
+  environments: readonly string[] | null;
 }
 
 export interface AuthenticatedRequest {

@@ -1,6 +1,9 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError } from '../shared/index.js';
+import type { AppConfig } from '../config/index.js';
+import { APP_CONFIG, DomainError } from '../shared/index.js';
+import { assertMayActIn, EVERY_ENVIRONMENT, type EnvironmentsNeeded } from './environment-forbidden.js';
+import { ENVIRONMENT_SCOPE, type EnvironmentScope } from './environment-scope.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator.js';
 import { roleSatisfies, type Role } from './roles.js';
@@ -30,13 +33,27 @@ export class CsrfFailedError extends DomainError {
   }
 }
 
+type GuardedRequest = AuthenticatedRequest & {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, string | undefined>;
+  query?: Record<string, unknown>;
+};
+
+/** What a route needs to run: a role, and the environments a scoped token must hold (docs/contract.md §9). */
+interface RouteNeeds {
+  role: Role;
+  scope: EnvironmentScope | undefined;
+}
+
 /** Methods that change nothing: a cookie may read without the CSRF header (RFC 9110 §9.2.1). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Authentication and nested-role authorisation for every route: a Bearer token (the API's way, checked
  * synchronously: the evaluation path waits on nothing), or else the console's session cookie, whose
- * writes must also carry the session's CSRF value (docs/contract.md §8).
+ * writes must also carry the session's CSRF value (docs/contract.md §8). Then a token scoped to some
+ * environments is held to them, by what the route declares it acts in (`ActsIn`).
  */
 @Injectable()
 export class TokenGuard implements CanActivate {
@@ -44,36 +61,53 @@ export class TokenGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenRegistry,
     private readonly sessions: ConsoleSessions,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.defaultEnvironment = config.defaultEnvironment;
+  }
+
+  private readonly defaultEnvironment: string;
 
   /**
    * What each route requires, read from its metadata once (it never changes after start), by class and
    * then handler: a handler inherited by two controllers may sit under different class-level roles.
    */
-  private readonly requiredByRoute = new WeakMap<object, WeakMap<object, Role | 'public'>>();
+  private readonly needsByRoute = new WeakMap<object, WeakMap<object, RouteNeeds | 'public'>>();
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const required = this.requiredRole(context);
-    if (required === 'public') return true;
-    const request = context
-      .switchToHttp()
-      .getRequest<AuthenticatedRequest & { method: string; headers: Record<string, string | string[] | undefined> }>();
+    const needs = this.routeNeeds(context);
+    if (needs === 'public') return true;
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
     const cookie = request.headers.authorization === undefined ? sessionCookieOf(request) : undefined;
-    if (cookie !== undefined) return this.authenticateSession(request, cookie, required);
-    return this.admit(request, this.authenticate(request.headers.authorization), required);
+    if (cookie !== undefined) return this.authenticateSession(request, cookie, needs);
+    return this.admit(request, this.authenticate(request.headers.authorization), needs);
   }
 
-  private admit(request: AuthenticatedRequest, principal: Principal, required: Role): true {
-    if (!roleSatisfies(principal.role, required)) throw new ForbiddenError(principal, required);
+  private admit(request: GuardedRequest, principal: Principal, needs: RouteNeeds): true {
+    if (!roleSatisfies(principal.role, needs.role)) throw new ForbiddenError(principal, needs.role);
+    if (principal.environments !== null && needs.scope?.kind !== 'handler' && needs.scope?.kind !== 'none')
+      this.holdToScope(request, principal, needs.scope);
     request.principal = principal;
     return true;
   }
 
-  private async authenticateSession(
-    request: AuthenticatedRequest & { method: string; headers: Record<string, string | string[] | undefined> },
-    cookie: string,
-    required: Role,
-  ): Promise<boolean> {
+  private holdToScope(request: GuardedRequest, principal: Principal, scope: EnvironmentScope | undefined): void {
+    let needed: EnvironmentsNeeded = EVERY_ENVIRONMENT;
+    let field: string | undefined;
+    if (scope?.kind === 'default') needed = [this.defaultEnvironment];
+    else if (scope?.kind === 'params') {
+      needed = scope.names.map((name) => request.params?.[name] ?? '');
+      field = scope.names.join(', ');
+    } else if (scope?.kind === 'query') {
+      const asked = request.query?.[scope.name];
+      const keys = typeof asked === 'string' ? [asked] : Array.isArray(asked) ? asked.map(String) : [];
+      if (keys.length > 0 && !keys.includes('*')) needed = keys;
+      field = scope.name;
+    }
+    assertMayActIn(principal, needed, field);
+  }
+
+  private async authenticateSession(request: GuardedRequest, cookie: string, needs: RouteNeeds): Promise<boolean> {
     const session = await this.sessions.find(cookie);
     if (session === undefined)
       throw new UnauthenticatedError('the console session expired or was signed out: sign in again');
@@ -81,23 +115,26 @@ export class TokenGuard implements CanActivate {
       const sent = request.headers['x-flagledger-csrf'];
       if (!csrfMatches(typeof sent === 'string' ? sent : undefined, session.csrf)) throw new CsrfFailedError();
     }
-    return this.admit(request, session.principal, required);
+    return this.admit(request, session.principal, needs);
   }
 
-  private requiredRole(context: ExecutionContext): Role | 'public' {
+  private routeNeeds(context: ExecutionContext): RouteNeeds | 'public' {
     const handler = context.getHandler();
     const controller = context.getClass();
-    let byHandler = this.requiredByRoute.get(controller);
-    if (byHandler === undefined) this.requiredByRoute.set(controller, (byHandler = new WeakMap()));
-    let required = byHandler.get(handler);
-    if (required === undefined) {
+    let byHandler = this.needsByRoute.get(controller);
+    if (byHandler === undefined) this.needsByRoute.set(controller, (byHandler = new WeakMap()));
+    let needs = byHandler.get(handler);
+    if (needs === undefined) {
       const targets = [handler, controller];
-      required = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)
+      needs = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)
         ? 'public'
-        : (this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin');
-      byHandler.set(handler, required);
+        : {
+            role: this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin',
+            scope: this.reflector.getAllAndOverride<EnvironmentScope | undefined>(ENVIRONMENT_SCOPE, targets),
+          };
+      byHandler.set(handler, needs);
     }
-    return required;
+    return needs;
   }
 
   private authenticate(header: string | string[] | undefined): Principal {

@@ -22,7 +22,10 @@ export class TokenRegistry {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.configured = new Map(
-      config.tokens.map((t) => [sha256Hex(t.secret), { name: t.name, role: t.role, tokenId: `config:${t.name}` }]),
+      config.tokens.map((t) => [
+        sha256Hex(t.secret),
+        { name: t.name, role: t.role, tokenId: `config:${t.name}`, environments: null },
+      ]),
     );
   }
 
@@ -35,6 +38,6 @@ export class TokenRegistry {
     if (configured !== undefined) return configured;
     const token = this.issued.bySecret(secretHash);
     if (token === undefined || !acceptsSecret(token, secretHash, this.clock.now())) return undefined;
-    return { name: token.name, role: token.role, tokenId: token.id };
+    return { name: token.name, role: token.role, tokenId: token.id, environments: token.environments };
   }
 }

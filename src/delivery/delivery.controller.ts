@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { type Principal, Actor, RequireRole } from '../auth/index.js';
+import { Actor, ActsIn, type Principal, RequireRole } from '../auth/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagStateReader } from '../flags/index.js';
 import { takeFlagSnapshot, type FlagSnapshot } from './flag-snapshot.js';
@@ -20,6 +20,7 @@ export class DeliveryController {
 
   /** Every live flag from the in-memory projection, with the seq it reflects; no database read. */
   @Get('snapshot')
+  @ActsIn.defaultEnvironment()
   @RequireRole('evaluator')
   snapshot(): FlagSnapshot {
     return takeFlagSnapshot(this.flags);
@@ -27,6 +28,7 @@ export class DeliveryController {
 
   /** The same, as one environment sees the flags (docs/contract.md §7). */
   @Get('environments/:env/snapshot')
+  @ActsIn.params('env')
   @RequireRole('evaluator')
   environmentSnapshot(@Param('env') environment: string): FlagSnapshot {
     this.environments.require(environment);
@@ -35,6 +37,7 @@ export class DeliveryController {
 
   /** Server-sent events: a snapshot (or the missed changes after Last-Event-ID), then every change. */
   @Get('stream')
+  @ActsIn.defaultEnvironment()
   @RequireRole('evaluator')
   stream(
     @Query() query: StreamQuery,
@@ -47,6 +50,7 @@ export class DeliveryController {
 
   /** The same, for one environment: its changes only, never another environment's (docs/contract.md §7). */
   @Get('environments/:env/stream')
+  @ActsIn.params('env')
   @RequireRole('evaluator')
   environmentStream(
     @Param('env') environment: string,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../config/index.js';
 import { CommittedEventFeed, EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/index.js';
-import { APP_CONFIG } from '../shared/index.js';
+import { APP_CONFIG, type EnvironmentCatalog } from '../shared/index.js';
 import { evolveEnvironment } from './environment.decider.js';
 import { EnvironmentNotFoundError } from './environment.errors.js';
 import { ENVIRONMENT_EVENT_TYPES, isEnvironmentEventType, type EnvironmentEvent } from './environment.events.js';
@@ -12,7 +12,7 @@ import { defaultEnvironment, environmentKeyOf, type Environment } from './enviro
  * from the committed-event feed, so a route's check that an environment exists costs no database read.
  */
 @Injectable()
-export class EnvironmentDirectory implements OnApplicationBootstrap {
+export class EnvironmentDirectory implements OnApplicationBootstrap, EnvironmentCatalog {
   readonly defaultKey: string;
   private environments: Map<string, Environment>;
   private seq = 0;
@@ -30,6 +30,10 @@ export class EnvironmentDirectory implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // Inside the feed's queue: no delivery interleaves with the read, and what it delivers later is newer.
     await this.feed.exclusive(() => this.load());
+  }
+
+  has(key: string): boolean {
+    return this.environments.has(key);
   }
 
   get(key: string): Environment | undefined {

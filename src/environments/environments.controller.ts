@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { Actor, RequireRole, type Principal } from '../auth/index.js';
+import { Actor, ActsIn, type Principal, RequireRole } from '../auth/index.js';
 import { EnvironmentCommands, type EnvironmentCommandOutcome } from './environment-commands.js';
 import { EnvironmentDirectory } from './environment-directory.js';
 import type { Environment } from './environment.js';
@@ -15,18 +15,21 @@ export class EnvironmentsController {
   ) {}
 
   @Get()
+  @ActsIn.noEnvironment()
   @RequireRole('viewer')
   list(): { environments: Environment[] } {
     return { environments: this.directory.all() };
   }
 
   @Get(':env')
+  @ActsIn.noEnvironment()
   @RequireRole('viewer')
   get(@Param('env') key: string): Environment {
     return this.directory.require(key);
   }
 
   @Post()
+  @ActsIn.noEnvironment()
   @HttpCode(201)
   @RequireRole('admin')
   create(@Body() body: CreateEnvironmentRequest, @Actor() actor: Principal): Promise<EnvironmentCommandOutcome> {
@@ -35,6 +38,7 @@ export class EnvironmentsController {
   }
 
   @Patch(':env')
+  @ActsIn.params('env')
   @RequireRole('admin')
   change(
     @Param('env') key: string,

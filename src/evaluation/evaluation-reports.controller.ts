@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { RequireRole } from '../auth/index.js';
+import { Actor, ActsIn, assertMayActIn, RequireRole, type Principal } from '../auth/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagStateReader } from '../flags/index.js';
 import { CLOCK, type Clock } from '../shared/index.js';
@@ -22,10 +22,13 @@ export class EvaluationReportsController {
    * in the environment each line (or else the report) names, the default one if neither does.
    */
   @Post('evaluations')
+  @ActsIn.checkedByHandler()
   @HttpCode(202)
   @RequireRole('evaluator')
-  report(@Body() body: EvaluationReportRequest): { accepted: number } {
+  report(@Body() body: EvaluationReportRequest, @Actor() reporter: Principal): { accepted: number } {
     const environments = this.environmentsOf(body);
+    // A token scoped to staging reports staging's evaluations only: production's lastEvaluatedAt is not its to move.
+    assertMayActIn(reporter, [...new Set(environments)], 'environment');
     // A client clock ahead of ours must not make a flag look evaluated in the future.
     const now = this.clock.now().getTime();
     body.evaluations.forEach((e, i) =>

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Optional, Param, Post } from '@nestjs/common';
-import { RequireRole } from '../auth/index.js';
+import { ActsIn, RequireRole } from '../auth/index.js';
 import { DECISION_LOG, type DecisionLog } from '../decision-log/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
@@ -32,6 +32,7 @@ export class EvaluationController {
    * errors. class-transformer and class-validator were a tenth of the server's CPU per evaluation.
    */
   @Post('evaluate')
+  @ActsIn.defaultEnvironment()
   @HttpCode(200)
   @RequireRole('evaluator')
   evaluate(@Body() raw: unknown): EvaluationResult | Promise<EvaluationResult> {
@@ -39,6 +40,7 @@ export class EvaluationController {
   }
 
   @Post('environments/:env/evaluate')
+  @ActsIn.params('env')
   @HttpCode(200)
   @RequireRole('evaluator')
   evaluateInEnvironment(@Param('env') environment: string, @Body() raw: unknown) {
@@ -72,6 +74,7 @@ export class EvaluationController {
   }
 
   @Post('evaluate/all')
+  @ActsIn.defaultEnvironment()
   @HttpCode(200)
   @RequireRole('evaluator')
   evaluateAll(@Body() body: EvaluateAllRequest): EvaluatedAll | Promise<EvaluatedAll> {
@@ -79,6 +82,7 @@ export class EvaluationController {
   }
 
   @Post('environments/:env/evaluate/all')
+  @ActsIn.params('env')
   @HttpCode(200)
   @RequireRole('evaluator')
   evaluateAllInEnvironment(@Param('env') environment: string, @Body() body: EvaluateAllRequest) {

@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { RequireRole } from '../auth/index.js';
+import { ActsIn, RequireRole } from '../auth/index.js';
 import { ExportStreams } from './export-streams.js';
 import { ExportQuery } from './export.query.dto.js';
 import { writeWithBackpressure } from './write-with-backpressure.js';
@@ -13,6 +13,7 @@ export class ExportController {
   constructor(private readonly exports: ExportStreams) {}
 
   @Get()
+  @ActsIn.query('environment')
   @RequireRole('viewer')
   async export(@Query() query: ExportQuery, @Res() res: Response): Promise<void> {
     const started = performance.now();

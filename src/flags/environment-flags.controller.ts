@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { RequireRole } from '../auth/index.js';
+import { ActsIn, RequireRole } from '../auth/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagUsageReader } from '../telemetry/index.js';
 import { CommandCtx, type CommandContext } from './command-context.decorator.js';
@@ -27,6 +27,7 @@ const HOURS_SHOWN = 168;
  * docs/contract.md §7: every v1 state command and read, in one environment. The definition (details,
  * archive, restore) is shared, so its commands stay on /v1/flags/:key.
  */
+@ActsIn.params('env')
 @Controller('v1/environments/:env/flags')
 export class EnvironmentFlagsController {
   constructor(
@@ -161,6 +162,7 @@ export class EnvironmentFlagsController {
 
   /** Promotion: `from`'s whole state onto this environment, as one FlagStateCopied event (If-Match honoured). */
   @Post(':key/copy-from/:from')
+  @ActsIn.params('env', 'from')
   @RequireRole('editor')
   @HttpCode(200)
   copyFrom(

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Next, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
-import { RequireRole } from '../auth/index.js';
+import { ActsIn, RequireRole } from '../auth/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagUsageReader, type FlagUsage } from '../telemetry/index.js';
 import { CommandCtx, type CommandContext } from './command-context.decorator.js';
@@ -42,6 +42,7 @@ export class FlagsController {
   ) {}
 
   @Get()
+  @ActsIn.defaultEnvironment()
   @RequireRole('viewer')
   async list(@Query() query: ListFlagsQuery): Promise<{ flags: (FlagState | FlagWithUsage)[]; headSeq: number }> {
     const { flags, headSeq } = await listFlags(this.flags, this.timeTravel, query);
@@ -50,6 +51,7 @@ export class FlagsController {
   }
 
   @Get(':key')
+  @ActsIn.defaultEnvironment()
   @RequireRole('viewer')
   async get(
     @Param('key') key: string,
@@ -118,6 +120,7 @@ export class FlagsController {
   }
 
   @Post()
+  @ActsIn.defaultEnvironment()
   @RequireRole('editor')
   create(@Body() body: CreateFlagRequest, @CommandCtx() ctx: CommandContext) {
     const { reason, ...input } = body;
@@ -125,6 +128,7 @@ export class FlagsController {
   }
 
   @Post(':key/enable')
+  @ActsIn.defaultEnvironment()
   @RequireRole('editor')
   @HttpCode(200)
   enable(@Param('key') key: string, @Body() body: CommandRequest, @CommandCtx() ctx: CommandContext) {
@@ -132,6 +136,7 @@ export class FlagsController {
   }
 
   @Post(':key/disable')
+  @ActsIn.defaultEnvironment()
   @RequireRole('editor')
   @HttpCode(200)
   disable(@Param('key') key: string, @Body() body: CommandRequest, @CommandCtx() ctx: CommandContext) {
@@ -139,6 +144,7 @@ export class FlagsController {
   }
 
   @Post(':key/kill-switch/engage')
+  @ActsIn.defaultEnvironment()
   @RequireRole('editor')
   @HttpCode(200)
   engageKillSwitch(@Param('key') key: string, @Body() body: CommandRequest, @CommandCtx() ctx: CommandContext) {
@@ -146,6 +152,7 @@ export class FlagsController {
   }
 
   @Post(':key/kill-switch/release')
+  @ActsIn.defaultEnvironment()
   @RequireRole('editor')
   @HttpCode(200)
   releaseKillSwitch(@Param('key') key: string, @Body() body: CommandRequest, @CommandCtx() ctx: CommandContext) {
@@ -153,18 +160,21 @@ export class FlagsController {
   }
 
   @Put(':key/rollout')
+  @ActsIn.defaultEnvironment()
   @RequireRole('editor')
   changeRollout(@Param('key') key: string, @Body() body: ChangeRolloutRequest, @CommandCtx() ctx: CommandContext) {
     return this.run(key, { kind: 'changeRollout', percentage: body.percentage }, body.reason, ctx);
   }
 
   @Put(':key/segments')
+  @ActsIn.defaultEnvironment()
   @RequireRole('editor')
   changeSegments(@Param('key') key: string, @Body() body: ChangeSegmentsRequest, @CommandCtx() ctx: CommandContext) {
     return this.run(key, { kind: 'changeSegments', segments: body.segments }, body.reason, ctx);
   }
 
   @Patch(':key')
+  @ActsIn.noEnvironment()
   @RequireRole('editor')
   changeDetails(@Param('key') key: string, @Body() body: ChangeDetailsRequest, @CommandCtx() ctx: CommandContext) {
     const { reason, ...changes } = body;

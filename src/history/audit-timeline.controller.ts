@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { RequireRole } from '../auth/index.js';
+import { ActsIn, RequireRole } from '../auth/index.js';
 import { DATABASE, type Database } from '../database/index.js';
 import { ENVIRONMENT_EVENT_TYPES, EnvironmentDirectory, isEnvironmentEventType } from '../environments/index.js';
 import { EVENT_STORE, toEventFilter, type EventFilter, type EventStore } from '../event-store/index.js';
@@ -27,6 +27,7 @@ export class AuditTimelineController {
   ) {}
 
   @Get()
+  @ActsIn.query('environment')
   @RequireRole('viewer')
   async timeline(@Query() query: AuditTimelineQuery): Promise<Page<AuditEntry> | Page<EnvironmentAuditEntry>> {
     const view = environmentViewOf(query.environment, this.environments);

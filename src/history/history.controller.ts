@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { RequireRole } from '../auth/index.js';
+import { ActsIn, RequireRole } from '../auth/index.js';
 import { DATABASE, type Database } from '../database/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagNotFoundError } from '../flags/index.js';
@@ -26,6 +26,7 @@ export class HistoryController {
    * read: the route has ignored any other since v1.
    */
   @Get(':key/history')
+  @ActsIn.query('environment')
   @RequireRole('viewer')
   async history(
     @Param('key') key: string,

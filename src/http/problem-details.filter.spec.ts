@@ -46,6 +46,7 @@ describe('error codes → HTTP statuses', () => {
     BAD_REQUEST_BODY: 400,
     UNAUTHENTICATED: 401,
     FORBIDDEN: 403,
+    ENVIRONMENT_FORBIDDEN: 403,
     CSRF_FAILED: 403,
     TOKEN_NOT_FOUND: 404,
     TOKEN_NAME_TAKEN: 409,

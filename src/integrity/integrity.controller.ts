@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { RequireRole } from '../auth/index.js';
+import { ActsIn, RequireRole } from '../auth/index.js';
 import { EVENT_STORE, type EventStore } from '../event-store/index.js';
 import { DomainError } from '../shared/index.js';
 import { verifyChain, type VerifyResult } from './chain-verifier.js';
@@ -18,6 +18,7 @@ export class IntegrityController {
 
   /** Recomputes the whole chain and checks every signed checkpoint against it. */
   @Get('v1/audit/verify')
+  @ActsIn.noEnvironment()
   @RequireRole('viewer')
   async verify(): Promise<VerifyResult> {
     return verifyChain(this.store.iterate({}), {
@@ -29,6 +30,7 @@ export class IntegrityController {
 
   /** What an auditor needs to check checkpoints (and so exports) without trusting this server later. */
   @Get('v1/audit/public-key')
+  @ActsIn.noEnvironment()
   @RequireRole('viewer')
   publicKey(): { algorithm: 'Ed25519'; keyId: string; publicKeyPem: string } {
     return { algorithm: 'Ed25519', keyId: this.key.keyId, publicKeyPem: this.key.publicKeyPem };
@@ -39,6 +41,7 @@ export class IntegrityController {
    * counts checkpoints without naming them. `{checkpoint: null}` before the first one is signed.
    */
   @Get('v1/audit/checkpoints/latest')
+  @ActsIn.noEnvironment()
   @RequireRole('viewer')
   async newestCheckpoint(): Promise<{ checkpoint: SignedCheckpoint | null }> {
     return { checkpoint: await this.checkpoints.newest() };
@@ -46,6 +49,7 @@ export class IntegrityController {
 
   /** Signs the current head now (201), or returns the checkpoint that already covers it (200). */
   @Post('v1/admin/checkpoints')
+  @ActsIn.noEnvironment()
   @HttpCode(201)
   @RequireRole('admin')
   async signHead(@Res({ passthrough: true }) res: Response): Promise<SignedCheckpoint> {

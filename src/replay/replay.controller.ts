@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { RequireRole } from '../auth/index.js';
+import { ActsIn, RequireRole } from '../auth/index.js';
 import { ProjectionRebuild, type RebuildReport } from './projection-rebuild.js';
 
 @Controller('v1/admin/projections')
@@ -8,6 +8,7 @@ export class ReplayController {
 
   /** Replays every event into fresh projections and swaps them in; answers when the swap is done. */
   @Post('rebuild')
+  @ActsIn.noEnvironment()
   @HttpCode(200)
   @RequireRole('admin')
   run(): Promise<RebuildReport> {

@@ -13,7 +13,9 @@ export interface FlagledgerClientOptions {
   token: string;
   /**
    * The environment whose flags to follow (docs/contract.md §7): its snapshot, its stream, its telemetry.
-   * Unset: the server's default environment, over the v1 routes.
+   * Unset: the server's default environment, over the v1 routes; or, when the token is scoped to one
+   * environment that is not the default, that one (docs/contract.md §9). A bootstrap file is only ever
+   * read for the environment named here, so a client that must start without the server names it.
    */
   environment?: string;
   /**
@@ -80,9 +82,12 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   private readonly backoff: JitteredBackoff;
   private readonly counter = new EvaluationCounter();
   private reportTimer: NodeJS.Timeout | undefined;
+  /** The environment followed: the option, or the one a scoped token allows (found at start). */
+  private environment: string | undefined;
 
   private constructor(private readonly options: FlagledgerClientOptions) {
     super();
+    this.environment = options.environment;
     this.fetchImpl = options.fetch ?? fetch;
     this.backoff = new JitteredBackoff(options.reconnectInitialMs ?? 250, options.reconnectMaxMs ?? 30_000);
   }
@@ -124,7 +129,7 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     const evaluations = this.counter.take(new Date());
     if (evaluations.length === 0) return;
     try {
-      const environment = this.options.environment;
+      const environment = this.environment;
       const response = await this.fetchImpl(`${this.baseUrl()}/v1/telemetry/evaluations`, {
         method: 'POST',
         headers: { ...this.headers(), 'content-type': 'application/json' },
@@ -180,12 +185,13 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
 
   private async loadInitialFlags(): Promise<'server' | 'bootstrap'> {
     try {
-      const path = this.route('snapshot');
-      const response = await this.fetchImpl(`${this.baseUrl()}${path}`, {
-        headers: this.headers(),
-        signal: AbortSignal.timeout(this.options.startTimeoutMs ?? 5000),
-      });
-      if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+      const deadline = AbortSignal.timeout(this.options.startTimeoutMs ?? 5000);
+      let response = await this.fetchSnapshot(deadline);
+      if (this.environment === undefined && (await isEnvironmentForbidden(response))) {
+        this.environment = await this.tokenEnvironment(deadline);
+        response = await this.fetchSnapshot(deadline);
+      }
+      if (!response.ok) throw new Error(`GET ${this.route('snapshot')} answered ${response.status}`);
       this.replaceAll((await response.json()) as FlagSnapshot);
       this.scheduleBootstrapWrite();
       return 'server';
@@ -201,6 +207,25 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
       }
       return 'bootstrap';
     }
+  }
+
+  private fetchSnapshot(signal: AbortSignal): Promise<Response> {
+    return this.fetchImpl(`${this.baseUrl()}${this.route('snapshot')}`, { headers: this.headers(), signal });
+  }
+
+  /**
+   * The one environment the token may act in, when the default is not among its environments: a service
+   * given a staging-scoped token follows staging without being told twice.
+   */
+  private async tokenEnvironment(signal: AbortSignal): Promise<string> {
+    const response = await this.fetchImpl(`${this.baseUrl()}/v1/tokens/me`, { headers: this.headers(), signal });
+    if (!response.ok) throw new Error(`GET /v1/tokens/me answered ${response.status}`);
+    const { environments } = (await response.json()) as { environments: string[] | null };
+    if (environments?.length !== 1)
+      throw new Error(
+        `the token may act in ${environments?.join(', ') ?? 'every environment'}: set the client's environment option`,
+      );
+    return environments[0]!;
   }
 
   /** Connect, read until the stream ends or fails, wait a jittered backoff, repeat until close(). */
@@ -295,7 +320,7 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
       await writeBootstrapFile(
         this.options.bootstrapFile,
         { headSeq: this.seq, flags: this.allFlags() },
-        this.options.environment,
+        this.environment,
       );
     } catch (error) {
       this.emitError(error);
@@ -309,7 +334,7 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
 
   /** /v1/snapshot and /v1/stream, or the same in the environment the client follows. */
   private route(name: 'snapshot' | 'stream'): string {
-    const environment = this.options.environment;
+    const environment = this.environment;
     return environment === undefined ? `/v1/${name}` : `/v1/environments/${encodeURIComponent(environment)}/${name}`;
   }
 
@@ -320,4 +345,14 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   private headers(): Record<string, string> {
     return { authorization: `Bearer ${this.options.token}` };
   }
+}
+
+/** Whether the server refused the default environment to a scoped token (403 ENVIRONMENT_FORBIDDEN). */
+async function isEnvironmentForbidden(response: Response): Promise<boolean> {
+  if (response.status !== 403) return false;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => ({}))) as { code?: unknown };
+  return body.code === 'ENVIRONMENT_FORBIDDEN';
 }

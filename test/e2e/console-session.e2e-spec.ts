@@ -39,7 +39,12 @@ describe('console sessions', () => {
       /^flagledger_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=3600$/,
     );
     expect(body).toEqual({
-      principal: { name: TOKENS.editor.name, role: 'editor', tokenId: `config:${TOKENS.editor.name}` },
+      principal: {
+        name: TOKENS.editor.name,
+        role: 'editor',
+        tokenId: `config:${TOKENS.editor.name}`,
+        environments: null,
+      },
       csrf: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       expiresAt: new Date(t.clock.now().getTime() + 60 * MINUTE).toISOString(),
     });
@@ -116,7 +121,12 @@ describe('console sessions', () => {
   it('leaves bearer auth as it was: a bearer write needs no CSRF header, and GET /v1/session names its holder', async () => {
     await t.as('editor').post('/v1/flags/checkout/enable').send({}).expect(200);
     expect((await t.as('viewer').get('/v1/session').expect(200)).body).toEqual({
-      principal: { name: TOKENS.viewer.name, role: 'viewer', tokenId: `config:${TOKENS.viewer.name}` },
+      principal: {
+        name: TOKENS.viewer.name,
+        role: 'viewer',
+        tokenId: `config:${TOKENS.viewer.name}`,
+        environments: null,
+      },
       csrf: null,
       expiresAt: null,
     });

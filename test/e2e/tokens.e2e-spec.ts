@@ -25,6 +25,7 @@ describe('tokens as events', () => {
       id: expect.stringMatching(/^tok_[A-Za-z0-9_-]{12}$/),
       name: 'checkout-service',
       role: 'evaluator',
+      environments: null,
       expiresAt: null,
       createdBy: TOKENS.admin.name,
       createdAt: t.clock.now().toISOString(),

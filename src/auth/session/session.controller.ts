@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Actor } from '../actor.decorator.js';
+import { ActsIn } from '../environment-scope.js';
 import type { Principal } from '../principal.js';
 import { Public, RequireRole } from '../require-role.decorator.js';
 import { UnauthenticatedError } from '../token-guard.js';
@@ -37,6 +38,7 @@ export class SessionController {
 
   /** Who is signed in, and the CSRF value the console sends with writes. Any role, cookie or bearer. */
   @Get()
+  @ActsIn.noEnvironment()
   @RequireRole('evaluator')
   async current(
     @Actor() principal: Principal,

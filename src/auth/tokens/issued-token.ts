@@ -6,6 +6,8 @@ export interface IssuedToken {
   id: string;
   name: string;
   role: Role;
+  /** Where it may act; null: every environment. */
+  environments: readonly string[] | null;
   secretHash: string;
   expiresAt: string | null;
   createdBy: string;
@@ -31,6 +33,7 @@ export function evolveToken(
         id,
         name,
         role,
+        environments: event.data.environments ?? null,
         secretHash,
         expiresAt,
         createdBy: envelope.actor,

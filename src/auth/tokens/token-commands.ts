@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/index.js';
 import { CommittedEventFeed, EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/index.js';
-import { APP_CONFIG, CLOCK, KeyedSerialQueue, sha256Hex, type Clock } from '../../shared/index.js';
+import {
+  APP_CONFIG,
+  CLOCK,
+  ENVIRONMENT_CATALOG,
+  KeyedSerialQueue,
+  sha256Hex,
+  type Clock,
+  type EnvironmentCatalog,
+} from '../../shared/index.js';
 import type { Principal } from '../principal.js';
 import type { Role } from '../roles.js';
 import { isLive, type IssuedToken } from './issued-token.js';
@@ -36,12 +44,13 @@ export class TokenCommands {
     private readonly directory: TokenDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ENVIRONMENT_CATALOG) private readonly environments: EnvironmentCatalog,
   ) {
     this.configNames = new Set(config.tokens.map((t) => t.name));
   }
 
   async issue(
-    input: { name: string; role: Role; expiresAt: string | null },
+    input: { name: string; role: Role; environments: readonly string[] | null; expiresAt: string | null },
     actor: Principal,
     reason: string | null,
   ): Promise<TokenCommandOutcome & { secret: string }> {
@@ -49,7 +58,15 @@ export class TokenCommands {
     const id = `tok_${randomBytes(9).toString('base64url')}`;
     const expiresAt = input.expiresAt === null ? null : new Date(input.expiresAt).toISOString();
     const outcome = await this.run(
-      { kind: 'issue', id, name: input.name, role: input.role, secretHash: sha256Hex(secret), expiresAt },
+      {
+        kind: 'issue',
+        id,
+        name: input.name,
+        role: input.role,
+        environments: input.environments,
+        secretHash: sha256Hex(secret),
+        expiresAt,
+      },
       actor,
       reason,
     );
@@ -83,7 +100,7 @@ export class TokenCommands {
           .filter((t) => isLive(t, now))
           .map((t) => t.name),
       ]);
-      const events = decideToken(command, current, liveNames, now);
+      const events = decideToken(command, current, { liveNames, environments: this.environments, now });
       if (events.length === 0) return { token: current!, event: null };
       const result = await this.store.append(
         tokenStreamId(command.id),

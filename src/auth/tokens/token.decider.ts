@@ -26,6 +26,17 @@ export class TokenRuleViolationError extends DomainError {
   }
 }
 
+/** A scope naming an environment that does not exist: a typo would otherwise make a token that works nowhere. */
+export class TokenEnvironmentNotFoundError extends DomainError {
+  constructor(unknown: ReadonlyArray<{ key: string; index: number }>) {
+    super(
+      'ENVIRONMENT_NOT_FOUND',
+      `no environment ${unknown.map((u) => `'${u.key}'`).join(', ')}: create it first (POST /v1/environments)`,
+      unknown.map(({ index }) => ({ field: `environments[${index}]`, message: 'must name an existing environment' })),
+    );
+  }
+}
+
 export class TokenRevokedError extends DomainError {
   constructor(id: string) {
     super('TOKEN_REVOKED', `token '${id}' is revoked: issue a new one`);
@@ -36,28 +47,42 @@ export class TokenRevokedError extends DomainError {
 export const MAX_GRACE_SECONDS = 86_400;
 
 export type TokenCommand =
-  | { kind: 'issue'; id: string; name: string; role: Role; secretHash: string; expiresAt: string | null }
+  | {
+      kind: 'issue';
+      id: string;
+      name: string;
+      role: Role;
+      environments: readonly string[] | null;
+      secretHash: string;
+      expiresAt: string | null;
+    }
   | { kind: 'rotate'; id: string; secretHash: string; graceSeconds: number }
   | { kind: 'revoke'; id: string };
 
 /**
  * What a token command records (docs/contract.md §9). `liveNames`: the names of every live token, the
- * configured ones included; `current`: the token the command names. Revoking a revoked token records
- * nothing.
+ * configured ones included; `environments`: the keys that exist; `current`: the token the command names.
+ * Revoking a revoked token records nothing.
  */
 export function decideToken(
   command: TokenCommand,
   current: IssuedToken | undefined,
-  liveNames: ReadonlySet<string>,
-  now: Date,
+  world: { liveNames: ReadonlySet<string>; environments: { has(key: string): boolean }; now: Date },
 ): TokenEvent[] {
+  const { liveNames, now } = world;
   switch (command.kind) {
     case 'issue': {
       if (liveNames.has(command.name)) throw new TokenNameTakenError(command.name);
       if (command.expiresAt !== null && Date.parse(command.expiresAt) <= now.getTime())
         throw new TokenRuleViolationError('expiresAt', `must lie in the future (now is ${now.toISOString()})`);
+      const unknown = (command.environments ?? [])
+        .map((key, index) => ({ key, index }))
+        .filter(({ key }) => !world.environments.has(key));
+      if (unknown.length > 0) throw new TokenEnvironmentNotFoundError(unknown);
       const { id, name, role, secretHash, expiresAt } = command;
-      return [{ type: 'TokenIssued', data: { id, name, role, secretHash, expiresAt } }];
+      // Sorted and without repeats: one scope has one spelling in the log, whatever order it was asked in.
+      const environments = command.environments === null ? null : [...new Set(command.environments)].sort();
+      return [{ type: 'TokenIssued', data: { id, name, role, secretHash, environments, expiresAt } }];
     }
     case 'rotate': {
       if (current === undefined) throw new TokenNotFoundError(command.id);

@@ -10,6 +10,11 @@ export interface TokenIssuedData {
   name: string;
   role: Role;
   secretHash: string;
+  /**
+   * The environments the token may act in (evaluate, read state, stream, command); null: every one, those
+   * created later included. Absent on no event written so far, but read as null if it ever is.
+   */
+  environments: string[] | null;
   /** ISO instant after which the token is refused; null: it does not expire. */
   expiresAt: string | null;
 }

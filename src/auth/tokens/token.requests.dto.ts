@@ -1,7 +1,22 @@
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { IsDateTime, IsOptionalText } from '../../shared/index.js';
 import { ROLES, type Role } from '../roles.js';
 import { MAX_GRACE_SECONDS } from './token.decider.js';
+
+/** A token scoped to more than this many environments should be unscoped instead. */
+const MAX_SCOPE_ENVIRONMENTS = 50;
 
 /** POST /v1/tokens (docs/contract.md §9). */
 export class IssueTokenRequest {
@@ -12,6 +27,15 @@ export class IssueTokenRequest {
 
   @IsIn(ROLES, { message: `must be one of ${ROLES.join(', ')}` })
   role!: Role;
+
+  /** Where the token may act; absent: every environment. Each must exist (404 otherwise, from the decider). */
+  @IsOptional()
+  @IsArray({ message: 'must be a list of environment keys (leave it out for every environment)' })
+  @ArrayMinSize(1, { message: 'must name at least one environment (leave it out for every environment)' })
+  @ArrayMaxSize(MAX_SCOPE_ENVIRONMENTS, { message: `must name at most ${MAX_SCOPE_ENVIRONMENTS} environments` })
+  @IsString({ each: true, message: 'each must be an environment key' })
+  @Length(1, 32, { each: true, message: 'each must be an environment key of 1–32 characters' })
+  environments?: string[];
 
   @IsOptional()
   @IsDateTime()

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import type { AppConfig } from '../../config/index.js';
 import { APP_CONFIG, CLOCK, type Clock } from '../../shared/index.js';
 import { Actor } from '../actor.decorator.js';
+import { ActsIn } from '../environment-scope.js';
 import type { Principal } from '../principal.js';
 import { RequireRole } from '../require-role.decorator.js';
 import type { Role } from '../roles.js';
@@ -16,6 +17,8 @@ export interface TokenView {
   id: string;
   name: string;
   role: Role;
+  /** Where it may act; null: every environment. */
+  environments: readonly string[] | null;
   expiresAt: string | null;
   createdBy: string | null;
   createdAt: string | null;
@@ -25,8 +28,8 @@ export interface TokenView {
 }
 
 function viewOf(token: IssuedToken): TokenView {
-  const { id, name, role, expiresAt, createdBy, createdAt, revokedAt } = token;
-  return { id, name, role, expiresAt, createdBy, createdAt, revokedAt, source: 'api' };
+  const { id, name, role, environments, expiresAt, createdBy, createdAt, revokedAt } = token;
+  return { id, name, role, environments, expiresAt, createdBy, createdAt, revokedAt, source: 'api' };
 }
 
 /** docs/contract.md §9: tokens issued, listed and revoked at run time, as events of the log. */
@@ -44,6 +47,7 @@ export class TokensController {
       id: `config:${t.name}`,
       name: t.name,
       role: t.role,
+      environments: null,
       expiresAt: null,
       createdBy: null,
       createdAt: null,
@@ -67,6 +71,7 @@ export class TokensController {
 
   /** The caller's own token, whatever its role. */
   @Get('me')
+  @ActsIn.noEnvironment()
   @RequireRole('evaluator')
   me(@Actor() principal: Principal): TokenView {
     const issued = principal.tokenId === undefined ? undefined : this.directory.get(principal.tokenId);
@@ -83,7 +88,7 @@ export class TokensController {
     @Actor() actor: Principal,
   ): Promise<{ token: TokenView; secret: string; event: TokenCommandOutcome['event'] }> {
     const { token, secret, event } = await this.commands.issue(
-      { name: body.name, role: body.role, expiresAt: body.expiresAt ?? null },
+      { name: body.name, role: body.role, environments: body.environments ?? null, expiresAt: body.expiresAt ?? null },
       actor,
       body.reason ?? null,
     );
