@@ -7,6 +7,7 @@ import { TokenGuard } from './token-guard.js';
 import { TokenRegistry } from './token-registry.js';
 import { TokenCommands } from './tokens/token-commands.js';
 import { TokenDirectory } from './tokens/token-directory.js';
+import { TokenLastUsed } from './tokens/token-last-used.js';
 import { TokensController } from './tokens/tokens.controller.js';
 
 /** Who is calling: API tokens (bootstrap and issued as events), console sessions, and the guard every route passes. */
@@ -17,6 +18,7 @@ import { TokensController } from './tokens/tokens.controller.js';
     TokenDirectory,
     TokenCommands,
     TokenRegistry,
+    TokenLastUsed,
     ConsoleSessions,
     { provide: APP_GUARD, useClass: TokenGuard },
   ],

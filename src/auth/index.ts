@@ -6,4 +6,5 @@ export { ActsIn } from './environment-scope.js';
 export type { AuthenticatedRequest, Principal } from './principal.js';
 export { Public, RequireRole } from './require-role.decorator.js';
 export type { ConsoleSessionTable } from './session/console-session.table.js';
+export type { TokenLastUsedTable } from './tokens/token-last-used.table.js';
 export { isRole, type Role } from './roles.js';

@@ -5,7 +5,7 @@ export interface Principal {
   name: string;
   role: Role;
   /** `config:<name>` for a FLAGLEDGER_TOKENS token, else the id the API issued it under. */
-  tokenId?: string;
+  tokenId: string;
   /** The environments it may act in; null: every one (docs/contract.md §9). */
   environments: readonly string[] | null;
 }

@@ -10,6 +10,7 @@ import { roleSatisfies, type Role } from './roles.js';
 import { ConsoleSessions, csrfMatches } from './session/console-sessions.js';
 import { sessionCookieOf } from './session/session-cookie.js';
 import { TokenRegistry } from './token-registry.js';
+import { TokenLastUsed } from './tokens/token-last-used.js';
 
 export class UnauthenticatedError extends DomainError {
   constructor(detail: string) {
@@ -61,6 +62,7 @@ export class TokenGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenRegistry,
     private readonly sessions: ConsoleSessions,
+    private readonly lastUsed: TokenLastUsed,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.defaultEnvironment = config.defaultEnvironment;
@@ -87,6 +89,7 @@ export class TokenGuard implements CanActivate {
     if (!roleSatisfies(principal.role, needs.role)) throw new ForbiddenError(principal, needs.role);
     if (principal.environments !== null && needs.scope?.kind !== 'handler' && needs.scope?.kind !== 'none')
       this.holdToScope(request, principal, needs.scope);
+    this.lastUsed.used(principal.tokenId);
     request.principal = principal;
     return true;
   }

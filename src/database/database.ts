@@ -1,4 +1,4 @@
-import type { ConsoleSessionTable } from '../auth/index.js';
+import type { ConsoleSessionTable, TokenLastUsedTable } from '../auth/index.js';
 import type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from '../event-store/index.js';
 import type { FlagSnapshotTable, FlagStateTable } from '../flags/index.js';
 import type { AuditTrailTable } from '../history/index.js';
@@ -17,6 +17,7 @@ export interface Database {
   flag_evaluation_counts: FlagEvaluationCountTable;
   flag_last_evaluated: FlagLastEvaluatedTable;
   console_sessions: ConsoleSessionTable;
+  token_last_used: TokenLastUsedTable;
 }
 
 export const DATABASE = Symbol('DATABASE');

@@ -30,6 +30,7 @@ describe('tokens as events', () => {
       createdBy: TOKENS.admin.name,
       createdAt: t.clock.now().toISOString(),
       revokedAt: null,
+      lastUsedAt: null,
       source: 'api',
     });
     expect(res.body.event).toMatchObject({
@@ -65,7 +66,10 @@ describe('tokens as events', () => {
       .send({})
       .expect(200);
     expect(enabled.body.event.actor).toBe('release-bot');
-    expect((await t.http().get('/v1/tokens/me').set('Authorization', bearer(secret)).expect(200)).body).toEqual(token);
+    expect((await t.http().get('/v1/tokens/me').set('Authorization', bearer(secret)).expect(200)).body).toEqual({
+      ...token,
+      lastUsedAt: t.clock.now().toISOString(),
+    });
     expect((await t.as('viewer').get('/v1/tokens/me').expect(200)).body).toMatchObject({
       id: `config:${TOKENS.viewer.name}`,
       source: 'config',
@@ -151,6 +155,38 @@ describe('tokens as events', () => {
     t = await startTestApp({ dbPath, clock });
     await t.http().get('/v1/flags').set('Authorization', bearer(kept.secret)).expect(200);
     expectProblem(await t.http().get('/v1/flags').set('Authorization', bearer(gone.secret)), 401);
+  });
+
+  it('keeps when each token was last used, across a restart and never as an event', async () => {
+    const used = (await issue({ name: 'used', role: 'viewer' }).expect(201)).body;
+    await issue({ name: 'unused', role: 'viewer' }).expect(201);
+    const events = (await t.as('viewer').get('/v1/audit/verify').expect(200)).body.events;
+    t.clock.advance(60_000);
+    const usedAt = t.clock.now().toISOString();
+    await t.http().get('/v1/flags').set('Authorization', bearer(used.secret)).expect(200);
+    t.clock.advance(60_000);
+    const lastUse = async () => {
+      const tokens = (await t.as('admin').get('/v1/tokens').expect(200)).body.tokens as {
+        name: string;
+        lastUsedAt: string | null;
+      }[];
+      return Object.fromEntries(tokens.map((x) => [x.name, x.lastUsedAt]));
+    };
+    // Before any flush: the instance's own memory answers.
+    expect(await lastUse()).toMatchObject({ used: usedAt, unused: null });
+    const me = await t.http().get('/v1/tokens/me').set('Authorization', bearer(used.secret)).expect(200);
+    expect(me.body.lastUsedAt).toBe(t.clock.now().toISOString());
+    const { dbPath, clock } = t;
+    await t.close();
+    t = await startTestApp({ dbPath, clock });
+    // After a restart, from the database: the latest use (GET /v1/tokens/me above) and still no use of the other.
+    expect(await lastUse()).toMatchObject({
+      used: me.body.lastUsedAt,
+      unused: null,
+      [TOKENS.admin.name]: expect.any(String),
+    });
+    // Uses are not events: the log holds exactly what it held before them.
+    expect((await t.as('viewer').get('/v1/audit/verify').expect(200)).body.events).toBe(events);
   });
 
   it('rotates a secret: the new one at once, the old one only for its grace period, and never a revoked token', async () => {

@@ -9,6 +9,7 @@ import type { Role } from '../roles.js';
 import { isLive, type IssuedToken } from './issued-token.js';
 import { TokenCommands, type TokenCommandOutcome } from './token-commands.js';
 import { TokenDirectory } from './token-directory.js';
+import { TokenLastUsed } from './token-last-used.js';
 import { TokenNotFoundError } from './token.decider.js';
 import { IssueTokenRequest, ListTokensQuery, RevokeTokenRequest, RotateTokenRequest } from './token.requests.dto.js';
 
@@ -23,23 +24,30 @@ export interface TokenView {
   createdBy: string | null;
   createdAt: string | null;
   revokedAt: string | null;
+  /** When it last authenticated a request (written every few seconds); null: never. */
+  lastUsedAt: string | null;
   /** `config`: FLAGLEDGER_TOKENS, a bootstrap credential the API cannot revoke; `api`: issued here. */
   source: 'config' | 'api';
 }
 
-function viewOf(token: IssuedToken): TokenView {
+function viewOf(token: IssuedToken, lastUsed: ReadonlyMap<string, string>): TokenView {
   const { id, name, role, environments, expiresAt, createdBy, createdAt, revokedAt } = token;
-  return { id, name, role, environments, expiresAt, createdBy, createdAt, revokedAt, source: 'api' };
+  const lastUsedAt = lastUsed.get(id) ?? null;
+  return { id, name, role, environments, expiresAt, createdBy, createdAt, revokedAt, lastUsedAt, source: 'api' };
 }
+
+/** A just-issued or just-changed token: its last use is not what the answer is about. */
+const NOT_LOOKED_UP: ReadonlyMap<string, string> = new Map();
 
 /** docs/contract.md §9: tokens issued, listed and revoked at run time, as events of the log. */
 @Controller('v1/tokens')
 export class TokensController {
-  private readonly configured: TokenView[];
+  private readonly configured: Omit<TokenView, 'lastUsedAt'>[];
 
   constructor(
     private readonly commands: TokenCommands,
     private readonly directory: TokenDirectory,
+    private readonly lastUsed: TokenLastUsed,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
@@ -63,20 +71,29 @@ export class TokensController {
   @Get()
   @RequireRole('admin')
   async list(@Query() query: ListTokensQuery): Promise<{ tokens: TokenView[] }> {
-    if (query.asOf === undefined) return { tokens: [...this.configured, ...this.directory.all().map(viewOf)] };
-    const at = new Date(query.asOf);
-    const then = (await this.directory.asOf(at.toISOString())).filter((token) => isLive(token, at));
-    return { tokens: [...this.configured, ...then.map(viewOf)] };
+    const lastUsed = await this.lastUsed.all();
+    const at = query.asOf === undefined ? undefined : new Date(query.asOf);
+    const tokens =
+      at === undefined
+        ? this.directory.all()
+        : (await this.directory.asOf(at.toISOString())).filter((token) => isLive(token, at));
+    return { tokens: [...this.configuredViews(lastUsed), ...tokens.map((token) => viewOf(token, lastUsed))] };
+  }
+
+  /** Always valid, so listed at every instant; their last use is kept like an issued token's. */
+  private configuredViews(lastUsed: ReadonlyMap<string, string>): TokenView[] {
+    return this.configured.map((token) => ({ ...token, lastUsedAt: lastUsed.get(token.id) ?? null }));
   }
 
   /** The caller's own token, whatever its role. */
   @Get('me')
   @ActsIn.noEnvironment()
   @RequireRole('evaluator')
-  me(@Actor() principal: Principal): TokenView {
-    const issued = principal.tokenId === undefined ? undefined : this.directory.get(principal.tokenId);
-    if (issued !== undefined) return viewOf(issued);
-    return this.configured.find((t) => t.id === principal.tokenId)!;
+  async me(@Actor() principal: Principal): Promise<TokenView> {
+    const lastUsed = await this.lastUsed.all();
+    const issued = this.directory.get(principal.tokenId);
+    if (issued !== undefined) return viewOf(issued, lastUsed);
+    return this.configuredViews(lastUsed).find((t) => t.id === principal.tokenId)!;
   }
 
   /** 201 with the secret, shown this once: the log and the database keep only its SHA-256. */
@@ -92,7 +109,7 @@ export class TokensController {
       actor,
       body.reason ?? null,
     );
-    return { token: viewOf(token), secret, event };
+    return { token: viewOf(token, NOT_LOOKED_UP), secret, event };
   }
 
   /** 201 with the new secret, shown this once; the old one works `graceSeconds` more (default 0). */
@@ -106,7 +123,7 @@ export class TokensController {
   ): Promise<{ token: TokenView; secret: string; event: TokenCommandOutcome['event'] }> {
     if (id.startsWith('config:')) throw new TokenNotFoundError(id);
     const { token, secret, event } = await this.commands.rotate(id, body.graceSeconds ?? 0, actor, body.reason ?? null);
-    return { token: viewOf(token), secret, event };
+    return { token: viewOf(token, NOT_LOOKED_UP), secret, event };
   }
 
   @Post(':id/revoke')
@@ -119,6 +136,6 @@ export class TokensController {
   ): Promise<{ token: TokenView; event: TokenCommandOutcome['event'] }> {
     if (id.startsWith('config:')) throw new TokenNotFoundError(id);
     const { token, event } = await this.commands.revoke(id, actor, body.reason ?? null);
-    return { token: viewOf(token), event };
+    return { token: viewOf(token, NOT_LOOKED_UP), event };
   }
 }

@@ -5,6 +5,7 @@ import { evaluationTelemetry } from './0003-evaluation-telemetry.js';
 import { telemetryPerEnvironment } from './0004-telemetry-per-environment.js';
 import { auditTrailEnvironment } from './0005-audit-trail-environment.js';
 import { consoleSessions } from './0006-console-sessions.js';
+import { tokenLastUsed } from './0008-token-last-used.js';
 
 /**
  * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0004-telemetry-per-environment': telemetryPerEnvironment,
   '0005-audit-trail-environment': auditTrailEnvironment,
   '0006-console-sessions': consoleSessions,
+  '0008-token-last-used': tokenLastUsed,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

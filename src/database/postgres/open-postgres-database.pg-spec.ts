@@ -55,6 +55,7 @@ describe('openPostgresDatabase', () => {
       '0004-telemetry-per-environment',
       '0005-audit-trail-environment',
       '0006-console-sessions',
+      '0008-token-last-used',
     ]);
     const tables = await db!.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual([
@@ -68,6 +69,7 @@ describe('openPostgresDatabase', () => {
       'idempotency_records',
       'projection_checkpoints',
       'signed_checkpoints',
+      'token_last_used',
     ]);
   });
 

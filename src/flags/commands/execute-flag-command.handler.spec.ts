@@ -40,7 +40,7 @@ class TrailingReader extends FlagStateReader {
   }
 }
 
-const actor = { name: 'alice', role: 'editor' as const, environments: null };
+const actor = { name: 'alice', role: 'editor' as const, tokenId: 'config:alice', environments: null };
 
 describe('ExecuteFlagCommandHandler with an in-memory projection that trails the log', () => {
   let handler: ExecuteFlagCommandHandler;
