@@ -6,6 +6,7 @@ import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator.js';
 import { roleSatisfies, type Role } from './roles.js';
 import { ConsoleSessions, csrfMatches } from './session/console-sessions.js';
 import { sessionCookieOf } from './session/session-cookie.js';
+import { FailedAuthentications } from './throttle/failed-authentications.js';
 import { TokenRegistry } from './token-registry.js';
 
 export class UnauthenticatedError extends DomainError {
@@ -44,6 +45,7 @@ export class TokenGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenRegistry,
     private readonly sessions: ConsoleSessions,
+    private readonly failures: FailedAuthentications,
   ) {}
 
   /**
@@ -59,8 +61,17 @@ export class TokenGuard implements CanActivate {
       .switchToHttp()
       .getRequest<AuthenticatedRequest & { method: string; headers: Record<string, string | string[] | undefined> }>();
     const cookie = request.headers.authorization === undefined ? sessionCookieOf(request) : undefined;
-    if (cookie !== undefined) return this.authenticateSession(request, cookie, required);
-    return this.admit(request, this.authenticate(request.headers.authorization), required);
+    if (cookie !== undefined)
+      return this.authenticateSession(request, cookie, required).catch((error: unknown) => {
+        throw this.failures.refused(request, error);
+      });
+    let principal: Principal;
+    try {
+      principal = this.authenticate(request.headers.authorization);
+    } catch (error) {
+      throw this.failures.refused(request, error);
+    }
+    return this.admit(request, principal, required);
   }
 
   private admit(request: AuthenticatedRequest, principal: Principal, required: Role): true {

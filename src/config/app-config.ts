@@ -46,6 +46,11 @@ export interface AppConfig {
   defaultEnvironment: string;
   /** FLAGLEDGER_SESSION_TTL_MINUTES (480): how long a console sign-in lasts. */
   sessionTtlMinutes: number;
+  /**
+   * FLAGLEDGER_AUTH_FAILURE_BURST (20) and FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE (10): failed
+   * authentications one client address may make at once, and how fast it earns them back; past them, 429.
+   */
+  authFailures: { burst: number; refillPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -115,6 +120,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     1,
     43_200,
   );
+  const authFailures = Object.freeze({
+    burst: parseIntegerIn('FLAGLEDGER_AUTH_FAILURE_BURST', env.FLAGLEDGER_AUTH_FAILURE_BURST, 20, 1, 1_000_000),
+    refillPerMinute: parseIntegerIn(
+      'FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE',
+      env.FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE,
+      10,
+      1,
+      1_000_000,
+    ),
+  });
   const logLevel = parseLogLevel(env.LOG_LEVEL);
   const defaultEnvironment = (env.FLAGLEDGER_DEFAULT_ENVIRONMENT ?? '').trim() || 'production';
   if (!ENVIRONMENT_KEY_PATTERN.test(defaultEnvironment))
@@ -136,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     logLevel,
     defaultEnvironment,
     sessionTtlMinutes,
+    authFailures,
   });
 }
 
