@@ -67,6 +67,17 @@ describe('loadConfig', () => {
     ).toEqual({ burst: 5, refillPerMinute: 120 });
   });
 
+  it('keys the decision log user hash with FLAGLEDGER_DECISION_LOG_HASH_KEY when set', () => {
+    expect(loadConfig({ FLAGLEDGER_DECISION_LOG: 'stdout' }).decisionLog).toEqual({
+      target: { kind: 'stdout' },
+      sampleRate: 1,
+    });
+    expect(
+      loadConfig({ FLAGLEDGER_DECISION_LOG: 'stdout', FLAGLEDGER_DECISION_LOG_HASH_KEY: 'sixteen-chars-ok' })
+        .decisionLog,
+    ).toMatchObject({ hashKey: 'sixteen-chars-ok' });
+  });
+
   it('logs at LOG_LEVEL, info by default, and names the allowed levels when it is wrong', () => {
     expect(loadConfig({}).logLevel).toBe('info');
     expect(loadConfig({ LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
@@ -86,6 +97,10 @@ describe('loadConfig', () => {
     [{ FLAGLEDGER_AUTH_FAILURE_BURST: 'many' }, 'FLAGLEDGER_AUTH_FAILURE_BURST'],
     [{ FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE: '0' }, 'FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE'],
     [{ FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE: '1.5' }, 'FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE'],
+    [
+      { FLAGLEDGER_DECISION_LOG: 'stdout', FLAGLEDGER_DECISION_LOG_HASH_KEY: 'too-short' },
+      'FLAGLEDGER_DECISION_LOG_HASH_KEY',
+    ],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ FLAGLEDGER_SYNC: 'sometimes' }, 'FLAGLEDGER_SYNC'],
     [{ FLAGLEDGER_TOKENS: 'ops:root:secret-123' }, 'FLAGLEDGER_TOKENS'],

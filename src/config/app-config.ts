@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../auth/index.js';
-import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/index.js';
+import type { DecisionLogConfig } from '../decision-log/index.js';
 import { ENVIRONMENT_KEY_PATTERN } from '../environments/index.js';
 import { FLAG_TYPES, type FlagType, DEFAULT_FLAG_RULES } from '../flags/index.js';
 import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/index.js';
 import { LOG_LEVELS, redact, type LogLevelName } from '../shared/index.js';
+import { parseDecisionLogConfig } from './decision-log-config.js';
 
 export interface ApiToken {
   name: string;
@@ -32,7 +33,7 @@ export interface AppConfig {
   signingKey: string | null;
   /** FLAGLEDGER_FLAG_LIFETIME_DAYS, e.g. `release:40,experiment:40`: the lifetime suggested for temporary flags. */
   flagLifetimeDays: Readonly<Partial<Record<FlagType, number>>>;
-  /** FLAGLEDGER_DECISION_LOG (+ _SAMPLE); null = no decision log (the default). */
+  /** FLAGLEDGER_DECISION_LOG (+ _SAMPLE, _HASH_KEY); null = no decision log (the default). */
   decisionLog: DecisionLogConfig | null;
   /** FLAGLEDGER_STALE_RELEASE_DAYS (30) and FLAGLEDGER_STALE_UNUSED_DAYS (90): docs/contract.md §5's thresholds. */
   staleThresholds: StaleThresholds;
@@ -85,7 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   const flagLifetimeDays = parseLifetimes(env.FLAGLEDGER_FLAG_LIFETIME_DAYS);
   let decisionLog: DecisionLogConfig | null;
   try {
-    decisionLog = parseDecisionLogConfig(env.FLAGLEDGER_DECISION_LOG, env.FLAGLEDGER_DECISION_LOG_SAMPLE);
+    decisionLog = parseDecisionLogConfig(
+      env.FLAGLEDGER_DECISION_LOG,
+      env.FLAGLEDGER_DECISION_LOG_SAMPLE,
+      env.FLAGLEDGER_DECISION_LOG_HASH_KEY,
+    );
   } catch (error) {
     const [variable, ...rest] = (error as Error).message.split(': ');
     throw new ConfigError(variable!, rest.join(': '));
