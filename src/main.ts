@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     level: config.logLevel,
     secrets: [
       ...config.tokens.map((t) => t.secret),
+      ...(config.metricsToken === null ? [] : [config.metricsToken]),
       ...(config.decisionLog?.hashKey === undefined ? [] : [config.decisionLog.hashKey]),
     ],
   });

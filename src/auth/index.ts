@@ -1,6 +1,9 @@
 /** Authentication and roles: the global token guard, route role decorators, the acting principal. */
 export { Actor } from './actor.decorator.js';
 export { AuthModule } from './auth.module.js';
+export { bearerCredential } from './bearer-credential.js';
+export { FailedAuthentications } from './throttle/failed-authentications.js';
+export { UnauthenticatedError } from './token-guard.js';
 export type { AuthenticatedRequest, Principal } from './principal.js';
 export { Public, RequireRole } from './require-role.decorator.js';
 export type { ConsoleSessionTable } from './session/console-session.table.js';

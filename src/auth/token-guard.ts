@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../shared/index.js';
+import { bearerCredential } from './bearer-credential.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator.js';
 import { roleSatisfies, type Role } from './roles.js';
@@ -114,9 +115,9 @@ export class TokenGuard implements CanActivate {
   private authenticate(header: string | string[] | undefined): Principal {
     if (typeof header !== 'string' || header === '')
       throw new UnauthenticatedError('missing Authorization: Bearer <token>');
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match === null) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
-    const principal = this.tokens.bySecret(match[1]!);
+    const secret = bearerCredential(header);
+    if (secret === undefined) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
+    const principal = this.tokens.bySecret(secret);
     if (principal === undefined) throw new UnauthenticatedError('unknown token');
     return principal;
   }

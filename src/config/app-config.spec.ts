@@ -67,6 +67,12 @@ describe('loadConfig', () => {
     ).toEqual({ burst: 5, refillPerMinute: 120 });
   });
 
+  it('leaves /metrics open unless FLAGLEDGER_METRICS_TOKEN is set', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ FLAGLEDGER_METRICS_TOKEN: '  ' }).metricsToken).toBeNull();
+    expect(loadConfig({ FLAGLEDGER_METRICS_TOKEN: ' scrape-me-please ' }).metricsToken).toBe('scrape-me-please');
+  });
+
   it('keys the decision log user hash with FLAGLEDGER_DECISION_LOG_HASH_KEY when set', () => {
     expect(loadConfig({ FLAGLEDGER_DECISION_LOG: 'stdout' }).decisionLog).toEqual({
       target: { kind: 'stdout' },
@@ -97,6 +103,7 @@ describe('loadConfig', () => {
     [{ FLAGLEDGER_AUTH_FAILURE_BURST: 'many' }, 'FLAGLEDGER_AUTH_FAILURE_BURST'],
     [{ FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE: '0' }, 'FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE'],
     [{ FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE: '1.5' }, 'FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE'],
+    [{ FLAGLEDGER_METRICS_TOKEN: 'short' }, 'FLAGLEDGER_METRICS_TOKEN'],
     [
       { FLAGLEDGER_DECISION_LOG: 'stdout', FLAGLEDGER_DECISION_LOG_HASH_KEY: 'too-short' },
       'FLAGLEDGER_DECISION_LOG_HASH_KEY',

@@ -52,6 +52,8 @@ export interface AppConfig {
    * authentications one client address may make at once, and how fast it earns them back; past them, 429.
    */
   authFailures: { burst: number; refillPerMinute: number };
+  /** FLAGLEDGER_METRICS_TOKEN: the bearer GET /metrics then requires; null = open, as /health (the default). */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       1_000_000,
     ),
   });
+  const metricsToken = parseSecret('FLAGLEDGER_METRICS_TOKEN', env.FLAGLEDGER_METRICS_TOKEN);
   const logLevel = parseLogLevel(env.LOG_LEVEL);
   const defaultEnvironment = (env.FLAGLEDGER_DEFAULT_ENVIRONMENT ?? '').trim() || 'production';
   if (!ENVIRONMENT_KEY_PATTERN.test(defaultEnvironment))
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     defaultEnvironment,
     sessionTtlMinutes,
     authFailures,
+    metricsToken,
   });
 }
 
@@ -246,6 +250,14 @@ export function parseTokens(raw: string): ApiToken[] {
   if (names.size !== tokens.length) throw new ConfigError('FLAGLEDGER_TOKENS', 'token names must be unique');
   if (secrets.size !== tokens.length) throw new ConfigError('FLAGLEDGER_TOKENS', 'token secrets must be unique');
   return tokens;
+}
+
+/** An optional shared secret: unset or blank → null; else at least 8 characters, as token secrets. */
+function parseSecret(variable: string, value: string | undefined): string | null {
+  const secret = value?.trim();
+  if (!secret) return null;
+  if (secret.length < 8) throw new ConfigError(variable, 'must be at least 8 characters');
+  return secret;
 }
 
 function parseIntegerIn(

@@ -55,6 +55,8 @@ export async function startTestApp(
      * hundreds of bad credentials from one address; auth-throttling.e2e-spec tests the throttle).
      */
     authFailures?: AppConfig['authFailures'];
+    /** FLAGLEDGER_METRICS_TOKEN (default: none, /metrics open). */
+    metricsToken?: string;
   } = {},
 ): Promise<TestApp> {
   const onPostgres = (options.backend ?? backend) === 'postgres';
@@ -77,6 +79,7 @@ export async function startTestApp(
     defaultEnvironment: options.defaultEnvironment ?? 'production',
     sessionTtlMinutes: 60,
     authFailures: options.authFailures ?? { burst: 1_000_000, refillPerMinute: 1_000_000 },
+    metricsToken: options.metricsToken ?? null,
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({
