@@ -10,7 +10,14 @@ let appLogger = createAppLogger({ level: 'info' });
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  appLogger = createAppLogger({ level: config.logLevel, secrets: config.tokens.map((t) => t.secret) });
+  appLogger = createAppLogger({
+    level: config.logLevel,
+    secrets: [
+      ...config.tokens.map((t) => t.secret),
+      ...(config.metricsToken === null ? [] : [config.metricsToken]),
+      ...(config.decisionLog?.hashKey === undefined ? [] : [config.decisionLog.hashKey]),
+    ],
+  });
   // dist/console, beside this file once built (npm run build).
   const consoleDir = fileURLToPath(new URL('./console/', import.meta.url));
   const app = await createApp({ config, logger: new NestPinoLogger(appLogger), consoleDir });

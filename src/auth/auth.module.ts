@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { EventStoreModule } from '../event-store/index.js';
 import { ConsoleSessions } from './session/console-sessions.js';
 import { SessionController } from './session/session.controller.js';
+import { FailedAuthentications } from './throttle/failed-authentications.js';
 import { TokenGuard } from './token-guard.js';
 import { TokenRegistry } from './token-registry.js';
 import { TokenCommands } from './tokens/token-commands.js';
@@ -10,7 +11,10 @@ import { TokenDirectory } from './tokens/token-directory.js';
 import { TokenLastUsed } from './tokens/token-last-used.js';
 import { TokensController } from './tokens/tokens.controller.js';
 
-/** Who is calling: API tokens (bootstrap and issued as events), console sessions, and the guard every route passes. */
+/**
+ * Who is calling: API tokens (bootstrap and issued as events), console sessions, the guard every route
+ * passes, and the throttle on failed authentications (exported for routes with a credential of their own).
+ */
 @Module({
   imports: [EventStoreModule],
   controllers: [SessionController, TokensController],
@@ -20,7 +24,9 @@ import { TokensController } from './tokens/tokens.controller.js';
     TokenRegistry,
     TokenLastUsed,
     ConsoleSessions,
+    FailedAuthentications,
     { provide: APP_GUARD, useClass: TokenGuard },
   ],
+  exports: [FailedAuthentications],
 })
 export class AuthModule {}

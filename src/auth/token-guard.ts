@@ -2,6 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../config/index.js';
 import { APP_CONFIG, DomainError } from '../shared/index.js';
+import { bearerCredential } from './bearer-credential.js';
 import { assertMayActIn, EVERY_ENVIRONMENT, type EnvironmentsNeeded } from './environment-forbidden.js';
 import { ENVIRONMENT_SCOPE, type EnvironmentScope } from './environment-scope.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
@@ -9,6 +10,7 @@ import { PUBLIC_ROUTE, REQUIRED_ROLE } from './require-role.decorator.js';
 import { roleSatisfies, type Role } from './roles.js';
 import { ConsoleSessions, csrfMatches } from './session/console-sessions.js';
 import { sessionCookieOf } from './session/session-cookie.js';
+import { FailedAuthentications } from './throttle/failed-authentications.js';
 import { TokenRegistry } from './token-registry.js';
 import { TokenLastUsed } from './tokens/token-last-used.js';
 
@@ -63,6 +65,7 @@ export class TokenGuard implements CanActivate {
     private readonly tokens: TokenRegistry,
     private readonly sessions: ConsoleSessions,
     private readonly lastUsed: TokenLastUsed,
+    private readonly failures: FailedAuthentications,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.defaultEnvironment = config.defaultEnvironment;
@@ -81,8 +84,17 @@ export class TokenGuard implements CanActivate {
     if (needs === 'public') return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const cookie = request.headers.authorization === undefined ? sessionCookieOf(request) : undefined;
-    if (cookie !== undefined) return this.authenticateSession(request, cookie, needs);
-    return this.admit(request, this.authenticate(request.headers.authorization), needs);
+    if (cookie !== undefined)
+      return this.authenticateSession(request, cookie, needs).catch((error: unknown) => {
+        throw this.failures.refused(request, error);
+      });
+    let principal: Principal;
+    try {
+      principal = this.authenticate(request.headers.authorization);
+    } catch (error) {
+      throw this.failures.refused(request, error);
+    }
+    return this.admit(request, principal, needs);
   }
 
   private admit(request: GuardedRequest, principal: Principal, needs: RouteNeeds): true {
@@ -143,9 +155,9 @@ export class TokenGuard implements CanActivate {
   private authenticate(header: string | string[] | undefined): Principal {
     if (typeof header !== 'string' || header === '')
       throw new UnauthenticatedError('missing Authorization: Bearer <token>');
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match === null) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
-    const principal = this.tokens.bySecret(match[1]!);
+    const secret = bearerCredential(header);
+    if (secret === undefined) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
+    const principal = this.tokens.bySecret(secret);
     if (principal === undefined) throw new UnauthenticatedError('unknown token');
     return principal;
   }

@@ -60,6 +60,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '5' }).maxStreamsPerToken).toBe(5);
   });
 
+  it('throttles failed authentications per address: a burst of 20, 10 a minute back, by default', () => {
+    expect(loadConfig({}).authFailures).toEqual({ burst: 20, refillPerMinute: 10 });
+    expect(
+      loadConfig({ FLAGLEDGER_AUTH_FAILURE_BURST: '5', FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE: '120' }).authFailures,
+    ).toEqual({ burst: 5, refillPerMinute: 120 });
+  });
+
+  it('leaves /metrics open unless FLAGLEDGER_METRICS_TOKEN is set', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ FLAGLEDGER_METRICS_TOKEN: '  ' }).metricsToken).toBeNull();
+    expect(loadConfig({ FLAGLEDGER_METRICS_TOKEN: ' scrape-me-please ' }).metricsToken).toBe('scrape-me-please');
+  });
+
+  it('keys the decision log user hash with FLAGLEDGER_DECISION_LOG_HASH_KEY when set', () => {
+    expect(loadConfig({ FLAGLEDGER_DECISION_LOG: 'stdout' }).decisionLog).toEqual({
+      target: { kind: 'stdout' },
+      sampleRate: 1,
+    });
+    expect(
+      loadConfig({ FLAGLEDGER_DECISION_LOG: 'stdout', FLAGLEDGER_DECISION_LOG_HASH_KEY: 'sixteen-chars-ok' })
+        .decisionLog,
+    ).toMatchObject({ hashKey: 'sixteen-chars-ok' });
+  });
+
   it('logs at LOG_LEVEL, info by default, and names the allowed levels when it is wrong', () => {
     expect(loadConfig({}).logLevel).toBe('info');
     expect(loadConfig({ LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
@@ -75,6 +99,15 @@ describe('loadConfig', () => {
     [{ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '0' }, 'FLAGLEDGER_MAX_STREAMS_PER_TOKEN'],
     [{ FLAGLEDGER_MAX_STREAMS_PER_TOKEN: '2.5' }, 'FLAGLEDGER_MAX_STREAMS_PER_TOKEN'],
     [{ PORT: 'eighty' }, 'PORT'],
+    [{ FLAGLEDGER_AUTH_FAILURE_BURST: '0' }, 'FLAGLEDGER_AUTH_FAILURE_BURST'],
+    [{ FLAGLEDGER_AUTH_FAILURE_BURST: 'many' }, 'FLAGLEDGER_AUTH_FAILURE_BURST'],
+    [{ FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE: '0' }, 'FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE'],
+    [{ FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE: '1.5' }, 'FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE'],
+    [{ FLAGLEDGER_METRICS_TOKEN: 'short' }, 'FLAGLEDGER_METRICS_TOKEN'],
+    [
+      { FLAGLEDGER_DECISION_LOG: 'stdout', FLAGLEDGER_DECISION_LOG_HASH_KEY: 'too-short' },
+      'FLAGLEDGER_DECISION_LOG_HASH_KEY',
+    ],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ FLAGLEDGER_SYNC: 'sometimes' }, 'FLAGLEDGER_SYNC'],
     [{ FLAGLEDGER_TOKENS: 'ops:root:secret-123' }, 'FLAGLEDGER_TOKENS'],

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { isRole, type Role } from '../auth/index.js';
-import { parseDecisionLogConfig, type DecisionLogConfig } from '../decision-log/index.js';
+import type { DecisionLogConfig } from '../decision-log/index.js';
 import { ENVIRONMENT_KEY_PATTERN } from '../environments/index.js';
 import { FLAG_TYPES, type FlagType, DEFAULT_FLAG_RULES } from '../flags/index.js';
 import { DEFAULT_STALE_THRESHOLDS, type StaleThresholds } from '../lifecycle/index.js';
 import { LOG_LEVELS, redact, type LogLevelName } from '../shared/index.js';
+import { parseDecisionLogConfig } from './decision-log-config.js';
 
 export interface ApiToken {
   name: string;
@@ -32,7 +33,7 @@ export interface AppConfig {
   signingKey: string | null;
   /** FLAGLEDGER_FLAG_LIFETIME_DAYS, e.g. `release:40,experiment:40`: the lifetime suggested for temporary flags. */
   flagLifetimeDays: Readonly<Partial<Record<FlagType, number>>>;
-  /** FLAGLEDGER_DECISION_LOG (+ _SAMPLE); null = no decision log (the default). */
+  /** FLAGLEDGER_DECISION_LOG (+ _SAMPLE, _HASH_KEY); null = no decision log (the default). */
   decisionLog: DecisionLogConfig | null;
   /** FLAGLEDGER_STALE_RELEASE_DAYS (30) and FLAGLEDGER_STALE_UNUSED_DAYS (90): docs/contract.md §5's thresholds. */
   staleThresholds: StaleThresholds;
@@ -46,6 +47,13 @@ export interface AppConfig {
   defaultEnvironment: string;
   /** FLAGLEDGER_SESSION_TTL_MINUTES (480): how long a console sign-in lasts. */
   sessionTtlMinutes: number;
+  /**
+   * FLAGLEDGER_AUTH_FAILURE_BURST (20) and FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE (10): failed
+   * authentications one client address may make at once, and how fast it earns them back; past them, 429.
+   */
+  authFailures: { burst: number; refillPerMinute: number };
+  /** FLAGLEDGER_METRICS_TOKEN: the bearer GET /metrics then requires; null = open, as /health (the default). */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -80,7 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   const flagLifetimeDays = parseLifetimes(env.FLAGLEDGER_FLAG_LIFETIME_DAYS);
   let decisionLog: DecisionLogConfig | null;
   try {
-    decisionLog = parseDecisionLogConfig(env.FLAGLEDGER_DECISION_LOG, env.FLAGLEDGER_DECISION_LOG_SAMPLE);
+    decisionLog = parseDecisionLogConfig(
+      env.FLAGLEDGER_DECISION_LOG,
+      env.FLAGLEDGER_DECISION_LOG_SAMPLE,
+      env.FLAGLEDGER_DECISION_LOG_HASH_KEY,
+    );
   } catch (error) {
     const [variable, ...rest] = (error as Error).message.split(': ');
     throw new ConfigError(variable!, rest.join(': '));
@@ -115,6 +127,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     1,
     43_200,
   );
+  const authFailures = Object.freeze({
+    burst: parseIntegerIn('FLAGLEDGER_AUTH_FAILURE_BURST', env.FLAGLEDGER_AUTH_FAILURE_BURST, 20, 1, 1_000_000),
+    refillPerMinute: parseIntegerIn(
+      'FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE',
+      env.FLAGLEDGER_AUTH_FAILURE_REFILL_PER_MINUTE,
+      10,
+      1,
+      1_000_000,
+    ),
+  });
+  const metricsToken = parseSecret('FLAGLEDGER_METRICS_TOKEN', env.FLAGLEDGER_METRICS_TOKEN);
   const logLevel = parseLogLevel(env.LOG_LEVEL);
   const defaultEnvironment = (env.FLAGLEDGER_DEFAULT_ENVIRONMENT ?? '').trim() || 'production';
   if (!ENVIRONMENT_KEY_PATTERN.test(defaultEnvironment))
@@ -136,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     logLevel,
     defaultEnvironment,
     sessionTtlMinutes,
+    authFailures,
+    metricsToken,
   });
 }
 
@@ -225,6 +250,14 @@ export function parseTokens(raw: string): ApiToken[] {
   if (names.size !== tokens.length) throw new ConfigError('FLAGLEDGER_TOKENS', 'token names must be unique');
   if (secrets.size !== tokens.length) throw new ConfigError('FLAGLEDGER_TOKENS', 'token secrets must be unique');
   return tokens;
+}
+
+/** An optional shared secret: unset or blank → null; else at least 8 characters, as token secrets. */
+function parseSecret(variable: string, value: string | undefined): string | null {
+  const secret = value?.trim();
+  if (!secret) return null;
+  if (secret.length < 8) throw new ConfigError(variable, 'must be at least 8 characters');
+  return secret;
 }
 
 function parseIntegerIn(

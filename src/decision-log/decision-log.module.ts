@@ -1,16 +1,26 @@
 import { Inject, Module, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { type AppConfig } from '../config/index.js';
+import { IntegrityModule, SIGNING_KEY, type SigningKey } from '../integrity/index.js';
 import { APP_CONFIG, CLOCK, type Clock } from '../shared/index.js';
 import { DECISION_LOG, DecisionLog } from './decision-log.js';
+import { userHashKey } from './user-hash-key.js';
 
 /** The opt-in decision log; DECISION_LOG is null when FLAGLEDGER_DECISION_LOG is unset. */
 @Module({
+  imports: [IntegrityModule],
   providers: [
     {
       provide: DECISION_LOG,
-      inject: [APP_CONFIG, CLOCK],
-      useFactory: (config: AppConfig, clock: Clock) =>
-        config.decisionLog === null ? null : new DecisionLog(config.decisionLog, Math.random, () => clock.now()),
+      inject: [APP_CONFIG, CLOCK, SIGNING_KEY],
+      useFactory: (config: AppConfig, clock: Clock, signingKey: SigningKey) =>
+        config.decisionLog === null
+          ? null
+          : new DecisionLog(
+              config.decisionLog,
+              userHashKey(config.decisionLog.hashKey, signingKey.privateKey),
+              Math.random,
+              () => clock.now(),
+            ),
     },
   ],
   exports: [DECISION_LOG],

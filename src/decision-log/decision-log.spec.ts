@@ -1,16 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DecisionLog, hashUserId, parseDecisionLogConfig } from './decision-log.js';
+import { sha256Hex } from '../shared/index.js';
+import { DecisionLog, hashUserId } from './decision-log.js';
 
 describe('DecisionLog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flagledger-decisions-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const now = () => new Date('2026-11-25T12:00:00.000Z');
+  const key = Buffer.from('a fixed key of 32 characters..!!');
 
   it('names the environment the decision was made in, when told', async () => {
     const path = join(dir, 'environment.ndjson');
-    const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 1 }, Math.random, now);
+    const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 1 }, key, Math.random, now);
     log.record({ flagKey: 'checkout', enabled: false, reason: 'KILL_SWITCH', flagVersion: 2 }, {}, 'staging');
     await log.close();
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ flag: 'checkout', environment: 'staging' });
@@ -18,7 +20,7 @@ describe('DecisionLog', () => {
 
   it('writes one line per decision with flag, version, result, reason, bucket and a hash of the user, never the id', async () => {
     const path = join(dir, 'all.ndjson');
-    const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 1 }, Math.random, now);
+    const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 1 }, key, Math.random, now);
     log.record(
       { flagKey: 'new_payment_processor', enabled: true, reason: 'ROLLOUT_IN', bucket: 7, flagVersion: 3 },
       { userId: 'alice@example.com', segment: 'eu' },
@@ -41,7 +43,7 @@ describe('DecisionLog', () => {
         enabled: true,
         reason: 'ROLLOUT_IN',
         bucket: 7,
-        userHash: hashUserId('alice@example.com'),
+        userHash: 'db2ed607c0bc13ba', // hashUserId('alice@example.com', key)
         segment: 'eu',
       },
       {
@@ -59,7 +61,7 @@ describe('DecisionLog', () => {
   it('logs only the sampled share of decisions', async () => {
     const path = join(dir, 'sampled.ndjson');
     const draws = [0.05, 0.5, 0.09, 0.99];
-    const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 0.1 }, () => draws.shift()!, now);
+    const log = new DecisionLog({ target: { kind: 'file', path }, sampleRate: 0.1 }, key, () => draws.shift()!, now);
     for (let i = 0; i < 4; i++)
       log.record({ flagKey: `f${i}`, enabled: false, reason: 'DISABLED', flagVersion: 1 }, {});
     await log.close();
@@ -72,23 +74,19 @@ describe('DecisionLog', () => {
   });
 
   it('hashes the same id the same way across runs, and different ids differently', () => {
-    // Pinned vectors (sha256 of the id, first 16 hex): two calls in one process would agree even if the
-    // hash took a per-process salt, and then decisions about a user would no longer correlate across restarts.
-    expect(hashUserId('u-1')).toBe('a24a7f55f278dd49');
-    expect(hashUserId('alice@example.com')).toBe('ff8d9819fc0e12bf');
-    expect(hashUserId('u-1')).toBe(hashUserId('u-1'));
-    expect(hashUserId('u-1')).not.toBe(hashUserId('u-2'));
-    expect(hashUserId('u-1')).toMatch(/^[0-9a-f]{16}$/);
+    // Pinned vectors (HMAC-SHA256 under the key, first 16 hex; from openssl dgst -sha256 -hmac): two calls
+    // in one process would agree even if the hash took a per-process salt, and then decisions about a
+    // user would no longer correlate across restarts.
+    expect(hashUserId('u-1', key)).toBe('9fbdd51e9c0cd85f');
+    expect(hashUserId('alice@example.com', key)).toBe('db2ed607c0bc13ba');
+    expect(hashUserId('u-1', key)).not.toBe(hashUserId('u-2', key));
+    expect(hashUserId('u-1', key)).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('reads FLAGLEDGER_DECISION_LOG and its sample rate, off by default', () => {
-    expect(parseDecisionLogConfig(undefined, undefined)).toBeNull();
-    expect(parseDecisionLogConfig('stdout', '0.25')).toEqual({ target: { kind: 'stdout' }, sampleRate: 0.25 });
-    expect(parseDecisionLogConfig('file:/var/log/decisions.ndjson', undefined)).toEqual({
-      target: { kind: 'file', path: '/var/log/decisions.ndjson' },
-      sampleRate: 1,
-    });
-    expect(() => parseDecisionLogConfig('syslog', undefined)).toThrow(/^FLAGLEDGER_DECISION_LOG:/);
-    expect(() => parseDecisionLogConfig('stdout', '0')).toThrow(/^FLAGLEDGER_DECISION_LOG_SAMPLE:/);
+  it('cannot be confirmed by hashing a guessed id: the hash is keyed', () => {
+    expect(hashUserId('u-1', key)).not.toBe(sha256Hex('u-1').slice(0, 16));
+    const other = Buffer.from('another key, also long enough');
+    expect(hashUserId('u-1', other)).toBe('3738c1eeb7680673');
+    expect(hashUserId('alice@example.com', other)).not.toBe(hashUserId('alice@example.com', key));
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -9,20 +9,24 @@ export interface DecisionLogConfig {
   target: { kind: 'stdout' } | { kind: 'file'; path: string };
   /** Fraction of evaluations logged, 0 < rate ≤ 1. */
   sampleRate: number;
+  /** FLAGLEDGER_DECISION_LOG_HASH_KEY, the key of the user hash; absent → derived from the signing key. */
+  hashKey?: string;
 }
 
 export const DECISION_LOG = Symbol('DECISION_LOG');
 
 /**
  * One structured line per (sampled) evaluation: which flag version decided what, why, in which bucket
- * (brief, rule 5). The user is identified only by a hash of the id, never the id itself, so the log can
- * be shipped to ordinary log storage.
+ * (brief, rule 5). The user is identified only by a keyed hash of the id, never the id itself, so the log
+ * can be shipped to ordinary log storage.
  */
 export class DecisionLog {
   private readonly out: Writable;
 
   constructor(
     private readonly config: DecisionLogConfig,
+    /** The HMAC key of `userHash` (see user-hash-key.ts). */
+    private readonly userHashKey: Uint8Array,
     private readonly random: () => number = Math.random,
     private readonly now: () => Date = () => new Date(),
   ) {
@@ -47,7 +51,7 @@ export class DecisionLog {
       enabled: result.enabled,
       reason: result.reason,
       ...(result.bucket !== undefined ? { bucket: result.bucket } : {}),
-      userHash: userId === undefined || userId === null || userId === '' ? null : hashUserId(userId),
+      userHash: userId === undefined || userId === null || userId === '' ? null : hashUserId(userId, this.userHashKey),
       ...(context.segment ? { segment: context.segment } : {}),
     };
     // A full buffer drops nothing: the stream queues it; logging must never block an evaluation.
@@ -60,23 +64,11 @@ export class DecisionLog {
   }
 }
 
-/** First 16 hex characters of sha256: stable across restarts (decisions about one user correlate), not the id. */
-export function hashUserId(userId: string): string {
-  return createHash('sha256').update(userId, 'utf8').digest('hex').slice(0, 16);
-}
-
-/** FLAGLEDGER_DECISION_LOG(_SAMPLE) → config; null when the log is off (the default). */
-export function parseDecisionLogConfig(
-  target: string | undefined,
-  sample: string | undefined,
-): DecisionLogConfig | null {
-  const value = target?.trim();
-  if (!value) return null;
-  const rate = sample === undefined || sample.trim() === '' ? 1 : Number(sample);
-  if (!(rate > 0 && rate <= 1))
-    throw new Error(`FLAGLEDGER_DECISION_LOG_SAMPLE: must be a number in (0, 1], got '${sample}'`);
-  if (value === 'stdout') return { target: { kind: 'stdout' }, sampleRate: rate };
-  if (value.startsWith('file:') && value.length > 'file:'.length)
-    return { target: { kind: 'file', path: value.slice('file:'.length) }, sampleRate: rate };
-  throw new Error(`FLAGLEDGER_DECISION_LOG: must be 'stdout' or 'file:<path>', got '${value}'`);
+/**
+ * First 16 hex characters of HMAC-SHA256 under `key`: stable while the key is (decisions about one user
+ * correlate across restarts and instances), yet a reader of the log who guesses an id (an email, a
+ * sequential number) cannot confirm the guess by hashing it, as a plain sha256 would let them.
+ */
+export function hashUserId(userId: string, key: Uint8Array): string {
+  return createHmac('sha256', key).update(userId, 'utf8').digest('hex').slice(0, 16);
 }

@@ -1,6 +1,6 @@
 import { NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { FlagNotFoundError } from '../flags/index.js';
-import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/index.js';
+import { DomainError, ERROR_CODES, RetryLaterError, type ErrorCode } from '../shared/index.js';
 import { HTTP_STATUS_BY_CODE } from './error-status.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 
@@ -45,6 +45,7 @@ describe('error codes → HTTP statuses', () => {
     MALFORMED_JSON: 400,
     BAD_REQUEST_BODY: 400,
     UNAUTHENTICATED: 401,
+    TOO_MANY_FAILED_AUTHENTICATIONS: 429,
     FORBIDDEN: 403,
     ENVIRONMENT_FORBIDDEN: 403,
     CSRF_FAILED: 403,
@@ -87,6 +88,12 @@ describe('error codes → HTTP statuses', () => {
       'WWW-Authenticate': 'Bearer realm="flagledger"',
     });
     expect(answerTo(new DomainError('FORBIDDEN', 'no')).headers).toEqual({});
+  });
+
+  it('says when to retry a refusal that lifts by itself, in whole seconds', () => {
+    const answer = answerTo(new RetryLaterError('TOO_MANY_FAILED_AUTHENTICATIONS', 'slow down', 42));
+    expect(answer).toMatchObject({ status: 429, headers: { 'Retry-After': '42' } });
+    expect(answerTo(new DomainError('TOO_MANY_STREAMS', 'no')).headers).toEqual({});
   });
 
   it("maps Nest's own route-not-found to ROUTE_NOT_FOUND", () => {

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../shared/index.js';
+import { DomainError, problem, PROBLEM_CONTENT_TYPE, RetryLaterError, type ProblemDetails } from '../shared/index.js';
 import { httpStatusOf } from './error-status.js';
 
 /** Maps every error to RFC 9457 problem+json; only a genuine bug becomes a 500, and it is logged. */
@@ -16,6 +16,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return;
     }
     if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="flagledger"');
+    if (error instanceof RetryLaterError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 

@@ -4,4 +4,4 @@ export { isValidCheckpointSignature } from './checkpoint-signature.js';
 export { IntegrityModule } from './integrity.module.js';
 export { latestSignedCheckpoint } from './latest-signed-checkpoint.js';
 export { toSignedCheckpoint, type SignedCheckpointTable } from './signed-checkpoint.table.js';
-export { parsePublicKey, SIGNING_KEY_FILE } from './signing-key.js';
+export { parsePublicKey, SIGNING_KEY, SIGNING_KEY_FILE, type SigningKey } from './signing-key.js';

@@ -16,6 +16,20 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A refusal that lifts by itself after a while: the filter sends `retryAfterSeconds` as Retry-After
+ * (RFC 9110 §10.2.3), so a well-behaved client waits instead of guessing.
+ */
+export class RetryLaterError extends DomainError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+  }
+}
+
 export class ValidationFailedError extends DomainError {
   constructor(errors: FieldError[]) {
     super('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);

@@ -4,7 +4,7 @@ export { canonicalJson } from './canonical-json.js';
 export { chunks } from './chunks.js';
 export { CLOCK, systemClock, type Clock } from './clock.js';
 export { ENVIRONMENT_CATALOG, type EnvironmentCatalog } from './environment-catalog.js';
-export { DomainError, ValidationFailedError } from './domain-error.js';
+export { DomainError, RetryLaterError, ValidationFailedError } from './domain-error.js';
 export { ERROR_CODES, type ErrorCode } from './error-code.js';
 export { KeyedSerialQueue } from './keyed-serial-queue.js';
 export { LifecycleLogger } from './lifecycle-logger.js';

@@ -1,9 +1,27 @@
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DECISION_LOG, hashUserId } from '../../src/decision-log/decision-log.js';
+import { DECISION_LOG } from '../../src/decision-log/decision-log.js';
+import { SIGNING_KEY, type SigningKey } from '../../src/integrity/signing-key.js';
 import { releaseFlag } from '../support/flags.js';
 import { tempDir } from '../support/temp-dir.js';
-import { startTestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** The user hash as README documents it, computed here from first principles: HMAC-SHA256 under `key`, 16 hex. */
+const hmac16 = (key: Buffer | string, userId: string) =>
+  createHmac('sha256', key).update(userId).digest('hex').slice(0, 16);
+
+/** The key README says is derived from the app's checkpoint signing key: HMAC(its PKCS#8 DER, purpose). */
+function derivedKey(t: TestApp): Buffer {
+  const der = t.app.get<SigningKey>(SIGNING_KEY).privateKey.export({ type: 'pkcs8', format: 'der' });
+  return createHmac('sha256', der).update('flagledger decision-log user hash').digest();
+}
+
+const userHashes = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { userHash: string | null }).userHash);
 
 describe('decision log (FLAGLEDGER_DECISION_LOG=file:…)', () => {
   const { dir, cleanup } = tempDir();
@@ -30,6 +48,7 @@ describe('decision log (FLAGLEDGER_DECISION_LOG=file:…)', () => {
       .set('Authorization', t.auth('evaluator'))
       .send({ context: { userId: 'bob@example.com' } })
       .expect(200);
+    const key = derivedKey(t);
     await t.close();
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain('bob@example.com');
@@ -46,9 +65,57 @@ describe('decision log (FLAGLEDGER_DECISION_LOG=file:…)', () => {
         enabled: one.body.enabled,
         reason: one.body.reason,
         bucket: one.body.bucket,
-        userHash: hashUserId('bob@example.com'),
+        userHash: hmac16(key, 'bob@example.com'),
       });
     }
+    // A reader of the log who guesses the id cannot confirm it with a plain sha256.
+    expect(lines[0]!.userHash).not.toBe(createHash('sha256').update('bob@example.com').digest('hex').slice(0, 16));
+  });
+
+  it('keys the user hash with FLAGLEDGER_DECISION_LOG_HASH_KEY when set, and keeps it across restarts', async () => {
+    const path = join(dir, 'keyed.ndjson');
+    const decisionLog = {
+      target: { kind: 'file' as const, path },
+      sampleRate: 1,
+      hashKey: 'a fixed key of 32 characters..!!',
+    };
+    const first = await startTestApp({ decisionLog });
+    await first
+      .as('evaluator')
+      .post('/v1/evaluate')
+      .send({ flagKey: 'x', context: { userId: 'u-1' } })
+      .expect(200);
+    await first.close();
+    // Another database, so another signing key: the configured key alone decides the hash.
+    const second = await startTestApp({ decisionLog });
+    await second
+      .as('evaluator')
+      .post('/v1/evaluate')
+      .send({ flagKey: 'x', context: { userId: 'u-1' } })
+      .expect(200);
+    await second.close();
+    expect(userHashes(path)).toEqual(['9fbdd51e9c0cd85f', '9fbdd51e9c0cd85f']); // openssl dgst -sha256 -hmac
+  });
+
+  it('derives its key from the signing key when none is set, so a restart hashes a user as before', async () => {
+    const path = join(dir, 'derived.ndjson');
+    const decisionLog = { target: { kind: 'file' as const, path }, sampleRate: 1 };
+    const first = await startTestApp({ decisionLog });
+    await first
+      .as('evaluator')
+      .post('/v1/evaluate')
+      .send({ flagKey: 'x', context: { userId: 'u-1' } })
+      .expect(200);
+    const key = derivedKey(first);
+    await first.close();
+    const again = await startTestApp({ decisionLog, dbPath: first.dbPath });
+    await again
+      .as('evaluator')
+      .post('/v1/evaluate')
+      .send({ flagKey: 'x', context: { userId: 'u-1' } })
+      .expect(200);
+    await again.close();
+    expect(userHashes(path)).toEqual([hmac16(key, 'u-1'), hmac16(key, 'u-1')]);
   });
 
   it('names the environment each decision was made in (docs/contract.md §7)', async () => {

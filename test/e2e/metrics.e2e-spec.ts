@@ -1,4 +1,5 @@
 import { releaseFlag } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('GET /metrics (Prometheus text)', () => {
@@ -58,5 +59,45 @@ describe('GET /metrics (Prometheus text)', () => {
   it('counts stale flags by rule once they go stale', async () => {
     t.clock.advance(31 * 86_400_000);
     expect(await scrape()).toContain('flagledger_stale_flags{rule="RELEASE_FULLY_ROLLED_OUT"} 1');
+  });
+
+  it('is open without FLAGLEDGER_METRICS_TOKEN, whatever Authorization says', async () => {
+    await t.http().get('/metrics').set('Authorization', 'Bearer not-a-token').expect(200);
+  });
+});
+
+describe('GET /metrics with FLAGLEDGER_METRICS_TOKEN', () => {
+  const METRICS_TOKEN = 'prometheus-scrape-secret';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ metricsToken: METRICS_TOKEN });
+  });
+  afterAll(() => t.close());
+
+  it('answers the metrics token as a bearer (the scheme in any case)', async () => {
+    for (const header of [`Bearer ${METRICS_TOKEN}`, `bearer ${METRICS_TOKEN}`]) {
+      const res = await t.http().get('/metrics').set('Authorization', header).expect(200);
+      expect(res.text).toContain('flagledger_projection_lag_events');
+    }
+  });
+
+  it('refuses anything else with 401 problem+json: no token, a wrong one, a longer one, or an API token', async () => {
+    const attempts: Array<string | undefined> = [
+      undefined,
+      'Bearer prometheus-scrape-secreT',
+      `Bearer ${METRICS_TOKEN}x`,
+      METRICS_TOKEN,
+      t.auth('admin'),
+    ];
+    for (const header of attempts) {
+      const req = t.http().get('/metrics');
+      const res = header === undefined ? await req : await req.set('Authorization', header);
+      expectProblem(res, 401, { code: 'UNAUTHENTICATED', label: String(header) });
+      expect(res.text).not.toContain('flagledger_');
+    }
+  });
+
+  it('leaves /health open', async () => {
+    await t.http().get('/health').expect(200);
   });
 });

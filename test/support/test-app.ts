@@ -50,6 +50,13 @@ export async function startTestApp(
     defaultEnvironment?: string;
     /** A built console to serve at `/` (default: none). */
     consoleDir?: string;
+    /**
+     * The failed-authentication throttle (default: a burst no suite reaches, as auth.e2e-spec sends
+     * hundreds of bad credentials from one address; auth-throttling.e2e-spec tests the throttle).
+     */
+    authFailures?: AppConfig['authFailures'];
+    /** FLAGLEDGER_METRICS_TOKEN (default: none, /metrics open). */
+    metricsToken?: string;
   } = {},
 ): Promise<TestApp> {
   const onPostgres = (options.backend ?? backend) === 'postgres';
@@ -71,6 +78,8 @@ export async function startTestApp(
     logLevel: 'info',
     defaultEnvironment: options.defaultEnvironment ?? 'production',
     sessionTtlMinutes: 60,
+    authFailures: options.authFailures ?? { burst: 1_000_000, refillPerMinute: 1_000_000 },
+    metricsToken: options.metricsToken ?? null,
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({

@@ -4,6 +4,7 @@ import { Actor } from '../actor.decorator.js';
 import { ActsIn } from '../environment-scope.js';
 import type { Principal } from '../principal.js';
 import { Public, RequireRole } from '../require-role.decorator.js';
+import { FailedAuthentications } from '../throttle/failed-authentications.js';
 import { UnauthenticatedError } from '../token-guard.js';
 import { ConsoleSessions } from './console-sessions.js';
 import { clearSessionCookie, sessionCookieOf, setSessionCookie } from './session-cookie.js';
@@ -19,7 +20,10 @@ interface SessionAnswer {
 /** docs/contract.md §8: the console signs in with a token and goes on with a cookie. */
 @Controller('v1/session')
 export class SessionController {
-  constructor(private readonly sessions: ConsoleSessions) {}
+  constructor(
+    private readonly sessions: ConsoleSessions,
+    private readonly failures: FailedAuthentications,
+  ) {}
 
   @Post()
   @Public()
@@ -30,7 +34,8 @@ export class SessionController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionAnswer> {
     const session = await this.sessions.open(body.token);
-    if (session === undefined) throw new UnauthenticatedError('unknown token');
+    // Signing in is guessing a token as much as a bearer header is: the same throttle.
+    if (session === undefined) throw this.failures.refused(request, new UnauthenticatedError('unknown token'));
     setSessionCookie(request, response, session.id, this.sessions.ttlSeconds);
     response.setHeader('Cache-Control', 'no-store');
     return { principal: session.principal, csrf: session.csrf, expiresAt: session.expiresAt };
