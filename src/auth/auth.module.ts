@@ -9,6 +9,7 @@ import { TokenRegistry } from './token-registry.js';
 import { TokenCommands } from './tokens/token-commands.js';
 import { TokenDirectory } from './tokens/token-directory.js';
 import { TokenLastUsed } from './tokens/token-last-used.js';
+import { TokenViews } from './tokens/token-views.js';
 import { TokensController } from './tokens/tokens.controller.js';
 
 /**
@@ -23,6 +24,7 @@ import { TokensController } from './tokens/tokens.controller.js';
     TokenCommands,
     TokenRegistry,
     TokenLastUsed,
+    TokenViews,
     ConsoleSessions,
     FailedAuthentications,
     { provide: APP_GUARD, useClass: TokenGuard },

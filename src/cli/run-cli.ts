@@ -13,6 +13,7 @@ import { cleanupReport, cleanupReportMarkdown, findFlagReferences, StaleFlags } 
 import { ProjectionRebuild } from '../replay/index.js';
 import type { Clock } from '../shared/index.js';
 import { postgresSetup } from './postgres-setup.js';
+import { runTokensCli } from './tokens-cli.js';
 import { resolvePublicKey, verifyDatabaseFile } from './verify-database.js';
 import { verifyExportFile } from './verify-export.js';
 
@@ -33,10 +34,15 @@ const USAGE = `usage: npm run cli -- <command> [options]
   rebuild [--db <file>]                            replay every event into fresh projections and swap them in (server stopped)
   cleanup-report [--db <file>] [--source <dir>] [--format md|json]
                                                    the stale flags by owner; with --source, every file:line still referencing each
+  tokens issue --name <name> --role evaluator|viewer|editor|admin [--environment <key>]... [--expires-at <ISO>] [--reason <text>] [--db <file>]
+                                                   issue a token as cli:<os user> (when no admin token is at hand); prints its secret once
+  tokens list [--as-of <ISO>] [--db <file>]        every token (never a secret); with --as-of, the tokens valid at that instant
+  tokens revoke <id> [--reason <text>] [--db <file>]
+                                                   revoke an issued token; a server on the same database refuses it within a second
   postgres-setup --app-role <role> [--db <url>]    as the database's owner: migrate, then grant the instances' login role
                                                    SELECT + INSERT only on the append-only tables (README: least privilege)
 
---db defaults to FLAGLEDGER_DB (./data/flagledger.db); a postgres:// URL works for export, rebuild and cleanup-report. --public-key is the auditor's copy of GET /v1/audit/public-key;
+--db defaults to FLAGLEDGER_DB (./data/flagledger.db); a postgres:// URL works for export, rebuild, cleanup-report and tokens. --public-key is the auditor's copy of GET /v1/audit/public-key;
 without it, verify uses the key file beside the database. Exit code 0 = verified / done, 1 = verification failed, 2 = usage.`;
 
 /** The same application the server runs, without HTTP, for commands that need its projections. */
@@ -80,6 +86,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       environment: { type: 'string', multiple: true },
       source: { type: 'string' },
       'app-role': { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      'expires-at': { type: 'string' },
+      reason: { type: 'string' },
+      'as-of': { type: 'string' },
     },
   });
   const print = (value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
@@ -166,6 +177,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const report = cleanupReport(stale, references);
       if (format === 'json') print(report);
       else io.out(cleanupReportMarkdown(report));
+      return 0;
+    }
+    case 'tokens': {
+      const [subcommand, ...ids] = positionals;
+      const result = await withApp(
+        config,
+        (app) => runTokensCli(app, { subcommand, positionals: ids, values }),
+        io.clock,
+      );
+      if (!result.ok) {
+        io.err(`${result.error}\n`);
+        return 2;
+      }
+      print(result.value);
       return 0;
     }
     default:

@@ -23,12 +23,17 @@ export interface FollowerOptions {
 
 const DEFAULTS: FollowerOptions = { pollMs: 250, reconnectMs: [250, 10_000] };
 
+/** SQLite's poll: what it finds is a rare operator's append, and each read is a query on the one connection. */
+const SQLITE_POLL_MS = 1000;
+
 /**
  * On PostgreSQL, keeps this instance's in-memory projection and change streams current with what other
  * instances commit: a dedicated connection LISTENs on the channel appends NOTIFY at commit, and each
  * notification (or, as the fallback, a poll every `pollMs`) reads the log from the feed's last delivered
  * seq. The feed delivers exactly once and in seq order, whoever appended, so its own appends (already
- * delivered by the command) cost one empty read. Not started on SQLite: one process owns the file.
+ * delivered by the command) cost one empty read. On SQLite the server owns the file, but an operator's
+ * CLI (`tokens revoke`, `tokens issue`) may append to it: a slower poll alone picks that up, so a token
+ * revoked from the CLI is refused by the running server within a second.
  */
 @Injectable()
 export class CommittedLogFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,16 +57,15 @@ export class CommittedLogFollower implements OnApplicationBootstrap, BeforeAppli
     this.backoffMs = this.options.reconnectMs[0];
   }
 
-  /** Whether this instance follows a shared log (PostgreSQL) at all. */
-  get enabled(): boolean {
+  /** Whether this instance shares the log with other instances (PostgreSQL), and so LISTENs for their appends. */
+  private get listens(): boolean {
     return this.url !== undefined && dialectOf(this.db) === 'postgres';
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.enabled) return;
-    this.poll = setInterval(() => this.wake(), this.options.pollMs);
+    this.poll = setInterval(() => this.wake(), this.listens ? this.options.pollMs : SQLITE_POLL_MS);
     this.poll.unref();
-    await this.listen();
+    if (this.listens) await this.listen();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

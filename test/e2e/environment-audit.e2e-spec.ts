@@ -638,6 +638,7 @@ describe('an audit trail projected before it had an environment column', () => {
       raw.exec('DROP INDEX audit_trail_environment_index');
       raw.exec('ALTER TABLE audit_trail DROP COLUMN environment');
       raw.exec('DROP TABLE console_sessions');
+      raw.exec('DROP TABLE token_last_used');
       raw.exec("DELETE FROM kysely_migration WHERE name >= '0005'");
     } finally {
       raw.close();

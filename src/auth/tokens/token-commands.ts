@@ -12,11 +12,11 @@ import {
   type EnvironmentCatalog,
 } from '../../shared/index.js';
 import type { Principal } from '../principal.js';
-import type { Role } from '../roles.js';
 import { isLive, type IssuedToken } from './issued-token.js';
 import { TokenDirectory } from './token-directory.js';
 import { decideToken, type TokenCommand } from './token.decider.js';
 import { TOKEN_EVENT_SCHEMA_VERSION, tokenStreamId } from './token.events.js';
+import type { IssueTokenRequest } from './token.requests.dto.js';
 
 /** `flg_` + 43 base64url characters (256 bits): a prefix secret scanners can match (docs/contract.md §9). */
 export function newSecret(): string {
@@ -49,26 +49,23 @@ export class TokenCommands {
     this.configNames = new Set(config.tokens.map((t) => t.name));
   }
 
-  async issue(
-    input: { name: string; role: Role; environments: readonly string[] | null; expiresAt: string | null },
-    actor: Principal,
-    reason: string | null,
-  ): Promise<TokenCommandOutcome & { secret: string }> {
+  /** A new token from a validated request (POST /v1/tokens, or the CLI's); the secret is returned this once. */
+  async issue(request: IssueTokenRequest, actor: Principal): Promise<TokenCommandOutcome & { secret: string }> {
     const secret = newSecret();
     const id = `tok_${randomBytes(9).toString('base64url')}`;
-    const expiresAt = input.expiresAt === null ? null : new Date(input.expiresAt).toISOString();
+    const expiresAt = request.expiresAt === undefined ? null : new Date(request.expiresAt).toISOString();
     const outcome = await this.run(
       {
         kind: 'issue',
         id,
-        name: input.name,
-        role: input.role,
-        environments: input.environments,
+        name: request.name,
+        role: request.role,
+        environments: request.environments ?? null,
         secretHash: sha256Hex(secret),
         expiresAt,
       },
       actor,
-      reason,
+      request.reason ?? null,
     );
     return { ...outcome, secret };
   }
