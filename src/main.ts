@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
+import { TokenRegistry } from './auth/index.js';
 import { describeDatabase, loadConfig } from './config/index.js';
 import { createApp } from './create-app.js';
 import { createAppLogger, createUnredactedLogger, NestPinoLogger } from './shared/index.js';
@@ -22,22 +23,24 @@ async function main(): Promise<void> {
   const consoleDir = fileURLToPath(new URL('./console/', import.meta.url));
   const app = await createApp({ config, logger: new NestPinoLogger(appLogger), consoleDir });
   await app.listen(config.port);
+  const registry = app.get(TokenRegistry);
   const log = new Logger('Flagledger');
   log.log({
     msg: 'started',
     port: config.port,
     db: describeDatabase(config.database),
     ...(config.database.kind === 'sqlite' ? { sync: config.database.sync } : {}),
-    tokens: config.tokens.map((t) => `${t.name}:${t.role}`),
+    tokens: registry.configuredTokens.map((t) => `${t.name}:${t.role}`),
   });
-  if (config.generatedToken !== null) {
+  const generated = registry.generatedToken;
+  if (generated !== null) {
     // Printed once, so a first run on a fresh machine is usable; set FLAGLEDGER_TOKENS to choose your own.
     // Every other logger masks this secret, so the one line meant to show it has its own.
     createUnredactedLogger().warn({
       context: 'Flagledger',
       msg: 'FLAGLEDGER_TOKENS is not set: generated an admin token for this run',
-      name: config.generatedToken.name,
-      token: config.generatedToken.secret,
+      name: generated.name,
+      token: generated.secret,
     });
   }
 }

@@ -11,6 +11,7 @@ export { Public, RequireRole } from './require-role.decorator.js';
 export type { ConsoleSessionTable } from './session/console-session.table.js';
 export type { TokenLastUsedTable } from './tokens/token-last-used.table.js';
 export { isRole, type Role } from './roles.js';
+export { TokenRegistry } from './token-registry.js';
 export { TokenCommands } from './tokens/token-commands.js';
 export { IssueTokenRequest, ListTokensQuery, RevokeTokenRequest } from './tokens/token.requests.dto.js';
 export { TokenViews, type TokenView } from './tokens/token-views.js';

@@ -4,6 +4,7 @@ export {
   describeDatabase,
   loadConfig,
   parseDatabase,
+  type ApiToken,
   type AppConfig,
   type DatabaseConfig,
 } from './app-config.js';

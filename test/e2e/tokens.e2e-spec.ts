@@ -254,3 +254,44 @@ describe('tokens as events', () => {
     expectProblem(await t.as('admin').get('/v1/tokens?asOf=yesterday'), 400, { field: 'asOf' });
   });
 });
+
+/** Issue 14 item 4: with FLAGLEDGER_TOKENS unset, a start generates an admin token only while the log has none. */
+describe('the admin token a start generates without FLAGLEDGER_TOKENS', () => {
+  const list = (app: TestApp, secret: string) => app.http().get('/v1/tokens').set('Authorization', `Bearer ${secret}`);
+
+  it('works on a fresh database, gives way once an admin token is issued, and comes back if none is live', async () => {
+    let app = await startTestApp({ generatedAdminSecret: 'generated-first-start' });
+    const { dbPath, clock } = app;
+    try {
+      const listed = await list(app, 'generated-first-start').expect(200);
+      expect(listed.body.tokens).toEqual([expect.objectContaining({ id: 'config:admin', source: 'config' })]);
+      const issued = await app
+        .http()
+        .post('/v1/tokens')
+        .set('Authorization', 'Bearer generated-first-start')
+        .send({ name: 'ops', role: 'admin' })
+        .expect(201);
+      // Decided at start: the run that issued the admin token keeps its generated one.
+      await list(app, 'generated-first-start').expect(200);
+      await app.close();
+
+      app = await startTestApp({ dbPath, clock, generatedAdminSecret: 'generated-second-start' });
+      expectProblem(await list(app, 'generated-second-start'), 401);
+      const withIssued = await list(app, issued.body.secret).expect(200);
+      expect(withIssued.body.tokens.map((x: { name: string }) => x.name)).toEqual(['ops']);
+      await app
+        .http()
+        .post(`/v1/tokens/${issued.body.token.id}/revoke`)
+        .set('Authorization', `Bearer ${issued.body.secret}`)
+        .send({ reason: 'left the company' })
+        .expect(200);
+      await app.close();
+
+      // No live admin token left: the next start is not locked out.
+      app = await startTestApp({ dbPath, clock, generatedAdminSecret: 'generated-third-start' });
+      await list(app, 'generated-third-start').expect(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

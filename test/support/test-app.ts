@@ -57,6 +57,8 @@ export async function startTestApp(
     authFailures?: AppConfig['authFailures'];
     /** FLAGLEDGER_METRICS_TOKEN (default: none, /metrics open). */
     metricsToken?: string;
+    /** Start as with FLAGLEDGER_TOKENS unset: this secret is the admin token the start generates. */
+    generatedAdminSecret?: string;
   } = {},
 ): Promise<TestApp> {
   const onPostgres = (options.backend ?? backend) === 'postgres';
@@ -67,8 +69,9 @@ export async function startTestApp(
   const config: AppConfig = {
     port: 0,
     database: onPostgres ? { kind: 'postgres', url: dbPath } : { kind: 'sqlite', path: dbPath, sync: 'full' },
-    tokens: Object.values(TOKENS),
-    generatedToken: null,
+    ...(options.generatedAdminSecret === undefined
+      ? { tokens: Object.values(TOKENS), generatedToken: null }
+      : generatedAdmin(options.generatedAdminSecret)),
     signingKey: onPostgres ? postgresSigningKey() : null,
     flagLifetimeDays: { release: 40, experiment: 40 },
     decisionLog: options.decisionLog ?? null,
@@ -104,4 +107,10 @@ export async function startTestApp(
     as: (role) => as({ http }, role),
     close: () => app.close(),
   };
+}
+
+/** The tokens of a start without FLAGLEDGER_TOKENS (src/config/app-config.ts), with a known secret. */
+function generatedAdmin(secret: string): Pick<AppConfig, 'tokens' | 'generatedToken'> {
+  const generated = { name: 'admin', role: 'admin', secret } as const;
+  return { tokens: [generated], generatedToken: generated };
 }

@@ -13,6 +13,7 @@ export class TokenDirectory implements OnApplicationBootstrap {
   private byId = new Map<string, IssuedToken>();
   private bySecretHash = new Map<string, IssuedToken>();
   private seq = 0;
+  private loading: Promise<void> | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -21,7 +22,17 @@ export class TokenDirectory implements OnApplicationBootstrap {
     feed.subscribe((events) => this.apply(events));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): Promise<void> {
+    return this.loaded();
+  }
+
+  /** Resolves once the tokens were read from the log (once, whoever asks first: the registry waits on it too). */
+  loaded(): Promise<void> {
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
     // Inside the feed's queue: no delivery interleaves with the read, and what it delivers later is newer.
     await this.feed.exclusive(async () => {
       const byId = new Map<string, IssuedToken>();

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '../../config/index.js';
-import { APP_CONFIG } from '../../shared/index.js';
+import { Injectable } from '@nestjs/common';
 import type { Role } from '../roles.js';
+import { TokenRegistry } from '../token-registry.js';
 import { isLive, type IssuedToken } from './issued-token.js';
 import { TokenDirectory } from './token-directory.js';
 import { TokenLastUsed } from './token-last-used.js';
@@ -29,25 +28,11 @@ const NOT_LOOKED_UP: ReadonlyMap<string, string> = new Map();
 /** The tokens as GET /v1/tokens and `npm run cli -- tokens list` show them (docs/contract.md §9). */
 @Injectable()
 export class TokenViews {
-  private readonly configured: Omit<TokenView, 'lastUsedAt'>[];
-
   constructor(
     private readonly directory: TokenDirectory,
     private readonly lastUsed: TokenLastUsed,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.configured = config.tokens.map((t) => ({
-      id: `config:${t.name}`,
-      name: t.name,
-      role: t.role,
-      environments: null,
-      expiresAt: null,
-      createdBy: null,
-      createdAt: null,
-      revokedAt: null,
-      source: 'config',
-    }));
-  }
+    private readonly registry: TokenRegistry,
+  ) {}
 
   /**
    * Every token; with `asOf`, the tokens valid at that instant (issued by then, neither revoked nor expired
@@ -75,8 +60,20 @@ export class TokenViews {
     return viewOf(token, NOT_LOOKED_UP);
   }
 
+  /** The bootstrap tokens the registry accepts (the generated admin token only while it is in use). */
   private configuredViews(lastUsed: ReadonlyMap<string, string>): TokenView[] {
-    return this.configured.map((token) => ({ ...token, lastUsedAt: lastUsed.get(token.id) ?? null }));
+    return this.registry.configuredTokens.map(({ name, role }) => ({
+      id: `config:${name}`,
+      name,
+      role,
+      environments: null,
+      expiresAt: null,
+      createdBy: null,
+      createdAt: null,
+      revokedAt: null,
+      lastUsedAt: lastUsed.get(`config:${name}`) ?? null,
+      source: 'config',
+    }));
   }
 }
 
