@@ -19,42 +19,52 @@ export function TokenTable(props: {
   onRevoked: () => void;
 }) {
   return (
-    <table className="striped">
-      <caption>{props.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Role</th>
-          <th scope="col">Environments</th>
-          <th scope="col">Source</th>
-          <th scope="col">Created</th>
-          <th scope="col">Expires</th>
-          <th scope="col">Last used</th>
-          <th scope="col">Revoked</th>
-          {props.actions && <th scope="col">Actions</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {props.tokens.map((token) => (
-          <tr key={token.id}>
-            <th scope="row">{token.name}</th>
-            <td>{token.role}</td>
-            <td>{token.environments === null ? 'all' : token.environments.join(', ')}</td>
-            <td>{token.source === 'config' ? 'bootstrap (FLAGLEDGER_TOKENS)' : 'API'}</td>
-            <td>{token.createdBy === null ? '—' : `${token.createdBy}, ${shortTime(token.createdAt)}`}</td>
-            <td>{token.expiresAt === null ? 'never' : shortTime(token.expiresAt)}</td>
-            <td>{lastUsed(token)}</td>
-            <td>{shortTime(token.revokedAt)}</td>
-            {props.actions && (
+    <div className="overflow-auto">
+      <table className="striped tokens">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            <th scope="col">Environments</th>
+            <th scope="col">Source</th>
+            <th scope="col">Created</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Last used</th>
+            <th scope="col">Revoked</th>
+            {props.actions && <th scope="col">Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {props.tokens.map((token) => (
+            <tr key={token.id}>
+              <th scope="row">{token.name}</th>
+              <td>{token.role}</td>
+              <td>{token.environments === null ? 'all' : token.environments.join(', ')}</td>
+              <td>{token.source === 'config' ? 'bootstrap (FLAGLEDGER_TOKENS)' : 'API'}</td>
               <td>
-                {token.source === 'api' && token.revokedAt === null && (
-                  <TokenActions token={token} onRotated={props.onRotated} onRevoked={props.onRevoked} />
+                {token.createdBy === null ? (
+                  '—'
+                ) : (
+                  <>
+                    {token.createdBy}, <span className="when">{shortTime(token.createdAt)}</span>
+                  </>
                 )}
               </td>
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+              <td className="when">{token.expiresAt === null ? 'never' : shortTime(token.expiresAt)}</td>
+              <td className="when">{lastUsed(token)}</td>
+              <td className="when">{shortTime(token.revokedAt)}</td>
+              {props.actions && (
+                <td>
+                  {token.source === 'api' && token.revokedAt === null && (
+                    <TokenActions token={token} onRotated={props.onRotated} onRevoked={props.onRevoked} />
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
