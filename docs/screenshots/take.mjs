@@ -104,6 +104,18 @@ try {
   await page.getByRole('navigation').getByRole('link', { name: 'Audit', exact: true }).click();
   await page.locator('table[aria-label="Timeline entries"][aria-busy="false"]').waitFor();
   await page.screenshot({ path: join(here, 'audit.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Token').fill(tokens.ops);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Tokens' }).click();
+  const issue = page.getByRole('form', { name: 'Issue a token' });
+  await issue.getByLabel('Name').fill('checkout-service');
+  await issue.getByLabel('All environments').uncheck();
+  await issue.getByLabel('staging').check();
+  await issue.getByLabel('Reason').fill('checkout in staging');
+  await issue.getByRole('button', { name: 'Issue token' }).click();
+  await page.getByText('It will not be shown again.').waitFor();
+  await page.screenshot({ path: join(here, 'tokens.png'), fullPage: true });
   await browser.close();
 } finally {
   server.kill();

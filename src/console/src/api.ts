@@ -23,7 +23,7 @@ export class ApiError extends Error {
 }
 
 export type Role = 'evaluator' | 'viewer' | 'editor' | 'admin';
-const ROLES: readonly Role[] = ['evaluator', 'viewer', 'editor', 'admin'];
+export const ROLES: readonly Role[] = ['evaluator', 'viewer', 'editor', 'admin'];
 
 /** Whether `held` may do what `required` may (roles nest, docs/contract.md §4). */
 export function can(held: Role, required: Role): boolean {
@@ -31,9 +31,24 @@ export function can(held: Role, required: Role): boolean {
 }
 
 export interface Session {
-  principal: { name: string; role: Role };
+  principal: {
+    name: string;
+    role: Role;
+    /** `config:<name>` for a FLAGLEDGER_TOKENS token, else the id it was issued under. */
+    tokenId?: string;
+    /** Where it may act; null: every environment. */
+    environments?: string[] | null;
+  };
   csrf: string | null;
   expiresAt: string | null;
+}
+
+/**
+ * Whether the signed-in token may manage tokens: the routes want an admin, and one scoped to some
+ * environments is refused there (403 ENVIRONMENT_FORBIDDEN), since a token may reach every environment.
+ */
+export function managesTokens(session: Session): boolean {
+  return can(session.principal.role, 'admin') && (session.principal.environments ?? null) === null;
 }
 
 let csrf: string | null = null;

@@ -1,18 +1,21 @@
 import { useEffect, useState } from 'react';
-import { currentSession, SESSION_ENDED, signOut, type Session } from './api';
+import { currentSession, managesTokens, SESSION_ENDED, signOut, type Session } from './api';
 import { Audit } from './pages/audit';
 import { Environments } from './pages/environments';
 import { FlagPage } from './pages/flag';
 import { Flags } from './pages/flags';
 import { SignIn } from './pages/sign-in';
 import { Stale } from './pages/stale';
+import { Tokens } from './pages/tokens';
 import { hrefOf, useRoute, type Route } from './router';
 
-const NAV: { route: Route; label: string }[] = [
+/** The main pages; `shown` leaves a link out for whoever the page would only refuse. */
+const NAV: { route: Route; label: string; shown?: (session: Session) => boolean }[] = [
   { route: { page: 'flags' }, label: 'Flags' },
   { route: { page: 'environments' }, label: 'Environments' },
   { route: { page: 'audit' }, label: 'Audit' },
   { route: { page: 'stale' }, label: 'Stale flags' },
+  { route: { page: 'tokens' }, label: 'Tokens', shown: managesTokens },
 ];
 
 /** Signs in (or finds the session the cookie already holds), then shows the page the URL names. */
@@ -37,7 +40,7 @@ export function App() {
             <li>
               <strong>Flagledger</strong>
             </li>
-            {NAV.map((item) => (
+            {NAV.filter((item) => item.shown?.(session) ?? true).map((item) => (
               <li key={item.label}>
                 <a href={hrefOf(item.route)} aria-current={item.route.page === route.page ? 'page' : undefined}>
                   {item.label}
@@ -74,6 +77,8 @@ function page(route: Route, session: Session) {
       return <Audit />;
     case 'stale':
       return <Stale session={session} />;
+    case 'tokens':
+      return <Tokens session={session} />;
     default:
       return <Flags session={session} />;
   }

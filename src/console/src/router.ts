@@ -5,7 +5,12 @@ import { useEffect, useState } from 'react';
  * reload or a shared link opens the same view.
  */
 export type Route =
-  { page: 'flags' } | { page: 'flag'; key: string } | { page: 'audit' } | { page: 'stale' } | { page: 'environments' };
+  | { page: 'flags' }
+  | { page: 'flag'; key: string }
+  | { page: 'audit' }
+  | { page: 'stale' }
+  | { page: 'environments' }
+  | { page: 'tokens' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -18,6 +23,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'stale' };
     case 'environments':
       return { page: 'environments' };
+    case 'tokens':
+      return { page: 'tokens' };
     default:
       return { page: 'flags' };
   }

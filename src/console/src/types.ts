@@ -1,3 +1,5 @@
+import type { Role } from './api';
+
 /** What the API answers, as the console reads it (docs/contract.md §1, §5, §7). */
 export const FLAG_TYPES = ['release', 'operational', 'experiment', 'permission'] as const;
 export type FlagType = (typeof FLAG_TYPES)[number];
@@ -39,6 +41,23 @@ export interface StaleFlag {
   ticket: string | null;
   ageDays: number;
   lastEvaluatedAt: string | null;
+}
+
+/** A token as GET /v1/tokens lists it (docs/contract.md §9): never its secret. */
+export interface Token {
+  id: string;
+  name: string;
+  role: Role;
+  /** Where it may act; null: every environment. */
+  environments: string[] | null;
+  expiresAt: string | null;
+  createdBy: string | null;
+  createdAt: string | null;
+  revokedAt: string | null;
+  /** Absent from servers that do not keep it yet; null: never used. */
+  lastUsedAt?: string | null;
+  /** `config`: FLAGLEDGER_TOKENS, a bootstrap credential the API cannot revoke or rotate. */
+  source: 'config' | 'api';
 }
 
 /** A flag's state in one environment as one word: what an operator scans a table for. */

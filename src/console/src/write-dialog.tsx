@@ -3,15 +3,17 @@ import { ApiError } from './api';
 import { Field } from './field';
 
 /**
- * Every write from a flag's page goes through this dialog (a native <dialog>: focus moves into it, Esc
- * closes it, keyboard alone is enough): it asks for an optional reason, then runs the write. A refusal
- * stays in the dialog with the API's message.
+ * Every write from a flag's page, and a token's rotation or revocation, goes through this dialog (a
+ * native <dialog>: focus moves into it, Esc closes it, keyboard alone is enough): it asks for an optional
+ * reason, then runs the write. A refusal stays in the dialog with the API's message.
  */
 export function WriteDialog(props: {
   title: string;
   /** What the write does, in words; the kill switch's warning goes here. */
   children?: ReactNode;
   danger?: boolean;
+  /** The write's own inputs (a rotation's grace period), in the form before the reason. */
+  fields?: ReactNode;
   onConfirm: (reason: string | undefined) => Promise<void>;
   onClose: () => void;
 }) {
@@ -41,6 +43,7 @@ export function WriteDialog(props: {
         <h2 id="write-dialog-title">{props.title}</h2>
         {props.children}
         <form onSubmit={(event) => void confirm(event)}>
+          {props.fields}
           <Field label="Reason" error={error} hint="Optional: recorded with the change, for whoever reads the history.">
             {(attributes) => <input {...attributes} value={reason} onChange={(e) => setReason(e.target.value)} />}
           </Field>
