@@ -53,6 +53,9 @@ function openStream(
   });
 }
 
+/** How soon another instance must act on a revocation: the follower polls every 250 ms if LISTEN is lost. */
+const PROPAGATION_BOUND_MS = 1000;
+
 async function until<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
@@ -329,10 +332,16 @@ describe('several instances on one PostgreSQL database', () => {
       async () => (await onB(issued.body.secret)).status === 200 || undefined,
     );
     await a.as('admin').post(`/v1/tokens/${issued.body.token.id}/revoke`).send({}).expect(200);
+    const revokedAt = performance.now();
+    // At once on the instance that revoked it; on B within the propagation window (LISTEN, else the
+    // follower's 250 ms poll): `until` gives up after PROPAGATION_BOUND_MS.
+    await a.http().get('/v1/flags').set('Authorization', `Bearer ${issued.body.secret}`).expect(401);
     await until(
       'B to refuse the revoked token',
       async () => (await onB(issued.body.secret)).status === 401 || undefined,
+      PROPAGATION_BOUND_MS,
     );
+    expect(performance.now() - revokedAt).toBeLessThan(PROPAGATION_BOUND_MS);
   });
 
   it('applies each event to the database projections exactly once, whichever instance appended it', async () => {

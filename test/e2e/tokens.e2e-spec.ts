@@ -2,6 +2,7 @@ import { createFlag } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { openRaw } from '../support/raw-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { isPostgresDatabase } from '../support/test-databases.js';
 import { TOKENS } from '../support/tokens.js';
 
 const DAY = 86_400_000;
@@ -155,6 +156,45 @@ describe('tokens as events', () => {
     t = await startTestApp({ dbPath, clock });
     await t.http().get('/v1/flags').set('Authorization', bearer(kept.secret)).expect(200);
     expectProblem(await t.http().get('/v1/flags').set('Authorization', bearer(gone.secret)), 401);
+  });
+
+  it('holds no secret anywhere: not in any event, exported row (NDJSON or CSV), audit entry or token list', async () => {
+    const issued = (await issue({ name: 'scanned', role: 'editor', environments: ['production'] }).expect(201)).body;
+    const rotated = (
+      await t.as('admin').post(`/v1/tokens/${issued.token.id}/rotate`).send({ graceSeconds: 60 }).expect(201)
+    ).body;
+    await t.http().post('/v1/flags/checkout/enable').set('Authorization', bearer(rotated.secret)).send({}).expect(200);
+    await t.as('admin').post(`/v1/tokens/${issued.token.id}/revoke`).send({ reason: 'scan' }).expect(200);
+    const text = (res: { text: string }) => res.text;
+    const db = openRaw(t.dbPath);
+    let tables: string;
+    try {
+      // Every table of the schema, on either backend.
+      const names = db
+        .prepare(
+          isPostgresDatabase(t.dbPath)
+            ? 'SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()'
+            : "SELECT name FROM sqlite_master WHERE type = 'table'",
+        )
+        .all() as { name: string }[];
+      expect(names.map((n) => n.name)).toEqual(
+        expect.arrayContaining(['events', 'token_last_used', 'console_sessions']),
+      );
+      tables = JSON.stringify(names.map(({ name }) => db.prepare(`SELECT * FROM "${name}"`).all()));
+    } finally {
+      db.close();
+    }
+    const places = {
+      database: tables,
+      ndjson: text(await t.as('viewer').get('/v1/export?format=ndjson').buffer(true).expect(200)),
+      csv: text(await t.as('viewer').get('/v1/export?format=csv').buffer(true).expect(200)),
+      audit: text(await t.as('viewer').get('/v1/audit?limit=1000').expect(200)),
+      tokens: text(await t.as('admin').get('/v1/tokens').expect(200)),
+    };
+    expect(places.ndjson).toContain('TokenRotated');
+    for (const [place, content] of Object.entries(places))
+      for (const secret of [issued.secret, rotated.secret])
+        expect({ place, holdsSecret: content.includes(secret) }).toEqual({ place, holdsSecret: false });
   });
 
   it('keeps when each token was last used, across a restart and never as an event', async () => {
