@@ -5,6 +5,7 @@ import { evaluationTelemetry } from './0003-evaluation-telemetry.js';
 import { telemetryPerEnvironment } from './0004-telemetry-per-environment.js';
 import { auditTrailEnvironment } from './0005-audit-trail-environment.js';
 import { consoleSessions } from './0006-console-sessions.js';
+import { actorTokenId } from './0007-actor-token-id.js';
 import { tokenLastUsed } from './0008-token-last-used.js';
 
 /**
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004-telemetry-per-environment': telemetryPerEnvironment,
   '0005-audit-trail-environment': auditTrailEnvironment,
   '0006-console-sessions': consoleSessions,
+  '0007-actor-token-id': actorTokenId,
   '0008-token-last-used': tokenLastUsed,
 };
 

@@ -55,6 +55,7 @@ describe('openPostgresDatabase', () => {
       '0004-telemetry-per-environment',
       '0005-audit-trail-environment',
       '0006-console-sessions',
+      '0007-actor-token-id',
       '0008-token-last-used',
     ]);
     const tables = await db!.introspection.getTables();
