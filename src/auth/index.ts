@@ -7,6 +7,7 @@ export { bearerCredential } from './bearer-credential.js';
 export { FailedAuthentications } from './throttle/failed-authentications.js';
 export { UnauthenticatedError } from './token-guard.js';
 export type { AuthenticatedRequest, Principal } from './principal.js';
+export { recordedActor, type RecordedActor } from './recorded-actor.js';
 export { Public, RequireRole } from './require-role.decorator.js';
 export type { ConsoleSessionTable } from './session/console-session.table.js';
 export type { TokenLastUsedTable } from './tokens/token-last-used.table.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/index.js';
+import { recordedActor, type Principal } from '../auth/index.js';
 import {
   CommittedEventFeed,
   EVENT_STORE,
@@ -57,7 +57,7 @@ export class EnvironmentCommands {
         environmentStreamId(command.key),
         current?.version ?? 0,
         events.map((e) => ({ type: e.type, schemaVersion: ENVIRONMENT_EVENT_SCHEMA_VERSION, data: e.data })),
-        { actor: actor.name, reason },
+        { ...recordedActor(actor), reason },
       );
       if (result.kind !== 'appended') throw new Error('an environment command without Idempotency-Key was replayed');
       await this.feed.deliver(result.events);

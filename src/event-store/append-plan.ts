@@ -39,6 +39,7 @@ export function chainEvents(
       // Normalised through canonical JSON so what we hash is exactly what we store and read back.
       data: JSON.parse(canonicalJson(event.data)) as unknown,
       actor: context.actor,
+      actorTokenId: context.actorTokenId,
       reason: context.reason,
       at,
       idempotencyKey: context.idempotency?.key ?? null,

@@ -20,6 +20,14 @@ export interface StoredEvent<Data = unknown> {
   schemaVersion: number;
   data: Data;
   actor: string;
+  /**
+   * The id (`tok_…`) of the API-issued token that acted (docs/contract.md §9). Absent, never null, for
+   * bootstrap (FLAGLEDGER_TOKENS) tokens, known by their name, for the CLI and for every event written
+   * before it was recorded: then the envelope, its hash and every answer built from it are as they were.
+   * Read paths set it to undefined rather than leaving the key out, so every event keeps one object
+   * shape; JSON and canonical JSON both drop an undefined key.
+   */
+  actorTokenId?: string;
   reason: string | null;
   at: string;
   idempotencyKey: string | null;
@@ -53,6 +61,8 @@ export interface IdempotencyClaim {
 
 export interface AppendContext {
   actor: string;
+  /** The acting principal's issued-token id, when it has one: see StoredEvent.actorTokenId. */
+  actorTokenId?: string;
   reason: string | null;
   idempotency?: IdempotencyClaim;
 }

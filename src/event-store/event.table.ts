@@ -9,6 +9,8 @@ export interface EventTable {
   /** canonical JSON */
   data: string;
   actor: string;
+  /** StoredEvent.actorTokenId; NULL where the envelope has none. */
+  actor_token_id: string | null;
   reason: string | null;
   at: string;
   idempotency_key: string | null;

@@ -16,6 +16,7 @@ export function toStoredEvent(row: Selectable<EventTable>): StoredEvent {
     schemaVersion: row.schema_version,
     data: JSON.parse(row.data) as unknown,
     actor: row.actor,
+    actorTokenId: row.actor_token_id ?? undefined,
     reason: row.reason,
     at: row.at,
     idempotencyKey: row.idempotency_key,
@@ -33,6 +34,7 @@ export function toEventRow(event: StoredEvent): EventTable {
     schema_version: event.schemaVersion,
     data: canonicalJson(event.data),
     actor: event.actor,
+    actor_token_id: event.actorTokenId ?? null,
     reason: event.reason,
     at: event.at,
     idempotency_key: event.idempotencyKey,
@@ -50,6 +52,7 @@ export const PROJECTED_EVENT_COLUMNS = [
   'schema_version',
   'data',
   'actor',
+  'actor_token_id',
   'reason',
   'at',
 ] as const satisfies readonly (keyof EventTable)[];
@@ -65,6 +68,7 @@ export function toProjectedEvent(row: ProjectedEventRow): ProjectedEvent {
     schemaVersion: row.schema_version,
     data: JSON.parse(row.data) as unknown,
     actor: row.actor,
+    actorTokenId: row.actor_token_id ?? undefined,
     reason: row.reason,
     at: row.at,
   };

@@ -15,9 +15,7 @@ export class NdjsonWriter implements ExportWriter {
   }
 
   row(event: StoredEvent): string {
-    const { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash } =
-      event;
-    return `${JSON.stringify({ seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash })}\n`;
+    return `${JSON.stringify(envelopeOf(event))}\n`;
   }
 
   footer(manifest: ExportManifest): string {
@@ -36,9 +34,44 @@ export class EnvironmentNdjsonWriter extends NdjsonWriter {
   }
 
   override row(event: StoredEvent): string {
-    const { seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash } =
-      event;
-    const environment = this.environmentOf(event);
-    return `${JSON.stringify({ seq, streamId, version, type, schemaVersion, data, actor, reason, at, idempotencyKey, prevHash, hash, environment })}\n`;
+    return `${JSON.stringify({ ...envelopeOf(event), environment: this.environmentOf(event) })}\n`;
   }
+}
+
+/**
+ * The envelope's fields in the contract's order (docs/contract.md §3), and no others: the rows' keys stay in
+ * one order whoever built the event. `actorTokenId` sits beside `actor`; JSON.stringify leaves it out when
+ * undefined, so a row of an event without one is the v1 row byte for byte.
+ */
+function envelopeOf(event: StoredEvent): StoredEvent {
+  const {
+    seq,
+    streamId,
+    version,
+    type,
+    schemaVersion,
+    data,
+    actor,
+    actorTokenId,
+    reason,
+    at,
+    idempotencyKey,
+    prevHash,
+    hash,
+  } = event;
+  return {
+    seq,
+    streamId,
+    version,
+    type,
+    schemaVersion,
+    data,
+    actor,
+    actorTokenId,
+    reason,
+    at,
+    idempotencyKey,
+    prevHash,
+    hash,
+  };
 }

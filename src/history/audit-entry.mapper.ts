@@ -11,6 +11,8 @@ export interface AuditEntry {
   version: number;
   type: string;
   actor: string;
+  /** The issued token that acted (docs/contract.md §9); undefined, so left out of the JSON, when none did. */
+  actorTokenId?: string;
   at: string;
   reason: string | null;
   from: unknown;
@@ -36,6 +38,7 @@ export function toAuditEntry(row: Selectable<AuditTrailTable>): AuditEntry {
     version: row.version,
     type: row.type,
     actor: row.actor,
+    actorTokenId: row.actor_token_id ?? undefined,
     at: row.at,
     reason: row.reason,
     from: JSON.parse(row.from_value) as unknown,
@@ -71,6 +74,7 @@ export function environmentEventEntry(event: StoredEvent): EnvironmentAuditEntry
     version: event.version,
     type: event.type,
     actor: event.actor,
+    actorTokenId: event.actorTokenId,
     at: event.at,
     reason: event.reason,
     from,

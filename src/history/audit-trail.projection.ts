@@ -12,6 +12,7 @@ const COLUMNS = [
   'version',
   'type',
   'actor',
+  'actor_token_id',
   'at',
   'reason',
   'from_value',
@@ -42,6 +43,7 @@ export class AuditTrailProjection implements RebuildableProjection {
           e.version,
           e.type,
           e.actor,
+          e.actorTokenId ?? null,
           e.at,
           e.reason,
           JSON.stringify(from),
@@ -54,12 +56,24 @@ export class AuditTrailProjection implements RebuildableProjection {
   }
 }
 
-type AuditRow = readonly [number, string, number, string, string, string, string | null, string, string, string | null];
+type AuditRow = readonly [
+  number,
+  string,
+  number,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  string,
+  string,
+  string | null,
+];
 
 const INSERT_ROWS = {
   // Rows as arrays in column order, sent as one JSON parameter however many there are: SQLite unpacks
-  // it itself, far cheaper than compiling a statement with ten placeholders per row. Converted to JSONB
-  // once, so each row's ten `->>` walk a binary array instead of re-parsing its text (json_each hands
+  // it itself, far cheaper than compiling a statement with a placeholder per column per row. Converted to
+  // JSONB once, so each `->>` walks a binary array instead of re-parsing its text (json_each hands
   // out each row as text); as fast as a prepared single-row INSERT per row (figures: bench/RESULTS.md).
   sqlite: async (db: Kysely<Database>, rows: readonly AuditRow[]) => {
     const column = (index: number) => sql`j.value ->> ${sql.raw(String(index))}`;
@@ -74,7 +88,7 @@ const INSERT_ROWS = {
       .execute();
   },
   // A plain multi-row INSERT: its parameters are typed by the columns they fill, where unpacking JSON
-  // (json_array_elements) would need a cast per column. 1,000 rows (10,000 parameters) per statement,
+  // (json_array_elements) would need a cast per column. 1,000 rows (11,000 parameters) per statement,
   // below PostgreSQL's 65,535.
   postgres: async (db: Kysely<Database>, rows: readonly AuditRow[]) => {
     for (const chunk of chunks(rows, 1000)) {

@@ -4,6 +4,8 @@ export interface AuditTrailTable {
   version: number;
   type: string;
   actor: string;
+  /** The event's actorTokenId; NULL where it has none. */
+  actor_token_id: string | null;
   at: string;
   reason: string | null;
   /** JSON of the value before the change (null for FlagCreated) */

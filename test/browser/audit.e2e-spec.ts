@@ -66,6 +66,11 @@ describe('the audit and stale flags pages in Chromium', () => {
   const apply = () => form().getByRole('button', { name: 'Apply filters' }).click();
 
   sqliteOnly('filters the timeline by actor and by environment, each entry labelled with its environment', async () => {
+    // seq 6 issues a token (no audit entry: not a flag or environment event), seq 7 is its change.
+    const { token, secret } = (
+      await t.as('admin').post('/v1/tokens').send({ name: 'release-bot', role: 'editor' }).expect(201)
+    ).body;
+    await t.http().post('/v1/flags/checkout/disable').set('Authorization', `Bearer ${secret}`).send({}).expect(200);
     await openPage('viewer', 'Audit');
     expect((await timelineRows()).map((row) => [row[0], row[2], row[3], row[5]])).toEqual([
       ['1', ADMIN, 'EnvironmentCreated', '—'],
@@ -73,6 +78,7 @@ describe('the audit and stale flags pages in Chromium', () => {
       ['3', EDITOR, 'FlagEnabled', 'production'],
       ['4', ADMIN, 'FlagKillSwitchEngaged', 'staging'],
       ['5', EDITOR, 'FlagRolloutChanged', 'staging'],
+      ['7', `release-bot (${token.id})`, 'FlagDisabled', 'production'],
     ]);
 
     await form().getByLabel('Actor').fill(ADMIN);

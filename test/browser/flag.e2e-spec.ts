@@ -99,6 +99,19 @@ describe("a flag's page in the console", () => {
           .locator('canvas')
           .count(),
       ).toBe(1);
+
+      // A change made with a token issued through the API names the token behind it (issue 14 item 6).
+      const issued = session.t.as('admin').post('/v1/tokens').send({ name: 'release-bot', role: 'editor' });
+      const { token, secret } = (await issued.expect(201)).body;
+      await session.t
+        .http()
+        .post('/v1/flags/checkout/kill-switch/release')
+        .set('Authorization', `Bearer ${secret}`)
+        .send({})
+        .expect(200);
+      await page().reload();
+      await row(5).waitFor();
+      expect((await cells(5))[2]).toBe(`release-bot (${token.id})`);
     },
   );
 

@@ -632,13 +632,15 @@ describe('an audit trail projected before it had an environment column', () => {
     await t.close();
 
     // The schema and rows as they were before migration 0005: no column, no index, not migrated; and
-    // nothing of the migrations after it (Kysely runs migrations in order only), which add the tables below.
+    // nothing of the migrations after it (Kysely runs migrations in order only), which add what is dropped below.
     const raw = openRaw(dbPath);
     try {
       raw.exec('DROP INDEX audit_trail_environment_index');
       raw.exec('ALTER TABLE audit_trail DROP COLUMN environment');
       raw.exec('DROP TABLE console_sessions');
       raw.exec('DROP TABLE token_last_used');
+      raw.exec('ALTER TABLE events DROP COLUMN actor_token_id');
+      raw.exec('ALTER TABLE audit_trail DROP COLUMN actor_token_id');
       raw.exec("DELETE FROM kysely_migration WHERE name >= '0005'");
     } finally {
       raw.close();

@@ -83,6 +83,7 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
         'flag_snapshots',
         'flag_state',
         'projection_checkpoints',
+        'token_last_used',
       ],
       readOnly: ['kysely_migration', 'kysely_migration_lock'],
     });
@@ -112,6 +113,7 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
       kysely_migration_lock: 'SELECT',
       projection_checkpoints: 'DELETE,INSERT,SELECT,UPDATE',
       signed_checkpoints: 'INSERT,SELECT',
+      token_last_used: 'DELETE,INSERT,SELECT,UPDATE',
     });
   });
 

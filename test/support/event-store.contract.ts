@@ -106,6 +106,24 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       });
     });
 
+    it('records actorTokenId when the append names one, on every read, and NULL when it names none', async () => {
+      const appended = await s.store.append('a', 0, [ev(1)], { ...ctx, actorTokenId: 'tok_abc' });
+      await s.store.append('b', 0, [ev(2)], ctx);
+      const tokenIds = (events: readonly { actorTokenId?: string }[]) => events.map((e) => e.actorTokenId);
+      expect(appended.kind === 'appended' && tokenIds(appended.events)).toEqual(['tok_abc']);
+      expect(tokenIds(await s.store.readAll(0, 10))).toEqual(['tok_abc', undefined]);
+      expect(tokenIds(await s.store.readStream('a'))).toEqual(['tok_abc']);
+      const iterated: StoredEvent[] = [];
+      for await (const event of s.store.iterate({})) iterated.push(event);
+      expect(tokenIds(iterated)).toEqual(['tok_abc', undefined]);
+      const projected: ProjectedEvent[] = [];
+      for await (const batch of s.store.readForProjections(0, 10)) projected.push(...batch);
+      expect(tokenIds(projected)).toEqual(['tok_abc', undefined]);
+      const rows = await s.db.selectFrom('events').select('actor_token_id').orderBy('seq').execute();
+      expect(rows).toEqual([{ actor_token_id: 'tok_abc' }, { actor_token_id: null }]);
+      expect(await verifyChain(iterated, { checkpoints: [], complete: true })).toMatchObject({ ok: true, events: 2 });
+    });
+
     it('never lets event time run backwards along the log', async () => {
       await s.store.append('a', 0, [ev(1)], ctx);
       s.clock.advance(-60_000);

@@ -12,6 +12,7 @@ import {
   type EnvironmentCatalog,
 } from '../../shared/index.js';
 import type { Principal } from '../principal.js';
+import { ISSUED_TOKEN_ID_PREFIX, recordedActor } from '../recorded-actor.js';
 import { isLive, type IssuedToken } from './issued-token.js';
 import { TokenDirectory } from './token-directory.js';
 import { decideToken, type TokenCommand } from './token.decider.js';
@@ -52,7 +53,7 @@ export class TokenCommands {
   /** A new token from a validated request (POST /v1/tokens, or the CLI's); the secret is returned this once. */
   async issue(request: IssueTokenRequest, actor: Principal): Promise<TokenCommandOutcome & { secret: string }> {
     const secret = newSecret();
-    const id = `tok_${randomBytes(9).toString('base64url')}`;
+    const id = `${ISSUED_TOKEN_ID_PREFIX}${randomBytes(9).toString('base64url')}`;
     const expiresAt = request.expiresAt === undefined ? null : new Date(request.expiresAt).toISOString();
     const outcome = await this.run(
       {
@@ -103,7 +104,7 @@ export class TokenCommands {
         tokenStreamId(command.id),
         current?.version ?? 0,
         events.map((e) => ({ type: e.type, schemaVersion: TOKEN_EVENT_SCHEMA_VERSION, data: e.data })),
-        { actor: actor.name, reason },
+        { ...recordedActor(actor), reason },
       );
       if (result.kind !== 'appended') throw new Error('a token command without Idempotency-Key was replayed');
       await this.feed.deliver(result.events);

@@ -4,6 +4,8 @@ export interface HistoryEntry {
   version: number;
   type: string;
   actor: string;
+  /** The issued token that made the change; absent for a bootstrap token. */
+  actorTokenId?: string;
   at: string;
   reason: string | null;
   from: unknown;

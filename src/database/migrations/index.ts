@@ -6,6 +6,7 @@ import { telemetryPerEnvironment } from './0004-telemetry-per-environment.js';
 import { auditTrailEnvironment } from './0005-audit-trail-environment.js';
 import { consoleSessions } from './0006-console-sessions.js';
 import { tokenLastUsed } from './0008-token-last-used.js';
+import { actorTokenId } from './0009-actor-token-id.js';
 
 /**
  * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0005-audit-trail-environment': auditTrailEnvironment,
   '0006-console-sessions': consoleSessions,
   '0008-token-last-used': tokenLastUsed,
+  '0009-actor-token-id': actorTokenId,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

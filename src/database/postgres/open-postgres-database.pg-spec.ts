@@ -56,6 +56,7 @@ describe('openPostgresDatabase', () => {
       '0005-audit-trail-environment',
       '0006-console-sessions',
       '0008-token-last-used',
+      '0009-actor-token-id',
     ]);
     const tables = await db!.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual([

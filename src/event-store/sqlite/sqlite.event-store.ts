@@ -43,7 +43,7 @@ const STREAM_VERSION = 'SELECT max(version) AS version FROM events WHERE stream_
 
 const PROJECTED_PAGE = `SELECT ${PROJECTED_EVENT_COLUMNS.join(', ')} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`;
 /** A row of PROJECTED_PAGE as better-sqlite3's raw mode hands it over: an array in PROJECTED_EVENT_COLUMNS order. */
-type ProjectedRawRow = [number, string, number, string, number, string, string, string | null, string];
+type ProjectedRawRow = [number, string, number, string, number, string, string, string | null, string | null, string];
 
 /** How many rows a cursor hands over before letting other work (evaluations, commands) run. */
 const ROWS_PER_TURN = 500;
@@ -180,8 +180,9 @@ function fromProjectedRawRow(row: ProjectedRawRow): ProjectedEvent {
     schemaVersion: row[4],
     data: JSON.parse(row[5]) as unknown,
     actor: row[6],
-    reason: row[7],
-    at: row[8],
+    actorTokenId: row[7] ?? undefined,
+    reason: row[8],
+    at: row[9],
   };
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Kysely } from 'kysely';
+import { recordedActor } from '../../auth/index.js';
 import { type AppConfig } from '../../config/index.js';
 import { DATABASE, type Database } from '../../database/index.js';
 import {
@@ -155,7 +156,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
           flagKey,
           currentVersion,
           events.map((e) => ({ type: e.type, schemaVersion: FLAG_EVENT_SCHEMA_VERSION, data: e.data })),
-          { actor: actor.name, reason: metadata.reason, idempotency: claim },
+          { ...recordedActor(actor), reason: metadata.reason, idempotency: claim },
         );
         this.outcomes.appendTook((performance.now() - appendStarted) / 1000);
         if (result.kind === 'replayed') return { response: result.response, replayed: true };

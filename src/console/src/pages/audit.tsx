@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { actorText } from '../actor-text';
 import { ApiError, get } from '../api';
 import { Field } from '../field';
 import type { HistoryEntry } from '../history-diff';
@@ -301,7 +302,7 @@ function Entries(props: {
                 <td>
                   <SecondTime iso={entry.at} />
                 </td>
-                <td>{entry.actor}</td>
+                <td>{actorText(entry)}</td>
                 <td>{entry.type}</td>
                 <td>
                   {entry.flag === null ? (

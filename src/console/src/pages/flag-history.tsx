@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { actorText } from '../actor-text';
 import { fieldChanges, showValue, type HistoryEntry } from '../history-diff';
 import { shortTime, type Environment } from '../types';
 
@@ -41,7 +42,7 @@ export function FlagHistory(props: { entries: HistoryEntry[]; environments: Envi
               <tr key={entry.seq}>
                 <td>{entry.version}</td>
                 <td>{shortTime(entry.at)}</td>
-                <td>{entry.actor}</td>
+                <td>{actorText(entry)}</td>
                 <td>{entry.type}</td>
                 <td>{entry.environment ?? 'all'}</td>
                 <td>
