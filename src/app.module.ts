@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/index.js';
+import { ChangeRequestsModule } from './change-requests/index.js';
 import type { AppConfig } from './config/index.js';
 import { CoreModule } from './core.module.js';
 import { DatabaseModule } from './database/index.js';
@@ -57,6 +58,7 @@ export class AppModule {
         ExportModule,
         IntegrityModule,
         ReplayModule,
+        ChangeRequestsModule,
         DeliveryModule.forRoot({ maxStreamsPerPrincipal: config.maxStreamsPerToken, ...delivery }),
         TelemetryModule,
         DecisionLogModule,

@@ -4,6 +4,7 @@ export { CommittedEventFeed } from './committed-event-feed.js';
 export { createEventStore } from './create-event-store.js';
 export { toEventFilter, type EventFilter, type TimelineFilterFields } from './event-filter.js';
 export { eventHash } from './event-hash.js';
+export { FoldedStreams, type FoldSpec } from './folded-streams.js';
 export type { EventHistory, FoldableEventRow, HistoryPoint, StreamTailStart } from './event-history.js';
 export {
   EVENT_STORE,

@@ -1,6 +1,11 @@
 /** Flags: the only write side (commands → events), the flag events, and the current-state projection. */
 export { FlagCommandOutcomes } from './commands/flag-command-outcomes.js';
-export { FLAG_KEY_PATTERN, RESERVED_FLAG_KEYS } from './commands/requests/flag-field.validators.js';
+export {
+  FLAG_KEY_PATTERN,
+  IsPercentage,
+  IsSegments,
+  RESERVED_FLAG_KEYS,
+} from './commands/requests/flag-field.validators.js';
 export { foldFlagEvents, foldFlagRecord } from './flag-event-folding.js';
 export { FlagStateReader, type FlagChangeListener } from './flag-state-reader.js';
 export {

@@ -134,6 +134,17 @@ const ROUTES: readonly RouteCase[] = [
     min: 'admin',
     body: (role) => ({ name: `issued-by-${role}`, role: 'viewer' }),
   },
+  {
+    method: 'post',
+    path: '/v1/change-requests',
+    min: 'editor',
+    body: (role) => ({
+      environment: 'production',
+      title: `asked by ${role}`,
+      changes: [{ flagKey: FLAG, command: 'enable', baseVersion: 1 }],
+    }),
+  },
+  { method: 'get', path: '/v1/change-requests', min: 'viewer' },
   { method: 'get', path: '/health', min: 'public' },
   { method: 'get', path: '/v1/health', min: 'public' },
   { method: 'get', path: '/metrics', min: 'public' },

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { recordedActor, type Principal } from '../auth/index.js';
+import { EnvironmentDirectory } from '../environments/index.js';
+import { CommittedEventFeed, EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/index.js';
+import { FlagStateReader } from '../flags/index.js';
+import { CLOCK, KeyedSerialQueue, ValidationFailedError, type Clock, type FieldError } from '../shared/index.js';
+import { ChangeRequestDirectory } from './change-request-directory.js';
+import { decideChangeRequest, type ChangeRequestCommand } from './change-request.decider.js';
+import { ChangeRequestNotFoundError } from './change-request.errors.js';
+import {
+  CHANGE_REQUEST_EVENT_SCHEMA_VERSION,
+  changeRequestStreamId,
+  type ChangeRequestEvent,
+  type ProposedChange,
+} from './change-request.events.js';
+import type { ChangeRequest } from './change-request.js';
+import type { CreateChangeRequestRequest, ProposedChangeDto } from './change-request.requests.dto.js';
+import { proposedValueError } from './proposed-change.js';
+
+export interface ChangeRequestOutcome {
+  request: ChangeRequest;
+  event: StoredEvent;
+}
+
+/**
+ * The review steps of a change request (docs/contract.md §10): checks what the decider cannot see (the
+ * environment, the flags, the changes' values), decides on the request as the directory holds it, and
+ * appends to its stream. Steps on one request take turns here; across instances the stream's version
+ * decides, as for a flag.
+ */
+@Injectable()
+export class ChangeRequestCommands {
+  private readonly perRequest = new KeyedSerialQueue();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly feed: CommittedEventFeed,
+    private readonly directory: ChangeRequestDirectory,
+    private readonly environments: EnvironmentDirectory,
+    private readonly flags: FlagStateReader,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  create(body: CreateChangeRequestRequest, by: Principal): Promise<ChangeRequestOutcome> {
+    const environment = this.environments.require(body.environment, 'environment');
+    const changes = this.checkedChanges(body.changes);
+    if (body.scheduledAt !== undefined && Date.parse(body.scheduledAt) <= this.clock.now().getTime())
+      throw new ValidationFailedError([{ field: 'scheduledAt', message: 'must lie in the future' }]);
+    const id = `cr_${randomBytes(6).toString('base64url')}`;
+    return this.run(
+      id,
+      {
+        kind: 'create',
+        id,
+        environment: environment.key,
+        title: body.title,
+        changes,
+        scheduledAt: body.scheduledAt === undefined ? null : new Date(body.scheduledAt).toISOString(),
+        requiredApprovals: environment.requiredApprovals,
+      },
+      by,
+      body.reason ?? null,
+    );
+  }
+
+  replaceChanges(id: string, changes: ProposedChangeDto[], by: Principal, reason: string | null) {
+    return this.run(id, { kind: 'replaceChanges', changes: this.checkedChanges(changes) }, by, reason);
+  }
+
+  approve(id: string, comment: string | null, by: Principal) {
+    return this.run(id, { kind: 'approve', comment }, by, null);
+  }
+
+  reject(id: string, reason: string, by: Principal) {
+    return this.run(id, { kind: 'reject' }, by, reason);
+  }
+
+  cancel(id: string, reason: string | null, by: Principal) {
+    return this.run(id, { kind: 'cancel' }, by, reason);
+  }
+
+  /** The request, or 404 CHANGE_REQUEST_NOT_FOUND. */
+  require(id: string): ChangeRequest {
+    const request = this.directory.get(id);
+    if (request === undefined) throw new ChangeRequestNotFoundError(id);
+    return request;
+  }
+
+  /**
+   * Each change's flag exists and is live, appears once, its value fits its command, and its base version
+   * is one the flag has had: every refusal named by its place in the list, all of them at once.
+   */
+  private checkedChanges(changes: ProposedChangeDto[]): ProposedChange[] {
+    const errors: FieldError[] = [];
+    const seen = new Set<string>();
+    changes.forEach((change, i) => {
+      const at = `changes[${i}]`;
+      const flag = this.flags.record(change.flagKey);
+      if (flag === undefined || flag.archived)
+        errors.push({ field: `${at}.flagKey`, message: `must name a flag that exists and is not archived` });
+      else if (change.baseVersion > flag.version)
+        errors.push({ field: `${at}.baseVersion`, message: `must be at most the flag's version, ${flag.version}` });
+      if (seen.has(change.flagKey))
+        errors.push({ field: `${at}.flagKey`, message: 'must name each flag once per request' });
+      seen.add(change.flagKey);
+      const valueError = proposedValueError(change);
+      if (valueError !== undefined) errors.push({ field: `${at}.value`, message: valueError });
+    });
+    if (errors.length > 0) throw new ValidationFailedError(errors);
+    return changes.map(({ flagKey, command, value, baseVersion }) =>
+      value === undefined
+        ? { flagKey, command, baseVersion }
+        : { flagKey, command, value: value as number | string[], baseVersion },
+    );
+  }
+
+  private run(
+    id: string,
+    command: ChangeRequestCommand,
+    by: Principal,
+    reason: string | null,
+  ): Promise<ChangeRequestOutcome> {
+    return this.perRequest.run(id, async () => {
+      const current = command.kind === 'create' ? undefined : this.require(id);
+      const events = decideChangeRequest(command, current, by);
+      const result = await this.store.append(
+        changeRequestStreamId(id),
+        current?.version ?? 0,
+        events.map((e: ChangeRequestEvent) => ({
+          type: e.type,
+          schemaVersion: CHANGE_REQUEST_EVENT_SCHEMA_VERSION,
+          data: e.data,
+        })),
+        { ...recordedActor(by), reason },
+      );
+      if (result.kind !== 'appended') throw new Error('a change request step without Idempotency-Key was replayed');
+      await this.feed.deliver(result.events);
+      return { request: this.require(id), event: result.events[result.events.length - 1]! };
+    });
+  }
+}

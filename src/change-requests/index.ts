@@ -1,0 +1,2 @@
+/** Four eyes (docs/contract.md §10): change requests, their review and their apply. */
+export { ChangeRequestsModule } from './change-requests.module.js';
