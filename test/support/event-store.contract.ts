@@ -9,6 +9,7 @@ import {
   type TransactionalProjection,
 } from '../../src/event-store/event-store.js';
 import { verifyChain } from '../../src/integrity/chain-verifier.js';
+import { multiStreamAppendContract } from './event-store-append-all.contract.js';
 import { checkpointOf, ctx, ev, oneTo, probe, type EventStoreUnderTest } from './event-store-contract.kit.js';
 
 /** The behaviour every EventStore implementation must have; each implementation's spec runs this. */
@@ -371,4 +372,5 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       expect(await s.store.readAll(5, 10)).toEqual([]);
     });
   });
+  multiStreamAppendContract(name, open);
 }
