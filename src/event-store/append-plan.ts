@@ -8,6 +8,7 @@ import type {
   RecordedResponse,
   StoredEvent,
   StoredIdempotentResponse,
+  StreamAppend,
 } from './event-store.js';
 import type { IdempotencyRecordTable } from './event.table.js';
 
@@ -50,6 +51,48 @@ export function chainEvents(
     prevHash = hash;
   });
   return stored;
+}
+
+/** One stream's share of a multi-stream append, with the version its stream was found at. */
+export interface CheckedStreamAppend {
+  streamId: string;
+  fromVersion: number;
+  events: readonly NewEvent[];
+}
+
+/**
+ * The envelopes of several streams' events appended together after `head`: each stream's chained in the
+ * order given, from where the one before left the chain, so their seqs are consecutive and the log
+ * reads as one append. One `now` for all of them, so every event of the unit carries the same `at`.
+ */
+export function chainAppends(
+  head: ChainHead,
+  appends: readonly CheckedStreamAppend[],
+  context: AppendContext,
+  now: Date,
+): StoredEvent[] {
+  const stored: StoredEvent[] = [];
+  let current = head;
+  for (const { streamId, fromVersion, events } of appends) {
+    const chained = chainEvents(current, streamId, fromVersion, events, context, now);
+    const last = chained[chained.length - 1];
+    if (last !== undefined) current = { seq: last.seq, hash: last.hash, at: last.at };
+    stored.push(...chained);
+  }
+  return stored;
+}
+
+/**
+ * Refuses an append that names no stream or one stream twice: a caller's bug, not a conflict. Twice
+ * would need one expected version to hold before and after the same unit's own events.
+ */
+export function assertAppendable(appends: readonly StreamAppend[]): void {
+  if (appends.length === 0) throw new Error('an append needs at least one stream');
+  const seen = new Set<string>();
+  for (const { streamId } of appends) {
+    if (seen.has(streamId)) throw new Error(`stream '${streamId}' appears twice in one append`);
+    seen.add(streamId);
+  }
 }
 
 /** The row that records a claimed idempotency key with the response its retries get back. */

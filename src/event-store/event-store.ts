@@ -59,6 +59,13 @@ export interface IdempotencyClaim {
   render(events: StoredEvent[]): RecordedResponse;
 }
 
+/** What one stream of an append adds: its events, if the stream is still at `expectedVersion` (0 = it must not exist). */
+export interface StreamAppend {
+  streamId: string;
+  expectedVersion: number;
+  events: readonly NewEvent[];
+}
+
 export interface AppendContext {
   actor: string;
   /** The acting principal's issued-token id, when it has one: see StoredEvent.actorTokenId. */
@@ -124,17 +131,24 @@ export interface AppendsExcluded {
 export interface EventStore {
   /** Reads of past events for folds: time travel, stale detection. */
   readonly history: EventHistory;
-  /**
-   * Appends events to one stream in a single transaction: checks `expectedVersion` (0 = the stream must
-   * not exist), assigns seq and version, chains the hashes, applies the registered projections and
-   * records the idempotency claim. Either all of it is durable or none of it is written.
-   */
+  /** `appendAll` with one stream: the append every command makes. */
   append(
     streamId: string,
     expectedVersion: number,
     events: readonly NewEvent[],
     context: AppendContext,
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams in a single transaction, as one unit (a change request's apply: its flags'
+   * events and its own): checks every stream's `expectedVersion`, assigns consecutive seqs in the order
+   * the appends are given (each stream's versions continuing its own), chains the hashes, applies the
+   * registered projections to all of the events at once and records the idempotency claim, whose
+   * `render` gets every event. Either all of it is durable or none of it is written: a stream that moved
+   * refuses the whole with a `VersionConflictError` naming the first such stream in the given order.
+   * `AppendResult.events` holds every stored event in seq order; one context (actor, reason, token, time)
+   * for them all. Throws a plain Error, writing nothing, when `appends` is empty or names a stream twice.
+   */
+  appendAll(appends: readonly StreamAppend[], context: AppendContext): Promise<AppendResult>;
   readStream(streamId: string): Promise<StoredEvent[]>;
   /** Events with seq > afterSeq, in seq order, at most `limit` of them. */
   readAll(afterSeq: number, limit: number): Promise<StoredEvent[]>;

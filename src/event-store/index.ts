@@ -20,6 +20,7 @@ export {
   type RebuildableProjection,
   type RecordedResponse,
   type StoredEvent,
+  type StreamAppend,
   type TransactionalProjection,
 } from './event-store.js';
 export { EventStoreModule } from './event-store.module.js';

@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/index.js';
 import { chunks, type Clock } from '../shared/index.js';
-import { chainEvents, idempotencyRecord, toStoredIdempotentResponse } from './append-plan.js';
+import {
+  assertAppendable,
+  chainAppends,
+  idempotencyRecord,
+  toStoredIdempotentResponse,
+  type CheckedStreamAppend,
+} from './append-plan.js';
 import type { EventFilter } from './event-filter.js';
 import { KyselyEventHistory, type EventHistory } from './event-history.js';
 import {
@@ -18,6 +24,7 @@ import {
   type ProjectionWork,
   type StoredEvent,
   type StoredIdempotentResponse,
+  type StreamAppend,
   type TransactionalProjection,
 } from './event-store.js';
 import { PROJECTED_EVENT_COLUMNS, toEventRow, toProjectedEvent, toStoredEvent } from './stored-event.mapper.js';
@@ -29,10 +36,9 @@ import { PROJECTED_EVENT_COLUMNS, toEventRow, toProjectedEvent, toStoredEvent } 
  * streamed.
  */
 
+/** One append as a store commits it: one or more distinct streams, one context. */
 export interface AppendRequest {
-  streamId: string;
-  expectedVersion: number;
-  events: readonly NewEvent[];
+  appends: readonly StreamAppend[];
   context: AppendContext;
 }
 
@@ -61,13 +67,14 @@ export const PORTABLE_APPEND_STATEMENTS: AppendStatements = {
 
 /**
  * One append inside the caller's transaction, projections aside: the idempotency claim (a replay
- * answers the first response), the expected-version check, the chained events and the claim's record.
- * A refusal writes nothing. The caller must have serialized appends: the head read here becomes the
- * seq before the first new event.
+ * answers the first response), every stream's expected-version check, the chained events and the
+ * claim's record. A refusal writes nothing: it is returned, not thrown, so the caller's transaction (a
+ * commit group's) goes on, which is why every stream is checked before any event is inserted. The
+ * caller must have serialized appends: the head read here becomes the seq before the first new event.
  */
 export async function stageAppend(
   trx: Kysely<Database>,
-  { streamId, expectedVersion, events, context }: AppendRequest,
+  { appends, context }: AppendRequest,
   clock: Clock,
   statements: AppendStatements = PORTABLE_APPEND_STATEMENTS,
 ): Promise<AppendOutcome> {
@@ -79,14 +86,17 @@ export async function stageAppend(
       return { result: { kind: 'replayed', response: previous.response } };
     }
   }
-  const actualVersion = await statements.streamVersion(trx, streamId);
-  if (actualVersion !== expectedVersion)
-    return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
+  const checked: CheckedStreamAppend[] = [];
+  for (const { streamId, expectedVersion, events } of appends) {
+    const actualVersion = await statements.streamVersion(trx, streamId);
+    if (actualVersion !== expectedVersion)
+      return { refusal: new VersionConflictError(streamId, expectedVersion, actualVersion) };
+    checked.push({ streamId, fromVersion: actualVersion, events });
+  }
 
-  const stored =
-    events.length === 0
-      ? []
-      : chainEvents(await statements.head(trx), streamId, actualVersion, events, context, clock.now());
+  const stored = checked.every((append) => append.events.length === 0)
+    ? []
+    : chainAppends(await statements.head(trx), checked, context, clock.now());
   if (stored.length > 0) await statements.insertEvents(trx, stored);
   if (claim === undefined) return { result: { kind: 'appended', events: stored } };
   const response = claim.render(stored);
@@ -196,16 +206,26 @@ export abstract class KyselyEventStore implements EventStore {
     this.history = new KyselyEventHistory(db);
   }
 
-  abstract append(
-    streamId: string,
-    expectedVersion: number,
-    events: readonly NewEvent[],
-    context: AppendContext,
-  ): Promise<AppendResult>;
+  /** Commits one checked request the store's way (its commit groups, its serialization). */
+  protected abstract submit(request: AppendRequest): Promise<AppendResult>;
   abstract iterate(filter: EventFilter): AsyncIterable<StoredEvent>;
   abstract readForProjections(afterSeq: number, batchSize: number): AsyncIterable<ProjectedEvent[]>;
   abstract applyProjections(work: readonly ProjectionWork[]): Promise<void>;
   abstract excludingAppends<T>(work: (excluded: AppendsExcluded) => Promise<T>): Promise<T>;
+
+  append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    context: AppendContext,
+  ): Promise<AppendResult> {
+    return this.appendAll([{ streamId, expectedVersion, events }], context);
+  }
+
+  async appendAll(appends: readonly StreamAppend[], context: AppendContext): Promise<AppendResult> {
+    assertAppendable(appends);
+    return this.submit({ appends, context });
+  }
 
   readStream(streamId: string): Promise<StoredEvent[]> {
     return readStream(this.db, streamId);

@@ -1,42 +1,16 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../src/database/database.js';
 import { eventHash } from '../../src/event-store/event-hash.js';
 import {
   GENESIS_HASH,
   IdempotencyKeyReusedError,
   VersionConflictError,
   type EventStore,
-  type NewEvent,
   type ProjectedEvent,
   type StoredEvent,
   type TransactionalProjection,
 } from '../../src/event-store/event-store.js';
-import { type ProjectionRegistry } from '../../src/event-store/projection-registry.js';
 import { verifyChain } from '../../src/integrity/chain-verifier.js';
-import type { ManualClock } from './clock.js';
-
-export interface EventStoreUnderTest {
-  store: EventStore;
-  db: Kysely<Database>;
-  registry: ProjectionRegistry;
-  clock: ManualClock;
-  close: () => Promise<void>;
-}
-
-const ev = (n: number): NewEvent => ({ type: 'Thing', schemaVersion: 1, data: { n, nested: { b: 2, a: 1 } } });
-const ctx = { actor: 'alice', reason: 'because' };
-const oneTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
-
-/** A projection that records the seqs it was given, and fails when told to. */
-function probe(name: string, seen: number[] = [], fails = false): TransactionalProjection {
-  return {
-    name,
-    apply: async (_db, events) => {
-      if (fails) throw new Error(`${name} broke`);
-      seen.push(...events.map((e) => e.seq));
-    },
-  };
-}
+import { multiStreamAppendContract } from './event-store-append-all.contract.js';
+import { checkpointOf, ctx, ev, oneTo, probe, type EventStoreUnderTest } from './event-store-contract.kit.js';
 
 /** The behaviour every EventStore implementation must have; each implementation's spec runs this. */
 export function eventStoreContract(name: string, open: () => Promise<EventStoreUnderTest>): void {
@@ -262,12 +236,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       });
       expect(await s.store.head()).toEqual(head);
       expect(seen).toEqual([1]);
-      const checkpoint = await s.db
-        .selectFrom('projection_checkpoints')
-        .select('seq')
-        .where('name', '=', 'probe')
-        .executeTakeFirst();
-      expect(checkpoint?.seq).toBe(1);
+      expect(await checkpointOf(s.db, 'probe')).toBe(1);
     });
 
     it('reads an empty log as empty', async () => {
@@ -327,12 +296,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       await expect(s.store.append('a', 1, [ev(2)], ctx)).rejects.toThrow('projection broke');
       expect(seen).toEqual([1]);
       expect(await s.store.readAll(0, 10)).toHaveLength(1);
-      const checkpoint = await s.db
-        .selectFrom('projection_checkpoints')
-        .select('seq')
-        .where('name', '=', 'probe')
-        .executeTakeFirst();
-      expect(checkpoint?.seq).toBe(1);
+      expect(await checkpointOf(s.db, 'probe')).toBe(1);
     });
 
     it('iterates matching events in seq order, each filter narrowing', async () => {
@@ -380,12 +344,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       expect(seen).toEqual([1, 2]);
       await appended;
       expect((await s.store.readAll(0, 10)).map((e) => e.seq)).toEqual([1, 2, 3]);
-      const checkpoint = await s.db
-        .selectFrom('projection_checkpoints')
-        .select('seq')
-        .where('name', '=', 'excluded')
-        .executeTakeFirst();
-      expect(checkpoint?.seq).toBe(2);
+      expect(await checkpointOf(s.db, 'excluded')).toBe(2);
     });
 
     it('reads the log for projections in batches up to the head as the read starts, without hashes or idempotency keys', async () => {
@@ -413,4 +372,5 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreU
       expect(await s.store.readAll(5, 10)).toEqual([]);
     });
   });
+  multiStreamAppendContract(name, open);
 }

@@ -10,7 +10,7 @@ import {
 } from '../../../test/support/postgres-test-database.js';
 import { openPostgresDatabase, type OpenedPostgresDatabase } from '../../database/index.js';
 import { verifyChain } from '../../integrity/index.js';
-import { VersionConflictError, type NewEvent, type StoredEvent } from '../event-store.js';
+import { VersionConflictError, type NewEvent, type StoredEvent, type StreamAppend } from '../event-store.js';
 import { ProjectionRegistry } from '../projection-registry.js';
 import { APPEND_LOCK_ID, PostgresEventStore, type PostgresEventStoreOptions } from './postgres.event-store.js';
 
@@ -141,6 +141,70 @@ describe('PostgresEventStore across instances', () => {
       b.applyProjections([{ projection: counting(second), events }]),
     ]);
     expect(applied).toEqual(oneTo(5));
+  });
+
+  /** Runs `race` while another session holds the append lock, so every append it starts queues on the lock. */
+  async function behindTheLock<T>(race: () => Promise<T>): Promise<T> {
+    const client = await opened[0]!.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_ID})`);
+      const raced = race();
+      await sleep(100);
+      await client.query('COMMIT');
+      return await raced;
+    } finally {
+      client.release();
+    }
+  }
+
+  it('lets exactly one of two instances applying over overlapping streams win, or the other replay it', async () => {
+    const [a, b] = await Promise.all([instance(), instance()]);
+    // Each instance's unit: a stream of its own, then the streams both name (a change request's flag and its own).
+    const unit = (own: string, round: number): StreamAppend[] => [
+      { streamId: `${own}-${round}`, expectedVersion: 0, events: [ev(round)] },
+      { streamId: `flag-${round}`, expectedVersion: 0, events: [ev(round)] },
+      { streamId: `change-request:${round}`, expectedVersion: 0, events: [ev(round)] },
+    ];
+    for (let round = 0; round < 5; round++) {
+      const results = await behindTheLock(() =>
+        Promise.allSettled([a.appendAll(unit('a', round), ctx), b.appendAll(unit('b', round), ctx)]),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((r) => r.status === 'rejected')).toEqual({
+        status: 'rejected',
+        reason: new VersionConflictError(`flag-${round}`, 0, 1),
+      });
+    }
+    // The scheduled apply: both instances claim the key derived from the request, so the loser replays.
+    const claimed = {
+      ...ctx,
+      idempotency: {
+        scope: 'scheduler',
+        key: 'apply:change-request:5',
+        fingerprint: 'f',
+        render: (stored: StoredEvent[]) => ({ status: 200, body: { seqs: stored.map((e) => e.seq) } }),
+      },
+    };
+    const applied = await behindTheLock(() =>
+      Promise.all([a.appendAll(unit('same', 5), claimed), b.appendAll(unit('same', 5), claimed)]),
+    );
+    expect(applied.map((r) => r.kind).sort()).toEqual(['appended', 'replayed']);
+    expect(applied[1]!.response).toEqual(applied[0]!.response);
+
+    const all = await a.readAll(0, 100);
+    expect(all.map((e) => e.seq)).toEqual(oneTo(18));
+    // Each winner's three events are consecutive: no other append came between them.
+    for (let round = 0; round <= 5; round++)
+      expect(all.slice(round * 3, round * 3 + 3).map((e) => e.streamId.replace(/^(a|b|same)-/, 'own-'))).toEqual([
+        `own-${round}`,
+        `flag-${round}`,
+        `change-request:${round}`,
+      ]);
+    expect(await verifyChain(a.iterate({}), { checkpoints: [], complete: true })).toMatchObject({
+      ok: true,
+      events: 18,
+    });
   });
 
   it('makes an append wait while another session holds the append lock', async () => {

@@ -2,15 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { EventFilter } from '../event-filter.js';
-import type {
-  AppendContext,
-  AppendResult,
-  AppendsExcluded,
-  NewEvent,
-  ProjectedEvent,
-  ProjectionWork,
-  StoredEvent,
-} from '../event-store.js';
+import type { AppendResult, AppendsExcluded, ProjectedEvent, ProjectionWork, StoredEvent } from '../event-store.js';
 import { GroupCommit } from '../group-commit.js';
 import {
   appendedEvents,
@@ -21,6 +13,7 @@ import {
   runProjections,
   stageAppend,
   type AppendOutcome,
+  type AppendRequest,
 } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
 import { toStoredEvent } from '../stored-event.mapper.js';
@@ -88,13 +81,8 @@ export class PostgresEventStore extends KyselyEventStore {
     }),
   );
 
-  append(
-    streamId: string,
-    expectedVersion: number,
-    events: readonly NewEvent[],
-    context: AppendContext,
-  ): Promise<AppendResult> {
-    return this.groups.submit({ streamId, expectedVersion, events, context });
+  protected submit(request: AppendRequest): Promise<AppendResult> {
+    return this.groups.submit(request);
   }
 
   /**

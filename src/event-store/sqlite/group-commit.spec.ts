@@ -86,6 +86,37 @@ describe('SqliteEventStore group commit', () => {
     expect(log[1]!.prevHash).toBe(log[0]!.hash);
   });
 
+  it('a multi-stream append is one member of its group: it fails whole and alone, its group-mates commit', async () => {
+    const unit = (flag: string, data: unknown) =>
+      store.appendAll(
+        [
+          { streamId: flag, expectedVersion: 0, events: thing({ n: flag }) },
+          { streamId: `change-request:${flag}`, expectedVersion: 0, events: thing(data) },
+        ],
+        ctx,
+      );
+    const results = await Promise.allSettled([
+      store.append('a', 0, thing({ n: 1 }), ctx),
+      unit('poisoned', { poison: true }),
+      unit('conflicting', { n: 2 }),
+      store.append('conflicting', 0, thing({ n: 3 }), ctx),
+      unit('fine', { n: 4 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('projection bug'));
+    // Checked against the log as its group-mates left it: the unit before it took 'conflicting'.
+    expect((results[3] as PromiseRejectedResult).reason).toEqual(new VersionConflictError('conflicting', 0, 1));
+    const log = await store.readAll(0, 100);
+    expect(log.map((e) => [e.seq, e.streamId])).toEqual([
+      [1, 'a'],
+      [2, 'conflicting'],
+      [3, 'change-request:conflicting'],
+      [4, 'fine'],
+      [5, 'change-request:fine'],
+    ]);
+    expect(log.every((e, i) => i === 0 || e.prevHash === log[i - 1]!.hash)).toBe(true);
+  });
+
   it('an append arriving alone commits at once, without waiting for company', async () => {
     // Timers frozen, the event loop still turning: an append that waited for company on a timer would
     // schedule one and never commit. GroupCommit yields one turn (so appends already arrived can join);

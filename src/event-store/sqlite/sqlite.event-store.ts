@@ -5,11 +5,9 @@ import type { Database } from '../../database/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { EventFilter } from '../event-filter.js';
 import type {
-  AppendContext,
   AppendResult,
   AppendsExcluded,
   ChainHead,
-  NewEvent,
   ProjectedEvent,
   ProjectionWork,
   StoredEvent,
@@ -24,6 +22,7 @@ import {
   runProjections,
   stageAppend,
   type AppendOutcome,
+  type AppendRequest,
   type AppendStatements,
 } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
@@ -74,14 +73,12 @@ export class SqliteEventStore extends KyselyEventStore {
     }),
   );
 
-  /** Appends arriving together commit in one transaction (GroupCommit), taken once it holds the connection. */
-  append(
-    streamId: string,
-    expectedVersion: number,
-    events: readonly NewEvent[],
-    context: AppendContext,
-  ): Promise<AppendResult> {
-    return this.groups.submit({ streamId, expectedVersion, events, context });
+  /**
+   * Appends arriving together commit in one transaction (GroupCommit), taken once it holds the
+   * connection; a multi-stream append is one member of its group, checked and failing on its own.
+   */
+  protected submit(request: AppendRequest): Promise<AppendResult> {
+    return this.groups.submit(request);
   }
 
   async *iterate(filter: EventFilter): AsyncIterable<StoredEvent> {
