@@ -116,6 +116,38 @@ describe('protected environments', () => {
     },
   );
 
+  it('shows breakGlass on the entry of a break-glass engage in history and audit, on no other, and after a rebuild', async () => {
+    await command(t, 'post', `${IN_STAGING}/kill-switch/engage`, { reason: 'staging only' });
+    await protect('production', 1);
+    const engaged = await command(t, 'post', `${V1}/kill-switch/engage`, { reason: 'INC-7' });
+    const reads = [
+      `${V1}/history`,
+      `${V1}/history?environment=*`,
+      '/v1/audit?flag=checkout',
+      '/v1/audit?flag=checkout&environment=production',
+    ];
+    const expectMarkedOnce = async () => {
+      for (const path of reads) {
+        const body = (await t.as('viewer').get(path).expect(200)).body as {
+          entries?: Record<string, unknown>[];
+          items?: Record<string, unknown>[];
+        };
+        const entries = body.entries ?? body.items ?? [];
+        expect(entries.length).toBeGreaterThanOrEqual(2);
+        expect({ path, marked: entries.filter((e) => 'breakGlass' in e) }).toEqual({
+          path,
+          marked: [
+            expect.objectContaining({ seq: engaged.event.seq, type: 'FlagKillSwitchEngaged', breakGlass: true }),
+          ],
+        });
+      }
+    };
+    await expectMarkedOnce();
+    // A rebuild projects the mark again from the event.
+    await t.as('admin').post('/v1/admin/projections/rebuild').expect(200);
+    await expectMarkedOnce();
+  });
+
   it('engages in an unprotected environment as v1 did: no reason needed, no breakGlass in the event', async () => {
     await protect('production', 1);
     const engaged = await command(t, 'post', `${IN_STAGING}/kill-switch/engage`);
