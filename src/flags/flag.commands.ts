@@ -21,7 +21,8 @@ export type FlagCommand =
   | { kind: 'create'; input: CreateFlagInput }
   | { kind: 'enable' }
   | { kind: 'disable' }
-  | { kind: 'engageKillSwitch' }
+  /** `breakGlass`: engaged directly in a protected environment; the event records it. */
+  | { kind: 'engageKillSwitch'; breakGlass?: true }
   | { kind: 'releaseKillSwitch' }
   | { kind: 'changeRollout'; percentage: number }
   | { kind: 'changeSegments'; segments: string[] }

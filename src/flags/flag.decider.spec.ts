@@ -136,6 +136,15 @@ describe('decideFlag', () => {
       .then([{ type: 'FlagKillSwitchReleased', data: { environment: PROD, from: true, to: false } }]);
   });
 
+  it('records breakGlass on a kill switch engaged as break glass, and engages an engaged one no further', () => {
+    given(created)
+      .when({ kind: 'engageKillSwitch', breakGlass: true })
+      .then([{ type: 'FlagKillSwitchEngaged', data: { environment: PROD, from: false, to: true, breakGlass: true } }]);
+    given(created, { type: 'FlagKillSwitchEngaged', data: { environment: PROD, from: false, to: true } })
+      .when({ kind: 'engageKillSwitch', breakGlass: true })
+      .then([]);
+  });
+
   it('records the rollout change from → to, and nothing for the same percentage', () => {
     given(created)
       .when({ kind: 'changeRollout', percentage: 10 })

@@ -39,7 +39,14 @@ export function decideFlag(
     case 'disable':
       return state.enabled ? [{ type: 'FlagDisabled', data: { environment, from: true, to: false } }] : [];
     case 'engageKillSwitch':
-      return state.killSwitch ? [] : [{ type: 'FlagKillSwitchEngaged', data: { environment, from: false, to: true } }];
+      return state.killSwitch
+        ? []
+        : [
+            {
+              type: 'FlagKillSwitchEngaged',
+              data: { environment, from: false, to: true, ...(command.breakGlass ? { breakGlass: true } : {}) },
+            },
+          ];
     case 'releaseKillSwitch':
       return state.killSwitch ? [{ type: 'FlagKillSwitchReleased', data: { environment, from: true, to: false } }] : [];
     case 'changeRollout':

@@ -24,3 +24,20 @@ export class FlagRuleViolationError extends DomainError {
     super('VALIDATION_FAILED', `${field}: ${message}`, [{ field, message }]);
   }
 }
+
+/**
+ * docs/contract.md §10: a state change sent directly into an environment whose changes need approval.
+ * Whoever sends it (admins included): the change request is the only way in, so the detail names it.
+ * `field`: the part of the request that makes it a state change, when it is a field (create's `enabled`).
+ */
+export class ChangeRequestRequiredError extends DomainError {
+  constructor(environment: string, requiredApprovals: number, change: string, field?: string) {
+    super(
+      'CHANGE_REQUEST_REQUIRED',
+      `environment '${environment}' requires ${requiredApprovals} approval${requiredApprovals === 1 ? '' : 's'} ` +
+        `for every state change: ${change} must go through a change request (POST /v1/change-requests); ` +
+        `only kill-switch/engage stays direct there, with a reason (break glass)`,
+      field === undefined ? undefined : [{ field, message: `is a state change in '${environment}'` }],
+    );
+  }
+}

@@ -48,6 +48,15 @@ export interface Change<T> {
 /** A change of one environment's state. */
 export type StateChange<T> = InEnvironment & Change<T>;
 
+/**
+ * A kill switch engaged. `breakGlass`: engaged directly in an environment whose other state changes need
+ * a change request (docs/contract.md §10), so a reviewer can find it; absent everywhere else, which keeps
+ * the events of unprotected environments exactly as v1 wrote them.
+ */
+export interface KillSwitchEngagedData extends StateChange<boolean> {
+  breakGlass?: true;
+}
+
 /** One environment's state replaced by another's (promotion: staging → production). */
 export interface FlagStateCopiedData extends Change<FlagEnvironmentState> {
   environment: string;
@@ -60,7 +69,7 @@ export interface FlagEventDataByType {
   FlagDisabled: StateChange<boolean>;
   FlagRolloutChanged: StateChange<number>;
   FlagSegmentsChanged: StateChange<string[]>;
-  FlagKillSwitchEngaged: StateChange<boolean>;
+  FlagKillSwitchEngaged: KillSwitchEngagedData;
   FlagKillSwitchReleased: StateChange<boolean>;
   FlagStateCopied: FlagStateCopiedData;
   FlagDetailsChanged: Change<Partial<FlagDetails>>;

@@ -17,6 +17,8 @@ export interface AuditEntry {
   reason: string | null;
   from: unknown;
   to: unknown;
+  /** A kill switch engaged as break glass (docs/contract.md §10); left out of the JSON on every other entry. */
+  breakGlass?: true;
 }
 
 /**
@@ -43,6 +45,7 @@ export function toAuditEntry(row: Selectable<AuditTrailTable>): AuditEntry {
     reason: row.reason,
     from: JSON.parse(row.from_value) as unknown,
     to: JSON.parse(row.to_value) as unknown,
+    breakGlass: row.break_glass === 1 ? true : undefined,
   };
 }
 

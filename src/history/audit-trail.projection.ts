@@ -18,6 +18,7 @@ const COLUMNS = [
   'from_value',
   'to_value',
   'environment',
+  'break_glass',
 ] as const;
 
 const WITH_ENVIRONMENT: ReadonlySet<string> = new Set(FLAG_EVENT_TYPES_WITH_ENVIRONMENT);
@@ -49,6 +50,7 @@ export class AuditTrailProjection implements RebuildableProjection {
           JSON.stringify(from),
           JSON.stringify(to),
           WITH_ENVIRONMENT.has(e.type) ? ((e.data as { environment?: string }).environment ?? null) : null,
+          (e.data as { breakGlass?: true }).breakGlass === true ? 1 : null,
         ] as const;
       });
     if (rows.length === 0) return;
@@ -68,6 +70,7 @@ type AuditRow = readonly [
   string,
   string,
   string | null,
+  1 | null,
 ];
 
 const INSERT_ROWS = {

@@ -19,4 +19,6 @@ export interface AuditTrailTable {
    * default environment writes the same rows.
    */
   environment: string | null;
+  /** 1 when the event is a kill switch engaged as break glass (`data.breakGlass`); NULL otherwise. */
+  break_glass: number | null;
 }

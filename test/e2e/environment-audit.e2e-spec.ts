@@ -641,6 +641,7 @@ describe('an audit trail projected before it had an environment column', () => {
       raw.exec('DROP TABLE token_last_used');
       raw.exec('ALTER TABLE events DROP COLUMN actor_token_id');
       raw.exec('ALTER TABLE audit_trail DROP COLUMN actor_token_id');
+      raw.exec('ALTER TABLE audit_trail DROP COLUMN break_glass');
       raw.exec("DELETE FROM kysely_migration WHERE name >= '0005'");
     } finally {
       raw.close();

@@ -7,6 +7,7 @@ import { auditTrailEnvironment } from './0005-audit-trail-environment.js';
 import { consoleSessions } from './0006-console-sessions.js';
 import { tokenLastUsed } from './0008-token-last-used.js';
 import { actorTokenId } from './0009-actor-token-id.js';
+import { auditTrailBreakGlass } from './0010-audit-trail-break-glass.js';
 
 /**
  * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0006-console-sessions': consoleSessions,
   '0008-token-last-used': tokenLastUsed,
   '0009-actor-token-id': actorTokenId,
+  '0010-audit-trail-break-glass': auditTrailBreakGlass,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

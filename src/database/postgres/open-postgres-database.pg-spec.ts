@@ -57,6 +57,7 @@ describe('openPostgresDatabase', () => {
       '0006-console-sessions',
       '0008-token-last-used',
       '0009-actor-token-id',
+      '0010-audit-trail-break-glass',
     ]);
     const tables = await db!.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual([

@@ -5,6 +5,7 @@ import { ManualClock } from '../../../test/support/clock.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
 import { loadConfig } from '../../config/index.js';
 import { type Database, openSqliteDatabase } from '../../database/index.js';
+import { EnvironmentDirectory } from '../../environments/index.js';
 import { CommittedEventFeed, createEventStore, ProjectionRegistry } from '../../event-store/index.js';
 import { FlagStateReader } from '../flag-state-reader.js';
 import { flagStateIn, type FlagRecord, type FlagState } from '../flag-state.js';
@@ -59,14 +60,17 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
     new FlagStateTableProjection(registry, loadConfig({}));
     const store = createEventStore(db, registry, new ManualClock(), () => new BetterSqlite3(path, { readonly: true }));
     reader = new TrailingReader();
+    const feed = new CommittedEventFeed(store);
+    const config = loadConfig({});
     handler = new ExecuteFlagCommandHandler(
       store,
       db,
       new ManualClock(),
-      new CommittedEventFeed(store),
+      feed,
       reader,
-      loadConfig({}),
+      config,
       new FlagCommandOutcomes(),
+      new EnvironmentDirectory(store, feed, config),
     );
     await run({ kind: 'create', input: { key: 'checkout', type: 'operational', owner: 'team' } });
     close = async () => {

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { recordedActor } from '../../auth/index.js';
 import { type AppConfig } from '../../config/index.js';
 import { DATABASE, type Database } from '../../database/index.js';
+import { EnvironmentDirectory } from '../../environments/index.js';
 import {
   CommittedEventFeed,
   EVENT_STORE,
@@ -21,6 +22,7 @@ import { decideFlag } from '../flag.decider.js';
 import { FLAG_EVENT_SCHEMA_VERSION } from '../flag.events.js';
 import type { FlagRules } from '../flag.rules.js';
 import { readCurrentFlagRecord } from '../projections/current-flag-state.js';
+import { admitDirectCommand } from './direct-command-admission.js';
 import { ExecuteFlagCommand, type FlagCommandOutcome } from './execute-flag-command.command.js';
 import { FlagCommandOutcomes } from './flag-command-outcomes.js';
 
@@ -41,8 +43,9 @@ export class PreconditionFailedError extends DomainError {
 const MAX_ATTEMPTS = 50;
 
 /**
- * Load the flag's current state, decide, append, then hand the committed events to the feed before answering,
- * so the caller's next read or evaluation already sees the change.
+ * Admit the command to its environment (a protected one takes state changes only through a change
+ * request), load the flag's current state, decide, append, then hand the committed events to the feed
+ * before answering, so the caller's next read or evaluation already sees the change.
  */
 @CommandHandler(ExecuteFlagCommand)
 export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCommand, FlagCommandOutcome> {
@@ -56,6 +59,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
     private readonly flags: FlagStateReader,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly outcomes: FlagCommandOutcomes,
+    private readonly environments: EnvironmentDirectory,
   ) {
     this.rules = { suggestedLifetimeDays: config.flagLifetimeDays };
   }
@@ -97,7 +101,7 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
 
   private async run(
     flagKey: string,
-    command: ExecuteFlagCommand['command'],
+    sent: ExecuteFlagCommand['command'],
     metadata: ExecuteFlagCommand['metadata'],
     scope: string | undefined,
   ): Promise<FlagCommandOutcome> {
@@ -116,6 +120,9 @@ export class ExecuteFlagCommandHandler implements ICommandHandler<ExecuteFlagCom
         return { response: previous.response, replayed: true };
       }
     }
+    // After the replay: a retry of a request that committed before the environment was protected gets
+    // what it got then. Before any read of the flag: the refusal is the environment's, whatever the flag.
+    const command = admitDirectCommand(sent, this.environments.require(environment), metadata.reason);
     // The in-memory projection answers first, with no database read. It may trail the log by a commit
     // still being delivered, so it only ever leads to an append the store re-checks by version: a
     // refusal or a lost race is judged again against flag_state, which commits with the log.
