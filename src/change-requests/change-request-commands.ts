@@ -2,12 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { recordedActor, type Principal } from '../auth/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
-import { CommittedEventFeed, EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/index.js';
-import { FlagStateReader } from '../flags/index.js';
+import {
+  CommittedEventFeed,
+  EVENT_STORE,
+  VersionConflictError,
+  type EventStore,
+  type StoredEvent,
+  type StreamAppend,
+} from '../event-store/index.js';
+import { decideFlag, FLAG_EVENT_SCHEMA_VERSION, FlagStateReader } from '../flags/index.js';
 import { CLOCK, KeyedSerialQueue, ValidationFailedError, type Clock, type FieldError } from '../shared/index.js';
 import { ChangeRequestDirectory } from './change-request-directory.js';
-import { decideChangeRequest, type ChangeRequestCommand } from './change-request.decider.js';
-import { ChangeRequestNotFoundError } from './change-request.errors.js';
+import { decideChangeRequest, type ChangeRequestCommand, type MovedFlag } from './change-request.decider.js';
+import { ChangeRequestConflictError, ChangeRequestNotFoundError } from './change-request.errors.js';
 import {
   CHANGE_REQUEST_EVENT_SCHEMA_VERSION,
   changeRequestStreamId,
@@ -16,11 +23,17 @@ import {
 } from './change-request.events.js';
 import type { ChangeRequest } from './change-request.js';
 import type { CreateChangeRequestRequest, ProposedChangeDto } from './change-request.requests.dto.js';
+import { flagCommandOf } from './flag-command-of.js';
 import { proposedValueError } from './proposed-change.js';
 
 export interface ChangeRequestOutcome {
   request: ChangeRequest;
   event: StoredEvent;
+}
+
+/** An apply's answer: the request's last event, and the flag events it wrote, in seq order. */
+export interface AppliedOutcome extends ChangeRequestOutcome {
+  flagEvents: StoredEvent[];
 }
 
 /**
@@ -78,6 +91,82 @@ export class ChangeRequestCommands {
 
   cancel(id: string, reason: string | null, by: Principal) {
     return this.run(id, { kind: 'cancel' }, by, reason);
+  }
+
+  /**
+   * Writes every change of an approved request and its `ChangeRequestApplied` in one append, or nothing
+   * (docs/contract.md §10). Each flag stream must still be at the change's base version and the request's
+   * stream at the version it was decided on: a flag moved since is 409 CHANGE_REQUEST_CONFLICT naming every
+   * such flag, and a second apply of the same request (another instance, a retry) loses on its stream.
+   * The flag events carry the request's id, author and approvers, so a flag's history says whose four
+   * eyes let the change in.
+   */
+  apply(id: string, by: Principal, reason: string | null): Promise<AppliedOutcome> {
+    return this.perRequest.run(id, async () => {
+      const request = this.require(id);
+      const moved = this.movedFlags(request);
+      const [applied] = decideChangeRequest({ kind: 'apply', moved, scheduled: false, lateByMs: null }, request, by);
+      const changeRequest = {
+        id,
+        author: request.author,
+        approvers: request.approvals.map((a) => a.by),
+      };
+      const now = this.clock.now();
+      const flagAppends: StreamAppend[] = request.changes.map((change) => ({
+        streamId: change.flagKey,
+        expectedVersion: change.baseVersion,
+        events: decideFlag(
+          change.flagKey,
+          flagCommandOf(change),
+          this.flags.record(change.flagKey),
+          request.environment,
+          now,
+        ).map((e) => ({ type: e.type, schemaVersion: FLAG_EVENT_SCHEMA_VERSION, data: { ...e.data, changeRequest } })),
+      }));
+      const streamId = changeRequestStreamId(id);
+      try {
+        const result = await this.store.appendAll(
+          [
+            ...flagAppends,
+            {
+              streamId,
+              expectedVersion: request.version,
+              events: [
+                { type: applied!.type, schemaVersion: CHANGE_REQUEST_EVENT_SCHEMA_VERSION, data: applied!.data },
+              ],
+            },
+          ],
+          { ...recordedActor(by), reason },
+        );
+        if (result.kind !== 'appended') throw new Error('an apply without Idempotency-Key was replayed');
+        await this.feed.deliver(result.events);
+        return {
+          request: this.require(id),
+          event: result.events[result.events.length - 1]!,
+          flagEvents: result.events.filter((e) => e.streamId !== streamId),
+        };
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        // Lost a race the in-memory state could not see: catch up and judge again by the log.
+        await this.feed.catchUp();
+        if (error.streamId !== streamId) {
+          const seen = this.movedFlags(request);
+          const flag = { flagKey: error.streamId, baseVersion: error.expectedVersion, version: error.actualVersion };
+          throw new ChangeRequestConflictError(id, seen.length > 0 ? seen : [flag]);
+        }
+        decideChangeRequest({ kind: 'apply', moved: [], scheduled: false, lateByMs: null }, this.require(id), by);
+        throw error;
+      }
+    });
+  }
+
+  /** The changes whose flag moved past its base version, is gone, or is archived: what blocks an apply. */
+  private movedFlags(request: ChangeRequest): MovedFlag[] {
+    return request.changes.flatMap(({ flagKey, baseVersion }) => {
+      const record = this.flags.record(flagKey);
+      const version = record === undefined || record.archived ? null : record.version;
+      return version === baseVersion ? [] : [{ flagKey, baseVersion, version }];
+    });
   }
 
   /** The request, or 404 CHANGE_REQUEST_NOT_FOUND. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { Actor, ActsIn, assertMayActIn, RequireRole, type Principal } from '../auth/index.js';
 import { FlagStateReader } from '../flags/index.js';
-import { ChangeRequestCommands, type ChangeRequestOutcome } from './change-request-commands.js';
+import { ChangeRequestCommands, type AppliedOutcome, type ChangeRequestOutcome } from './change-request-commands.js';
 import { ChangeRequestDirectory } from './change-request-directory.js';
 import { changeRequestView, type ChangeRequestView } from './change-request-view.js';
 import {
@@ -101,6 +101,20 @@ export class ChangeRequestsController {
   ): Promise<Answer> {
     this.inScope(id, by);
     return this.answer(await this.commands.cancel(id, body.reason ?? null, by));
+  }
+
+  /** approved → applied: every change in one append, or none (409 CHANGE_REQUEST_CONFLICT naming the flags). */
+  @Post(':id/apply')
+  @HttpCode(200)
+  @RequireRole('editor')
+  async apply(
+    @Param('id') id: string,
+    @Body() body: ChangeRequestReasonRequest,
+    @Actor() by: Principal,
+  ): Promise<Answer & { flagEvents: AppliedOutcome['flagEvents'] }> {
+    this.inScope(id, by);
+    const outcome = await this.commands.apply(id, by, body.reason ?? null);
+    return { ...this.answer(outcome), flagEvents: outcome.flagEvents };
   }
 
   /** The request, held to the caller's scope: a request in another environment is 403 like its flags. */

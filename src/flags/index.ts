@@ -18,10 +18,13 @@ export {
   type FlagRecord,
   type FlagState,
 } from './flag-state.js';
+export type { FlagCommand } from './flag.commands.js';
+export { decideFlag } from './flag.decider.js';
 export { FlagNotFoundError } from './flag.errors.js';
 export {
   environmentOfEvent,
   eventAppliesTo,
+  FLAG_EVENT_SCHEMA_VERSION,
   FLAG_EVENT_TYPES,
   FLAG_EVENT_TYPES_WITH_ENVIRONMENT,
   FLAG_STATE_EVENT_TYPES,
