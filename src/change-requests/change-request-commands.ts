@@ -93,6 +93,10 @@ export class ChangeRequestCommands {
     return this.run(id, { kind: 'cancel' }, by, reason);
   }
 
+  acknowledge(id: string, comment: string, by: Principal) {
+    return this.run(id, { kind: 'acknowledge', comment }, by, null);
+  }
+
   /**
    * Writes every change of an approved request and its `ChangeRequestApplied` in one append, or nothing
    * (docs/contract.md §10). Each flag stream must still be at the change's base version and the request's

@@ -1,19 +1,28 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommittedEventFeed, EVENT_STORE, FoldedStreams, type EventStore } from '../event-store/index.js';
 import { CHANGE_REQUEST_EVENT_TYPES, type ChangeRequestEvent } from './change-request.events.js';
-import { evolveChangeRequest, type ChangeRequest } from './change-request.js';
+import { breakGlassReview, breakGlassReviewId, evolveChangeRequest, type ChangeRequest } from './change-request.js';
 
-/** The change requests, in memory from their events (FoldedStreams): reads and deciders touch no database. */
+/** A kill switch engaged as break glass opens a review (docs/contract.md §10). */
+const ENGAGED = 'FlagKillSwitchEngaged';
+
+/**
+ * The change requests, in memory from their events (FoldedStreams): reads and deciders touch no database.
+ * Break-glass reviews are folded from the flag event that engaged the kill switch, then from their own.
+ */
 @Injectable()
 export class ChangeRequestDirectory implements OnApplicationBootstrap {
   private readonly requests: FoldedStreams<ChangeRequest>;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, feed: CommittedEventFeed) {
     this.requests = new FoldedStreams(store, feed, {
-      types: CHANGE_REQUEST_EVENT_TYPES,
-      keyOf: (event) => (event.data as { id: string }).id,
+      types: [...CHANGE_REQUEST_EVENT_TYPES, ENGAGED],
+      accepts: (event) => event.type !== ENGAGED || (event.data as { breakGlass?: true }).breakGlass === true,
+      keyOf: (event) => (event.type === ENGAGED ? breakGlassReviewId(event.seq) : (event.data as { id: string }).id),
       evolve: (current, event) =>
-        evolveChangeRequest(current, { type: event.type, data: event.data } as ChangeRequestEvent, event),
+        event.type === ENGAGED
+          ? breakGlassReview(event)
+          : evolveChangeRequest(current, { type: event.type, data: event.data } as ChangeRequestEvent, event),
     });
   }
 
@@ -23,6 +32,11 @@ export class ChangeRequestDirectory implements OnApplicationBootstrap {
 
   get(id: string): ChangeRequest | undefined {
     return this.requests.get(id);
+  }
+
+  /** Break-glass kill switches nobody else has acknowledged yet (GET /metrics). */
+  unreviewedBreakGlass(): number {
+    return this.requests.all().filter((r) => r.state === 'needs_review').length;
   }
 
   /** Newest first: what a reviewer looks at. */

@@ -1,6 +1,6 @@
 import { decideChangeRequest, type ChangeRequestCommand, type Requester } from './change-request.decider.js';
 import type { ChangeRequestEvent, ProposedChange } from './change-request.events.js';
-import { evolveChangeRequest, type ChangeRequest } from './change-request.js';
+import { breakGlassReview, evolveChangeRequest, type ChangeRequest } from './change-request.js';
 
 const AT = '2026-12-01T10:00:00.000Z';
 const alice: Requester = { name: 'alice', role: 'editor' };
@@ -177,5 +177,65 @@ describe('change request decider', () => {
     ]);
     expect(failed.state).toMatchObject({ state: 'failed', closingReason: failure });
     failed.when(apply, carol).thenFails('CHANGE_REQUEST_STATE');
+  });
+
+  describe('a break-glass review', () => {
+    const review = breakGlassReview({
+      seq: 42,
+      streamId: 'checkout',
+      version: 5,
+      actor: 'alice',
+      at: AT,
+      reason: 'INC-7',
+      data: { environment: 'production', breakGlass: true },
+    });
+
+    it('opens from the engage itself, needing review, naming the flag event', () => {
+      expect(review).toMatchObject({
+        id: 'bg_42',
+        state: 'needs_review',
+        author: 'alice',
+        reason: 'INC-7',
+        breakGlass: { flagKey: 'checkout', seq: 42 },
+        changes: [{ flagKey: 'checkout', command: 'kill-switch/engage', baseVersion: 4 }],
+        version: 0,
+      });
+    });
+
+    it('is acknowledged by another person, never its author, admins included', () => {
+      expect(decideChangeRequest({ kind: 'acknowledge', comment: 'ok' }, review, bob)).toEqual([
+        { type: 'ChangeRequestAcknowledged', data: { id: 'bg_42', comment: 'ok' } },
+      ]);
+      expect(() => decideChangeRequest({ kind: 'acknowledge', comment: 'ok' }, review, alice)).toThrow(
+        expect.objectContaining({ code: 'CHANGE_REQUEST_APPROVAL_REFUSED' }),
+      );
+      const byRoot = { ...review, author: 'root' };
+      expect(() => decideChangeRequest({ kind: 'acknowledge', comment: 'ok' }, byRoot, root)).toThrow(
+        expect.objectContaining({ code: 'CHANGE_REQUEST_APPROVAL_REFUSED' }),
+      );
+    });
+
+    it('takes no other step, and acknowledging is final', () => {
+      for (const command of [
+        { kind: 'approve', comment: null },
+        apply,
+        { kind: 'reject' },
+        { kind: 'cancel' },
+        { kind: 'replaceChanges', changes: [enable] },
+      ] satisfies ChangeRequestCommand[])
+        expect(() => decideChangeRequest(command, review, bob)).toThrow(
+          expect.objectContaining({ code: 'CHANGE_REQUEST_STATE' }),
+        );
+      const acknowledged = evolveChangeRequest(
+        review,
+        { type: 'ChangeRequestAcknowledged', data: { id: 'bg_42', comment: 'ok' } },
+        { actor: 'bob', at: AT, reason: null, version: 1 },
+      );
+      expect(acknowledged).toMatchObject({ state: 'acknowledged', closedBy: 'bob', closingReason: 'ok' });
+      expect(() => decideChangeRequest({ kind: 'acknowledge', comment: 'again' }, acknowledged, carol)).toThrow(
+        expect.objectContaining({ code: 'CHANGE_REQUEST_STATE' }),
+      );
+      given(created()).when({ kind: 'acknowledge', comment: 'x' }, bob).thenFails('CHANGE_REQUEST_STATE');
+    });
   });
 });

@@ -39,7 +39,9 @@ export type ChangeRequestCommand =
   /** `moved`: the flags that moved since the request's base versions, read by the caller at apply time. */
   | { kind: 'apply'; moved: readonly MovedFlag[]; scheduled: boolean; lateByMs: number | null }
   /** A scheduled apply that found moved flags: the request fails, nothing of it is written. */
-  | { kind: 'fail'; failure: string };
+  | { kind: 'fail'; failure: string }
+  /** Another person has looked at a break-glass kill switch. */
+  | { kind: 'acknowledge'; comment: string };
 
 /**
  * What a change request command records (docs/contract.md §10). Pure: the caller reads the request and,
@@ -62,6 +64,9 @@ export function decideChangeRequest(
   // The caller answers CHANGE_REQUEST_NOT_FOUND for an id it does not know; here it is a bug.
   if (current === undefined) throw new Error(`${command.kind} on a change request that does not exist`);
   const { id, state } = current;
+  // A break-glass review was applied already: the one step it takes is someone else's acknowledgement.
+  if (state === 'needs_review' && command.kind !== 'acknowledge')
+    throw new ChangeRequestStateError(id, state, `a ${command.kind}`, 'a request under review, not a break-glass one');
   const open = (step: string) => {
     if (FINAL_STATES.has(state)) throw new ChangeRequestStateError(id, state, step, 'an open request');
   };
@@ -103,6 +108,11 @@ export function decideChangeRequest(
     case 'fail':
       if (state !== 'approved') throw new ChangeRequestStateError(id, state, 'failing its schedule', 'approved');
       return [{ type: 'ChangeRequestFailed', data: { id, failure: command.failure } }];
+    case 'acknowledge':
+      if (state !== 'needs_review')
+        throw new ChangeRequestStateError(id, state, 'acknowledging it', 'a break-glass review (needs_review)');
+      if (by.name === current.author) throw new ChangeRequestApprovalRefusedError(id, 'author', by.name);
+      return [{ type: 'ChangeRequestAcknowledged', data: { id, comment: command.comment } }];
     default: {
       const unreachable: never = command;
       throw new Error(`unknown change request command ${JSON.stringify(unreachable)}`);

@@ -20,7 +20,7 @@ export class ChangeRequestApprovalRefusedError extends DomainError {
     super(
       'CHANGE_REQUEST_APPROVAL_REFUSED',
       why === 'author'
-        ? `'${by}' opened change request '${id}': another person must approve it`
+        ? `'${by}' made change request '${id}': another person must approve or acknowledge it`
         : `'${by}' already approved change request '${id}': another person must approve it`,
     );
   }

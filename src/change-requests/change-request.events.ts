@@ -63,6 +63,12 @@ export interface ChangeRequestFailedData {
   failure: string;
 }
 
+/** Another person looked at a break-glass kill switch and says what they found. */
+export interface ChangeRequestAcknowledgedData {
+  id: string;
+  comment: string;
+}
+
 export type ChangeRequestEvent =
   | { type: 'ChangeRequestCreated'; data: ChangeRequestCreatedData }
   | { type: 'ChangeRequestChangesReplaced'; data: ChangeRequestChangesReplacedData }
@@ -70,7 +76,8 @@ export type ChangeRequestEvent =
   | { type: 'ChangeRequestRejected'; data: ChangeRequestIdData }
   | { type: 'ChangeRequestCancelled'; data: ChangeRequestIdData }
   | { type: 'ChangeRequestApplied'; data: ChangeRequestAppliedData }
-  | { type: 'ChangeRequestFailed'; data: ChangeRequestFailedData };
+  | { type: 'ChangeRequestFailed'; data: ChangeRequestFailedData }
+  | { type: 'ChangeRequestAcknowledged'; data: ChangeRequestAcknowledgedData };
 
 export const CHANGE_REQUEST_EVENT_TYPES = [
   'ChangeRequestCreated',
@@ -80,6 +87,7 @@ export const CHANGE_REQUEST_EVENT_TYPES = [
   'ChangeRequestCancelled',
   'ChangeRequestApplied',
   'ChangeRequestFailed',
+  'ChangeRequestAcknowledged',
 ] as const satisfies readonly ChangeRequestEvent['type'][];
 export const CHANGE_REQUEST_EVENT_SCHEMA_VERSION = 1;
 

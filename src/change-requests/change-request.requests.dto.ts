@@ -77,6 +77,12 @@ export class RejectChangeRequestRequest {
   reason!: string;
 }
 
+/** acknowledge a break-glass kill switch: what the reviewer found (required: an empty look is no review). */
+export class AcknowledgeBreakGlassRequest {
+  @IsRequiredText(500)
+  comment!: string;
+}
+
 /** cancel and apply: an optional reason. */
 export class ChangeRequestReasonRequest {
   @IsOptionalText(500)

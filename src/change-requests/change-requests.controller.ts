@@ -5,6 +5,7 @@ import { ChangeRequestCommands, type AppliedOutcome, type ChangeRequestOutcome }
 import { ChangeRequestDirectory } from './change-request-directory.js';
 import { changeRequestView, type ChangeRequestView } from './change-request-view.js';
 import {
+  AcknowledgeBreakGlassRequest,
   ApproveChangeRequestRequest,
   ChangeRequestReasonRequest,
   CreateChangeRequestRequest,
@@ -101,6 +102,19 @@ export class ChangeRequestsController {
   ): Promise<Answer> {
     this.inScope(id, by);
     return this.answer(await this.commands.cancel(id, body.reason ?? null, by));
+  }
+
+  /** needs_review → acknowledged: another person has looked at a break-glass kill switch. */
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @RequireRole('editor')
+  async acknowledge(
+    @Param('id') id: string,
+    @Body() body: AcknowledgeBreakGlassRequest,
+    @Actor() by: Principal,
+  ): Promise<Answer> {
+    this.inScope(id, by);
+    return this.answer(await this.commands.acknowledge(id, body.comment, by));
   }
 
   /** approved → applied: every change in one append, or none (409 CHANGE_REQUEST_CONFLICT naming the flags). */

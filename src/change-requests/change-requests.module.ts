@@ -10,5 +10,6 @@ import { ChangeRequestsController } from './change-requests.controller.js';
   imports: [EventStoreModule, FlagsModule],
   controllers: [ChangeRequestsController],
   providers: [ChangeRequestDirectory, ChangeRequestCommands],
+  exports: [ChangeRequestDirectory],
 })
 export class ChangeRequestsModule {}

@@ -1,2 +1,3 @@
 /** Four eyes (docs/contract.md §10): change requests, their review and their apply. */
 export { ChangeRequestsModule } from './change-requests.module.js';
+export { ChangeRequestDirectory } from './change-request-directory.js';

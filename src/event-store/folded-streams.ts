@@ -4,6 +4,8 @@ import type { EventStore, StoredEvent } from './event-store.js';
 /** What a kind of aggregate is: its event types, which one an event belongs to, and how it folds. */
 export interface FoldSpec<T> {
   types: readonly string[];
+  /** Of the events of those types, the ones that belong to this kind (default: all of them). */
+  accepts?(event: StoredEvent): boolean;
   keyOf(event: StoredEvent): string;
   evolve(current: T | undefined, event: StoredEvent): T;
 }
@@ -63,12 +65,13 @@ export class FoldedStreams<T> {
   private apply(events: readonly StoredEvent[]): void {
     for (const event of events) {
       if (event.seq <= this.seq || !this.spec.types.includes(event.type)) continue;
-      this.applyTo(this.byKey, event);
       this.seq = event.seq;
+      this.applyTo(this.byKey, event);
     }
   }
 
   private applyTo(into: Map<string, T>, event: StoredEvent): void {
+    if (this.spec.accepts !== undefined && !this.spec.accepts(event)) return;
     const key = this.spec.keyOf(event);
     into.set(key, this.spec.evolve(into.get(key), event));
   }

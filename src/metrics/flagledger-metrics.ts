@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ChangeRequestDirectory } from '../change-requests/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { EVENT_STORE, type EventStore } from '../event-store/index.js';
 import { FlagCommandOutcomes, FlagStateReader } from '../flags/index.js';
@@ -37,7 +38,16 @@ export class FlagledgerMetrics {
     outcomes: FlagCommandOutcomes,
     environments: EnvironmentDirectory,
     @Inject(EVENT_STORE) store: EventStore,
+    changeRequests: ChangeRequestDirectory,
   ) {
+    new Gauge({
+      name: 'flagledger_unreviewed_break_glass',
+      help: 'Kill switches engaged as break glass in protected environments that nobody else has acknowledged yet',
+      registers: [this.registry],
+      collect() {
+        this.set(changeRequests.unreviewedBreakGlass());
+      },
+    });
     outcomes.subscribe({
       commandFinished: (command, outcome) => this.commands.inc({ command, outcome }),
       appendTook: (seconds) => this.appendSeconds.observe(seconds),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/index.js';
+import { ChangeRequestsModule } from '../change-requests/index.js';
 import { EnvironmentsModule } from '../environments/index.js';
 import { EventStoreModule } from '../event-store/index.js';
 import { FlagsModule } from '../flags/index.js';
@@ -10,7 +11,15 @@ import { MetricsTokenGuard } from './metrics-token.guard.js';
 import { MetricsController } from './metrics.controller.js';
 
 @Module({
-  imports: [AuthModule, EnvironmentsModule, EventStoreModule, FlagsModule, LifecycleModule, TelemetryModule],
+  imports: [
+    AuthModule,
+    ChangeRequestsModule,
+    EnvironmentsModule,
+    EventStoreModule,
+    FlagsModule,
+    LifecycleModule,
+    TelemetryModule,
+  ],
   controllers: [MetricsController],
   providers: [FlagledgerMetrics, MetricsTokenGuard],
 })
