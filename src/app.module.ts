@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/index.js';
-import { ChangeRequestsModule } from './change-requests/index.js';
+import { ChangeRequestsModule, SCHEDULE_TICK_MS } from './change-requests/index.js';
 import type { AppConfig } from './config/index.js';
 import { CoreModule } from './core.module.js';
 import { DatabaseModule } from './database/index.js';
@@ -30,6 +30,8 @@ export interface AppModuleOptions {
   delivery?: Partial<DeliveryOptions>;
   /** Tests flush telemetry by hand; production every few seconds. */
   telemetryFlushMs?: number;
+  /** How often scheduled change requests are looked at (default SCHEDULE_TICK_MS). */
+  scheduleTickMs?: number;
 }
 
 @Module({})
@@ -39,11 +41,12 @@ export class AppModule {
     clock = systemClock,
     delivery,
     telemetryFlushMs = TELEMETRY_FLUSH_MS,
+    scheduleTickMs = SCHEDULE_TICK_MS,
   }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot({ config, clock, telemetryFlushMs }),
+        CoreModule.forRoot({ config, clock, telemetryFlushMs, scheduleTickMs }),
         DatabaseModule.forConfig(config.database),
         EventStoreModule,
         AuthModule,

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { SCHEDULE_TICK_INTERVAL } from './change-requests/index.js';
 import type { AppConfig } from './config/index.js';
 import { APP_CONFIG, CLOCK, type Clock } from './shared/index.js';
 import { TELEMETRY_FLUSH_INTERVAL } from './telemetry/index.js';
@@ -7,6 +8,7 @@ export interface CoreOptions {
   config: AppConfig;
   clock: Clock;
   telemetryFlushMs: number;
+  scheduleTickMs: number;
 }
 
 /**
@@ -18,15 +20,16 @@ export interface CoreOptions {
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot({ config, clock, telemetryFlushMs }: CoreOptions): DynamicModule {
+  static forRoot({ config, clock, telemetryFlushMs, scheduleTickMs }: CoreOptions): DynamicModule {
     return {
       module: CoreModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clock },
         { provide: TELEMETRY_FLUSH_INTERVAL, useValue: telemetryFlushMs },
+        { provide: SCHEDULE_TICK_INTERVAL, useValue: scheduleTickMs },
       ],
-      exports: [APP_CONFIG, CLOCK, TELEMETRY_FLUSH_INTERVAL],
+      exports: [APP_CONFIG, CLOCK, TELEMETRY_FLUSH_INTERVAL, SCHEDULE_TICK_INTERVAL],
     };
   }
 }

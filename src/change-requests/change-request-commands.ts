@@ -14,7 +14,7 @@ import { decideFlag, FLAG_EVENT_SCHEMA_VERSION, FlagStateReader } from '../flags
 import { CLOCK, KeyedSerialQueue, ValidationFailedError, type Clock, type FieldError } from '../shared/index.js';
 import { ChangeRequestDirectory } from './change-request-directory.js';
 import { decideChangeRequest, type ChangeRequestCommand, type MovedFlag } from './change-request.decider.js';
-import { ChangeRequestConflictError, ChangeRequestNotFoundError } from './change-request.errors.js';
+import { ChangeRequestConflictError, ChangeRequestNotFoundError, describeMoved } from './change-request.errors.js';
 import {
   CHANGE_REQUEST_EVENT_SCHEMA_VERSION,
   changeRequestStreamId,
@@ -25,6 +25,17 @@ import type { ChangeRequest } from './change-request.js';
 import type { CreateChangeRequestRequest, ProposedChangeDto } from './change-request.requests.dto.js';
 import { flagCommandOf } from './flag-command-of.js';
 import { proposedValueError } from './proposed-change.js';
+
+/**
+ * Who a scheduled apply acts as: the schedule, not a person (a name no token can take: ':' is not allowed
+ * in token names). The request's author and approvers are on every flag event it writes.
+ */
+const SCHEDULER: Principal = {
+  name: 'system:scheduler',
+  role: 'admin',
+  tokenId: 'system:scheduler',
+  environments: null,
+};
 
 export interface ChangeRequestOutcome {
   request: ChangeRequest;
@@ -106,62 +117,94 @@ export class ChangeRequestCommands {
    * eyes let the change in.
    */
   apply(id: string, by: Principal, reason: string | null): Promise<AppliedOutcome> {
+    return this.perRequest.run(id, () => this.applyNow(this.require(id), by, reason, null));
+  }
+
+  /**
+   * A scheduled request whose time has come (`now`, ms): applied by the schedule, or, if a flag moved or
+   * was archived since it was approved, failed with the reason and nothing of it written. Exactly once
+   * across instances and restarts: both outcomes are appended at the request's stream version, so an
+   * instance that lost the race to another finds the request closed. What it did, or `skipped`.
+   */
+  applyScheduled(id: string, now: number): Promise<'applied' | 'failed' | 'skipped'> {
     return this.perRequest.run(id, async () => {
       const request = this.require(id);
+      if (request.state !== 'approved' || request.scheduledAt === null) return 'skipped';
+      const lateByMs = now - Date.parse(request.scheduledAt);
+      if (lateByMs < 0) return 'skipped';
       const moved = this.movedFlags(request);
-      const [applied] = decideChangeRequest({ kind: 'apply', moved, scheduled: false, lateByMs: null }, request, by);
-      const changeRequest = {
-        id,
-        author: request.author,
-        approvers: request.approvals.map((a) => a.by),
-      };
-      const now = this.clock.now();
-      const flagAppends: StreamAppend[] = request.changes.map((change) => ({
-        streamId: change.flagKey,
-        expectedVersion: change.baseVersion,
-        events: decideFlag(
-          change.flagKey,
-          flagCommandOf(change),
-          this.flags.record(change.flagKey),
-          request.environment,
-          now,
-        ).map((e) => ({ type: e.type, schemaVersion: FLAG_EVENT_SCHEMA_VERSION, data: { ...e.data, changeRequest } })),
-      }));
-      const streamId = changeRequestStreamId(id);
       try {
-        const result = await this.store.appendAll(
-          [
-            ...flagAppends,
-            {
-              streamId,
-              expectedVersion: request.version,
-              events: [
-                { type: applied!.type, schemaVersion: CHANGE_REQUEST_EVENT_SCHEMA_VERSION, data: applied!.data },
-              ],
-            },
-          ],
-          { ...recordedActor(by), reason },
-        );
-        if (result.kind !== 'appended') throw new Error('an apply without Idempotency-Key was replayed');
-        await this.feed.deliver(result.events);
-        return {
-          request: this.require(id),
-          event: result.events[result.events.length - 1]!,
-          flagEvents: result.events.filter((e) => e.streamId !== streamId),
-        };
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-        // Lost a race the in-memory state could not see: catch up and judge again by the log.
-        await this.feed.catchUp();
-        if (error.streamId !== streamId) {
-          const seen = this.movedFlags(request);
-          const flag = { flagKey: error.streamId, baseVersion: error.expectedVersion, version: error.actualVersion };
-          throw new ChangeRequestConflictError(id, seen.length > 0 ? seen : [flag]);
+        if (moved.length > 0) {
+          const failure = `at its scheduled time, flags had moved since it was approved: ${describeMoved(moved)}`;
+          await this.step(request, { kind: 'fail', failure }, SCHEDULER, `scheduled for ${request.scheduledAt}`);
+          return 'failed';
         }
-        decideChangeRequest({ kind: 'apply', moved: [], scheduled: false, lateByMs: null }, this.require(id), by);
-        throw error;
+        await this.applyNow(request, SCHEDULER, `scheduled for ${request.scheduledAt}`, lateByMs);
+        return 'applied';
+      } catch (error) {
+        if (!(error instanceof VersionConflictError || error instanceof ChangeRequestConflictError)) throw error;
+        // Another instance got there first, or a flag moved under the append: the next tick judges again.
+        await this.feed.catchUp();
+        return 'skipped';
       }
     });
+  }
+
+  private async applyNow(
+    request: ChangeRequest,
+    by: Principal,
+    reason: string | null,
+    lateByMs: number | null,
+  ): Promise<AppliedOutcome> {
+    const { id } = request;
+    const moved = this.movedFlags(request);
+    const scheduled = lateByMs !== null;
+    const [applied] = decideChangeRequest({ kind: 'apply', moved, scheduled, lateByMs }, request, by);
+    const changeRequest = { id, author: request.author, approvers: request.approvals.map((a) => a.by) };
+    const now = this.clock.now();
+    const flagAppends: StreamAppend[] = request.changes.map((change) => ({
+      streamId: change.flagKey,
+      expectedVersion: change.baseVersion,
+      events: decideFlag(
+        change.flagKey,
+        flagCommandOf(change),
+        this.flags.record(change.flagKey),
+        request.environment,
+        now,
+      ).map((e) => ({ type: e.type, schemaVersion: FLAG_EVENT_SCHEMA_VERSION, data: { ...e.data, changeRequest } })),
+    }));
+    const streamId = changeRequestStreamId(id);
+    try {
+      const result = await this.store.appendAll(
+        [
+          ...flagAppends,
+          {
+            streamId,
+            expectedVersion: request.version,
+            events: [{ type: applied!.type, schemaVersion: CHANGE_REQUEST_EVENT_SCHEMA_VERSION, data: applied!.data }],
+          },
+        ],
+        { ...recordedActor(by), reason },
+      );
+      if (result.kind !== 'appended') throw new Error('an apply without Idempotency-Key was replayed');
+      await this.feed.deliver(result.events);
+      return {
+        request: this.require(id),
+        event: result.events[result.events.length - 1]!,
+        flagEvents: result.events.filter((e) => e.streamId !== streamId),
+      };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || scheduled) throw error;
+      // Lost a race the in-memory state could not see: catch up and judge again by the log.
+      await this.feed.catchUp();
+      if (error.streamId !== streamId) {
+        const seen = this.movedFlags(request);
+        const flag = { flagKey: error.streamId, baseVersion: error.expectedVersion, version: error.actualVersion };
+        throw new ChangeRequestConflictError(id, seen.length > 0 ? seen : [flag]);
+      }
+      decideChangeRequest({ kind: 'apply', moved: [], scheduled: false, lateByMs: null }, this.require(id), by);
+      throw error;
+    }
   }
 
   /** The changes whose flag moved past its base version, is gone, or is archived: what blocks an apply. */
@@ -214,22 +257,32 @@ export class ChangeRequestCommands {
     by: Principal,
     reason: string | null,
   ): Promise<ChangeRequestOutcome> {
-    return this.perRequest.run(id, async () => {
-      const current = command.kind === 'create' ? undefined : this.require(id);
-      const events = decideChangeRequest(command, current, by);
-      const result = await this.store.append(
-        changeRequestStreamId(id),
-        current?.version ?? 0,
-        events.map((e: ChangeRequestEvent) => ({
-          type: e.type,
-          schemaVersion: CHANGE_REQUEST_EVENT_SCHEMA_VERSION,
-          data: e.data,
-        })),
-        { ...recordedActor(by), reason },
-      );
-      if (result.kind !== 'appended') throw new Error('a change request step without Idempotency-Key was replayed');
-      await this.feed.deliver(result.events);
-      return { request: this.require(id), event: result.events[result.events.length - 1]! };
-    });
+    return this.perRequest.run(id, () =>
+      this.step(command.kind === 'create' ? undefined : this.require(id), command, by, reason, id),
+    );
+  }
+
+  /** Decides one step on the request as the directory holds it and appends it to the request's stream. */
+  private async step(
+    current: ChangeRequest | undefined,
+    command: ChangeRequestCommand,
+    by: Principal,
+    reason: string | null,
+    id = current!.id,
+  ): Promise<ChangeRequestOutcome> {
+    const events = decideChangeRequest(command, current, by);
+    const result = await this.store.append(
+      changeRequestStreamId(id),
+      current?.version ?? 0,
+      events.map((e: ChangeRequestEvent) => ({
+        type: e.type,
+        schemaVersion: CHANGE_REQUEST_EVENT_SCHEMA_VERSION,
+        data: e.data,
+      })),
+      { ...recordedActor(by), reason },
+    );
+    if (result.kind !== 'appended') throw new Error('a change request step without Idempotency-Key was replayed');
+    await this.feed.deliver(result.events);
+    return { request: this.require(id), event: result.events[result.events.length - 1]! };
   }
 }

@@ -30,6 +30,11 @@ export class ChangeRequestDirectory implements OnApplicationBootstrap {
     return this.requests.loaded();
   }
 
+  /** Resolves once the requests were read from the log. */
+  loaded(): Promise<void> {
+    return this.requests.loaded();
+  }
+
   get(id: string): ChangeRequest | undefined {
     return this.requests.get(id);
   }

@@ -41,10 +41,15 @@ export class ChangeRequestConflictError extends DomainError {
   ) {
     super(
       'CHANGE_REQUEST_CONFLICT',
-      `change request '${id}' was decided against versions that moved: ${flags
-        .map((f) => `${f.flagKey} (${f.baseVersion} → ${f.version ?? 'gone'})`)
-        .join(', ')}; replace its changes to re-base it, then review again`,
+      `change request '${id}' was decided against versions that moved: ${describeMoved(flags)}; replace its changes to re-base it, then review again`,
       flags.map((f) => ({ field: f.flagKey, message: `is at version ${f.version ?? 'none'}, not ${f.baseVersion}` })),
     );
   }
+}
+
+/** Each moved flag as `key (base → now)`, `gone` for one archived or deleted. */
+export function describeMoved(
+  flags: readonly { flagKey: string; baseVersion: number; version: number | null }[],
+): string {
+  return flags.map((f) => `${f.flagKey} (${f.baseVersion} → ${f.version ?? 'gone'})`).join(', ');
 }

@@ -57,6 +57,8 @@ export async function startTestApp(
     authFailures?: AppConfig['authFailures'];
     /** FLAGLEDGER_METRICS_TOKEN (default: none, /metrics open). */
     metricsToken?: string;
+    /** How often scheduled change requests are looked at (default: an hour, so tests tick by hand). */
+    scheduleTickMs?: number;
     /** Start as with FLAGLEDGER_TOKENS unset: this secret is the admin token the start generates. */
     generatedAdminSecret?: string;
   } = {},
@@ -90,6 +92,7 @@ export async function startTestApp(
     clock,
     delivery: options.delivery,
     telemetryFlushMs: options.telemetryFlushMs ?? 3_600_000,
+    scheduleTickMs: options.scheduleTickMs ?? 3_600_000,
     logger: false,
     consoleDir: options.consoleDir,
   });
