@@ -1,25 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { ManualClock } from '../support/clock.js';
+import { WallClock } from '../support/clock.js';
+import { readmeWalkthrough } from '../support/readme-block.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TOKENS } from '../support/tokens.js';
 
 const run = promisify(execFile);
-
-/** The README's Access walk-through, exactly as printed: the shell block between its markers. */
-function walkthrough(): string {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const block = /<!-- access-walkthrough:start -->\n```sh\n([\s\S]*?)```\n<!-- access-walkthrough:end -->/.exec(readme);
-  if (block === null) throw new Error('README.md has no access walk-through between its markers');
-  return block[1]!;
-}
-
-class WallClock extends ManualClock {
-  override now(): Date {
-    return new Date();
-  }
-}
 
 /** Issue 14, done when: the README's "Access" section works as written. */
 describe("README's Access walk-through, run with bash and curl against a fresh server", () => {
@@ -31,7 +17,7 @@ describe("README's Access walk-through, run with bash and curl against a fresh s
   afterAll(() => t.close());
 
   it('issues per-person and per-service tokens, rotates a leaked one, revokes, and answers who had access when', async () => {
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', walkthrough()], {
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', readmeWalkthrough('access-walkthrough')], {
       env: { ...process.env, FL: t.url, ADMIN: TOKENS.admin.secret },
     });
     const lines = stdout.trim().split('\n');

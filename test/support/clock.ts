@@ -10,3 +10,10 @@ export class ManualClock implements Clock {
     this.current = new Date(this.current.getTime() + ms);
   }
 }
+
+/** The machine's clock, for a test that runs something as a reader would (a README walk-through). */
+export class WallClock extends ManualClock {
+  override now(): Date {
+    return new Date();
+  }
+}
