@@ -1,4 +1,5 @@
 import { createFlag } from '../support/flags.js';
+import { expectProblem } from '../support/problem.js';
 import { openRaw, queryRows } from '../support/raw-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TOKENS } from '../support/tokens.js';
@@ -54,6 +55,14 @@ describe('change requests traced in history, audit and export', () => {
     return body.entries ?? body.items ?? [];
   };
   const traced = (entries: Entry[]) => entries.filter((e) => 'changeRequest' in e);
+  const exportRows = async (query: string) => {
+    const res = await t.as('viewer').get(`/v1/export?format=ndjson${query}`).buffer(true).expect(200);
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Entry & { manifest?: Record<string, unknown> });
+    return { rows: lines.slice(0, -1), manifest: lines.at(-1)!.manifest! };
+  };
 
   it('shows changeRequest on the entries an apply wrote, in every view, and on no other entry', async () => {
     const reads = [
@@ -77,6 +86,39 @@ describe('change requests traced in history, audit and export', () => {
     const last = (await entriesOf('/v1/flags/checkout/history')).at(-1)!;
     expect(last).toMatchObject({ type: 'FlagDetailsChanged', actor: TOKENS.editor.name });
     expect(Object.keys(last)).toEqual(['seq', 'flag', 'version', 'type', 'actor', 'at', 'reason', 'from', 'to']);
+  });
+
+  it('narrows GET /v1/audit, in both views, to the flag events that request applied', async () => {
+    for (const path of [
+      `/v1/audit?changeRequest=${id}`,
+      `/v1/audit?changeRequest=${id}&environment=*`,
+      `/v1/audit?changeRequest=${id}&environment=production`,
+    ]) {
+      const entries = await entriesOf(path);
+      expect({ path, seqs: entries.map((e) => e.seq) }).toEqual({ path, seqs: appliedSeqs });
+      expect(traced(entries)).toEqual(entries);
+    }
+    expect((await entriesOf(`/v1/audit?changeRequest=${id}&flag=search`)).map((e) => e.flag)).toEqual(['search']);
+    expect(await entriesOf('/v1/audit?changeRequest=cr_unknown1')).toEqual([]);
+  });
+
+  it('narrows GET /v1/export the same way, and says so in its manifest', async () => {
+    for (const view of ['', '&environment=*', '&environment=production']) {
+      const { rows, manifest } = await exportRows(`&changeRequest=${id}${view}`);
+      expect({ view, seqs: rows.map((r) => r.seq) }).toEqual({ view, seqs: appliedSeqs });
+      expect(manifest).toMatchObject({ count: appliedSeqs.length, filters: { changeRequest: id } });
+    }
+    const { rows } = await exportRows(`&changeRequest=${id}&type=FlagRolloutChanged`);
+    expect(rows.map((r) => r.streamId)).toEqual(['search']);
+    expect((await exportRows('')).manifest.filters).toEqual({});
+  });
+
+  it.each(['/v1/audit', '/v1/export'])('refuses a changeRequest that is no change request id on %s', async (path) => {
+    for (const value of ['42', 'cr_', 'cr_a b', 'CR_abc']) {
+      const res = await t.as('viewer').get(path).query({ changeRequest: value });
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ field: 'changeRequest', message: expect.stringContaining('cr_') }]);
+    }
   });
 
   it('projects the same rows again on a rebuild, and the log still verifies', async () => {
