@@ -1,4 +1,5 @@
-import type { EventFilter, ChainHead, StoredEvent } from '../event-store/index.js';
+import type { ChainHead, StoredEvent } from '../event-store/index.js';
+import type { TimelineFilter } from '../history/index.js';
 
 /** The newest signed checkpoint at or below the exported head, as the integrity slice stored it. */
 export interface ManifestCheckpoint {
@@ -16,6 +17,8 @@ export interface ManifestFilters {
   type?: readonly string[];
   from?: string;
   to?: string;
+  /** The change request whose apply's flag events the rows are (docs/contract.md §10). */
+  changeRequest?: string;
   /** The environment view's `environment=` as asked: environment keys, or ['*'] (every row, labelled). */
   environment?: readonly string[];
 }
@@ -65,7 +68,7 @@ export class ExportManifestBuilder {
 
   constructor(
     private readonly head: ChainHead,
-    private readonly filter: EventFilter,
+    private readonly filter: TimelineFilter,
     /** The environment view, when the export was asked for one. */
     private readonly environments: ManifestEnvironments | undefined,
     private readonly generatedAt: string,
@@ -93,13 +96,14 @@ export class ExportManifestBuilder {
   }
 }
 
-function manifestFilters(filter: EventFilter, environments: readonly string[] | undefined): ManifestFilters {
+function manifestFilters(filter: TimelineFilter, environments: readonly string[] | undefined): ManifestFilters {
   return {
     ...(filter.streamId !== undefined ? { flag: filter.streamId } : {}),
     ...(filter.actor !== undefined ? { actor: filter.actor } : {}),
     ...(filter.types !== undefined && filter.types.length > 0 ? { type: filter.types } : {}),
     ...(filter.from !== undefined ? { from: filter.from } : {}),
     ...(filter.to !== undefined ? { to: filter.to } : {}),
+    ...(filter.changeRequest !== undefined ? { changeRequest: filter.changeRequest } : {}),
     ...(environments !== undefined ? { environment: environments } : {}),
   };
 }

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import { DATABASE, type Database } from '../database/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import {
-  toEventFilter,
   type EventFilter,
   EVENT_STORE,
   type ChainHead,
@@ -11,7 +10,14 @@ import {
   type StoredEvent,
 } from '../event-store/index.js';
 import { FLAG_EVENT_TYPES_WITH_ENVIRONMENT } from '../flags/index.js';
-import { environmentOf, environmentViewOf, keeps, type EnvironmentView } from '../history/index.js';
+import {
+  changeRequestTraceOf,
+  environmentOf,
+  environmentViewOf,
+  keeps,
+  toTimelineFilter,
+  type EnvironmentView,
+} from '../history/index.js';
 import { latestSignedCheckpoint } from '../integrity/index.js';
 import { CLOCK, type Clock } from '../shared/index.js';
 import { CsvWriter, EnvironmentCsvWriter } from './csv-writer.js';
@@ -50,28 +56,43 @@ export class ExportStreams {
     // show up nor leave the manifest describing something other than what was streamed.
     const head = await this.store.head();
     const checkpoint = await latestSignedCheckpoint(this.db, head.seq);
-    const filter: EventFilter = { ...toEventFilter(query), untilSeq: head.seq };
-    const manifest = new ExportManifestBuilder(head, filter, view, generatedAt.toISOString(), checkpoint);
+    const { changeRequest, ...filter } = { ...toTimelineFilter(query), untilSeq: head.seq };
+    const manifest = new ExportManifestBuilder(
+      head,
+      { ...filter, changeRequest },
+      view,
+      generatedAt.toISOString(),
+      checkpoint,
+    );
     const filename = `flagledger-export-${compactUtc(generatedAt)}.${writer.extension}`;
-    const events = view === undefined ? this.store.iterate(filter) : this.eventsIn(view, filter);
+    const events = this.eventsOf(view, filter, changeRequest);
     return { writer, head, manifest, filename, text: exportText(events, writer, manifest) };
   }
 
   /**
-   * The rows of the environment view: every event for `*`; for named environments, only events that act
-   * in one of them. Those are picked here, as the rows stream past, rather than by the store: which
-   * environment an event acts in (its data's, or the default one for events written before
-   * environments) is the flags' rule, not the log's, and reading it inside SQL would need each dialect's
-   * JSON syntax for what costs the same here (every row's data is parsed anyway). The store is still asked
-   * for the only types that can act in an environment, and pulled at the consumer's pace as before.
+   * The rows: the log's, narrowed by the store; in the environment view for named environments, only
+   * events that act in one of them; with `changeRequest`, only the flag events its apply wrote. Those two
+   * are picked here, as the rows stream past, rather than by the store: which environment an event acts
+   * in (its data's, or the default one for events written before environments) is the flags' rule, not
+   * the log's, and reading it or the change request inside SQL would need each dialect's JSON syntax for
+   * what costs the same here (every row's data is parsed anyway). The store is still asked for the only
+   * types that can act in an environment (an apply writes state changes, all of them such types), and
+   * pulled at the consumer's pace as before.
    */
-  private eventsIn(view: EnvironmentView, filter: EventFilter): AsyncIterable<StoredEvent> {
-    if (view.keys === null) return this.store.iterate(filter);
+  private eventsOf(
+    view: EnvironmentView | undefined,
+    filter: EventFilter,
+    changeRequest: string | undefined,
+  ): AsyncIterable<StoredEvent> {
+    const inNamedEnvironments = view !== undefined && view.keys !== null;
+    if (!inNamedEnvironments && changeRequest === undefined) return this.store.iterate(filter);
     const asked = filter.types === undefined || filter.types.length === 0 ? undefined : new Set(filter.types);
     const types = FLAG_EVENT_TYPES_WITH_ENVIRONMENT.filter((type) => asked === undefined || asked.has(type));
     // No type asked for acts in an environment (an empty list would mean every type to the store).
     if (types.length === 0) return noEvents();
-    return keptBy(view, this.store.iterate({ ...filter, types }));
+    const events = this.store.iterate({ ...filter, types });
+    const traced = changeRequest === undefined ? events : appliedBy(changeRequest, events);
+    return inNamedEnvironments ? keptBy(view, traced) : traced;
   }
 }
 
@@ -84,6 +105,11 @@ function writerFor(format: ExportFormat, view: EnvironmentView | undefined): Exp
 /** Closing this (return()) closes `events`, and with it the store's cursor, as exportText expects. */
 async function* keptBy(view: EnvironmentView, events: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEvent> {
   for await (const event of events) if (keeps(view, environmentOf(view, event.type, event.data))) yield event;
+}
+
+/** Only the flag events `changeRequest`'s apply wrote; closing this closes `events`, as for keptBy. */
+async function* appliedBy(changeRequest: string, events: AsyncIterable<StoredEvent>): AsyncGenerator<StoredEvent> {
+  for await (const event of events) if (changeRequestTraceOf(event.data)?.id === changeRequest) yield event;
 }
 
 /** An export with no rows: its header and its manifest only. */

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { EnvironmentChangedData } from '../environments/index.js';
 import type { StoredEvent } from '../event-store/index.js';
 import type { AuditTrailTable } from './audit-trail.table.js';
+import type { ChangeRequestTrace } from './change-request-trace.js';
 import { environmentOf, type EnvironmentView } from './environment-view.js';
 
 /** One event of the audit trail as the API shows it: who did what, when, why, from what to what. */
@@ -19,6 +20,11 @@ export interface AuditEntry {
   to: unknown;
   /** A kill switch engaged as break glass (docs/contract.md §10); left out of the JSON on every other entry. */
   breakGlass?: true;
+  /**
+   * The change request whose apply wrote the event (docs/contract.md §10); left out of the JSON on every
+   * other entry, so entries of data without it stay byte-identical to v1's.
+   */
+  changeRequest?: ChangeRequestTrace;
 }
 
 /**
@@ -46,6 +52,16 @@ export function toAuditEntry(row: Selectable<AuditTrailTable>): AuditEntry {
     from: JSON.parse(row.from_value) as unknown,
     to: JSON.parse(row.to_value) as unknown,
     breakGlass: row.break_glass === 1 ? true : undefined,
+    changeRequest: traceOfRow(row),
+  };
+}
+
+function traceOfRow(row: Selectable<AuditTrailTable>): ChangeRequestTrace | undefined {
+  if (row.change_request_id === null) return undefined;
+  return {
+    id: row.change_request_id,
+    author: row.change_request_author!,
+    approvers: JSON.parse(row.change_request_approvers!) as string[],
   };
 }
 

@@ -1,8 +1,9 @@
 import { IsOptional, ValidateBy, type ValidationArguments } from 'class-validator';
 import { ENVIRONMENT_EVENT_TYPES } from '../environments/index.js';
-import type { TimelineFilterFields } from '../event-store/index.js';
+import { toEventFilter, type EventFilter, type TimelineFilterFields } from '../event-store/index.js';
 import { FLAG_EVENT_TYPES } from '../flags/index.js';
 import { IsDateTime, IsOptionalText } from '../shared/index.js';
+import { IsChangeRequestId } from './change-request-trace.js';
 import { IsEnvironmentParameter } from './environment-view.js';
 
 const TYPES_IN_ENVIRONMENT_VIEW: readonly string[] = [...FLAG_EVENT_TYPES, ...ENVIRONMENT_EVENT_TYPES];
@@ -55,4 +56,24 @@ export class AuditFilterQuery implements TimelineFilterFields {
   @IsOptional()
   @IsEnvironmentParameter()
   environment?: string | string[];
+
+  /** Only the flag events that change request's apply wrote (docs/contract.md §10). */
+  @IsOptional()
+  @IsChangeRequestId()
+  changeRequest?: string;
+}
+
+/**
+ * The log's filter plus `changeRequest`, which names a field inside flag events' data: audit_trail has it
+ * as a column, the log does not, so a read of the log must apply it itself (the event store never sees it).
+ */
+export interface TimelineFilter extends EventFilter {
+  changeRequest?: string;
+}
+
+export function toTimelineFilter(query: AuditFilterQuery): TimelineFilter {
+  return {
+    ...toEventFilter(query),
+    ...(query.changeRequest !== undefined ? { changeRequest: query.changeRequest } : {}),
+  };
 }

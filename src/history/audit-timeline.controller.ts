@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { ActsIn, RequireRole } from '../auth/index.js';
 import { DATABASE, type Database } from '../database/index.js';
 import { ENVIRONMENT_EVENT_TYPES, EnvironmentDirectory, isEnvironmentEventType } from '../environments/index.js';
-import { EVENT_STORE, toEventFilter, type EventFilter, type EventStore } from '../event-store/index.js';
+import { EVENT_STORE, type EventStore } from '../event-store/index.js';
 import { isFlagEventType } from '../flags/index.js';
 import {
   environmentEventEntry,
@@ -12,6 +12,7 @@ import {
   type AuditEntry,
   type EnvironmentAuditEntry,
 } from './audit-entry.mapper.js';
+import { toTimelineFilter, type TimelineFilter } from './audit-filter.query.dto.js';
 import { pageOf, type Page } from './audit-page.js';
 import { AuditTimelineQuery, pageRequestOf, type PageRequest } from './audit-timeline.query.dto.js';
 import { inEnvironments, narrowed } from './audit-trail.reads.js';
@@ -31,7 +32,7 @@ export class AuditTimelineController {
   @RequireRole('viewer')
   async timeline(@Query() query: AuditTimelineQuery): Promise<Page<AuditEntry> | Page<EnvironmentAuditEntry>> {
     const view = environmentViewOf(query.environment, this.environments);
-    const filter = toEventFilter(query);
+    const filter = toTimelineFilter(query);
     const page = pageRequestOf(query);
     if (view !== undefined) return this.timelineIn(view, filter, page);
     const { after, limit } = page;
@@ -45,20 +46,25 @@ export class AuditTimelineController {
 
   /**
    * The environment view: flag events from audit_trail, labelled and narrowed to the view's environments,
-   * and, for `*`, environment events from the log (they belong to no flag: never with `flag=`). Each source
+   * and, for `*`, environment events from the log (they belong to no flag: never with `flag=`, and no
+   * apply wrote them: never with `changeRequest=`). Each source
    * gives its first limit + 1 matches after the cursor, and the page is the first of them by seq. Both
    * reads stop at one head, read first: an event committed between them must not show up in the second
    * read beyond one the first could not yet see, which the next page's cursor would then skip.
    */
   private async timelineIn(
     view: EnvironmentView,
-    filter: EventFilter,
+    filter: TimelineFilter,
     { after, limit }: PageRequest,
   ): Promise<Page<EnvironmentAuditEntry>> {
     const flagTypes = filter.types?.filter(isFlagEventType);
     const environmentTypes = filter.types?.filter(isEnvironmentEventType) ?? ENVIRONMENT_EVENT_TYPES;
     const readFlags = flagTypes === undefined || flagTypes.length > 0;
-    const readEnvironments = view.keys === null && filter.streamId === undefined && environmentTypes.length > 0;
+    const readEnvironments =
+      view.keys === null &&
+      filter.streamId === undefined &&
+      filter.changeRequest === undefined &&
+      environmentTypes.length > 0;
     const untilSeq = readFlags && readEnvironments ? (await this.store.head()).seq : undefined;
 
     const entries: EnvironmentAuditEntry[] = [];

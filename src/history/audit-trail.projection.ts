@@ -5,6 +5,7 @@ import { type ProjectedEvent, type RebuildableProjection, ProjectionRegistry } f
 import { FLAG_EVENT_TYPES_WITH_ENVIRONMENT, isFlagEventType, type Change } from '../flags/index.js';
 import { chunks } from '../shared/index.js';
 import type { AuditTrailTable } from './audit-trail.table.js';
+import { changeRequestTraceOf } from './change-request-trace.js';
 
 const COLUMNS = [
   'seq',
@@ -19,6 +20,9 @@ const COLUMNS = [
   'to_value',
   'environment',
   'break_glass',
+  'change_request_id',
+  'change_request_author',
+  'change_request_approvers',
 ] as const;
 
 const WITH_ENVIRONMENT: ReadonlySet<string> = new Set(FLAG_EVENT_TYPES_WITH_ENVIRONMENT);
@@ -38,6 +42,7 @@ export class AuditTrailProjection implements RebuildableProjection {
       .filter((e) => isFlagEventType(e.type))
       .map((e) => {
         const { from, to } = e.type === 'FlagCreated' ? { from: null, to: e.data } : (e.data as Change<unknown>);
+        const trace = changeRequestTraceOf(e.data);
         return [
           e.seq,
           e.streamId,
@@ -51,6 +56,9 @@ export class AuditTrailProjection implements RebuildableProjection {
           JSON.stringify(to),
           WITH_ENVIRONMENT.has(e.type) ? ((e.data as { environment?: string }).environment ?? null) : null,
           (e.data as { breakGlass?: true }).breakGlass === true ? 1 : null,
+          trace?.id ?? null,
+          trace?.author ?? null,
+          trace === undefined ? null : JSON.stringify(trace.approvers),
         ] as const;
       });
     if (rows.length === 0) return;
@@ -71,6 +79,9 @@ type AuditRow = readonly [
   string,
   string | null,
   1 | null,
+  string | null,
+  string | null,
+  string | null,
 ];
 
 const INSERT_ROWS = {
@@ -91,7 +102,7 @@ const INSERT_ROWS = {
       .execute();
   },
   // A plain multi-row INSERT: its parameters are typed by the columns they fill, where unpacking JSON
-  // (json_array_elements) would need a cast per column. 1,000 rows (11,000 parameters) per statement,
+  // (json_array_elements) would need a cast per column. 1,000 rows (15,000 parameters) per statement,
   // below PostgreSQL's 65,535.
   postgres: async (db: Kysely<Database>, rows: readonly AuditRow[]) => {
     for (const chunk of chunks(rows, 1000)) {

@@ -1,13 +1,13 @@
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../database/index.js';
-import type { EventFilter } from '../event-store/index.js';
 import { FLAG_EVENT_TYPES_WITH_ENVIRONMENT } from '../flags/index.js';
+import type { TimelineFilter } from './audit-filter.query.dto.js';
 import type { EnvironmentView } from './environment-view.js';
 
 type AuditSelect<O> = SelectQueryBuilder<Database, 'audit_trail', O>;
 
-/** The timeline's filters (flag, actor, types, from, to) on a read of audit_trail. */
-export function narrowed<O>(select: AuditSelect<O>, filter: EventFilter): AuditSelect<O> {
+/** The timeline's filters (flag, actor, types, from, to, changeRequest) on a read of audit_trail. */
+export function narrowed<O>(select: AuditSelect<O>, filter: TimelineFilter): AuditSelect<O> {
   let narrowedSelect = select;
   if (filter.streamId !== undefined) narrowedSelect = narrowedSelect.where('flag_key', '=', filter.streamId);
   if (filter.actor !== undefined) narrowedSelect = narrowedSelect.where('actor', '=', filter.actor);
@@ -15,6 +15,8 @@ export function narrowed<O>(select: AuditSelect<O>, filter: EventFilter): AuditS
     narrowedSelect = narrowedSelect.where('type', 'in', filter.types);
   if (filter.from !== undefined) narrowedSelect = narrowedSelect.where('at', '>=', filter.from);
   if (filter.to !== undefined) narrowedSelect = narrowedSelect.where('at', '<=', filter.to);
+  if (filter.changeRequest !== undefined)
+    narrowedSelect = narrowedSelect.where('change_request_id', '=', filter.changeRequest);
   return narrowedSelect;
 }
 

@@ -21,4 +21,9 @@ export interface AuditTrailTable {
   environment: string | null;
   /** 1 when the event is a kill switch engaged as break glass (`data.breakGlass`); NULL otherwise. */
   break_glass: number | null;
+  /** The `data.changeRequest` of a flag event a change request's apply wrote; NULL on every other row. */
+  change_request_id: string | null;
+  change_request_author: string | null;
+  /** JSON list of the approvers' names, in the order they approved. */
+  change_request_approvers: string | null;
 }

@@ -1,6 +1,7 @@
 /** A flag's history, the audit timeline and its projection. */
-export { AuditFilterQuery } from './audit-filter.query.dto.js';
+export { AuditFilterQuery, toTimelineFilter, type TimelineFilter } from './audit-filter.query.dto.js';
 export type { AuditTrailTable } from './audit-trail.table.js';
+export { changeRequestTraceOf } from './change-request-trace.js';
 export {
   environmentOf,
   environmentViewOf,

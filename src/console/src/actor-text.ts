@@ -6,3 +6,11 @@
 export function actorText(entry: { actor: string; actorTokenId?: string }): string {
   return entry.actorTokenId === undefined ? entry.actor : `${entry.actor} (${entry.actorTokenId})`;
 }
+
+/**
+ * Whose four eyes let a change in, beside who applied it: the actor of an applied change is whoever
+ * pressed Apply, while an auditor asks who proposed it and who approved it.
+ */
+export function changeRequestText(trace: { id: string; author: string; approvers: readonly string[] }): string {
+  return `applied from change request ${trace.id} by ${trace.author}, approved by ${trace.approvers.join(', ')}`;
+}

@@ -71,3 +71,10 @@ export function statusOf(flag: Pick<Flag, 'enabled' | 'rolloutPercentage' | 'kil
 export function shortTime(iso: string | null | undefined): string {
   return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—';
 }
+
+/** The change request whose apply wrote a history entry (docs/contract.md §10); absent on direct changes. */
+export interface ChangeRequestTrace {
+  id: string;
+  author: string;
+  approvers: string[];
+}

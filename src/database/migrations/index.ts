@@ -8,6 +8,7 @@ import { consoleSessions } from './0006-console-sessions.js';
 import { tokenLastUsed } from './0008-token-last-used.js';
 import { actorTokenId } from './0009-actor-token-id.js';
 import { auditTrailBreakGlass } from './0010-audit-trail-break-glass.js';
+import { auditTrailChangeRequest } from './0011-audit-trail-change-request.js';
 
 /**
  * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008-token-last-used': tokenLastUsed,
   '0009-actor-token-id': actorTokenId,
   '0010-audit-trail-break-glass': auditTrailBreakGlass,
+  '0011-audit-trail-change-request': auditTrailChangeRequest,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

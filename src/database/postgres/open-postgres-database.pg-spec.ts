@@ -58,6 +58,7 @@ describe('openPostgresDatabase', () => {
       '0008-token-last-used',
       '0009-actor-token-id',
       '0010-audit-trail-break-glass',
+      '0011-audit-trail-change-request',
     ]);
     const tables = await db!.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual([

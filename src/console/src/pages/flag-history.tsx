@@ -1,10 +1,16 @@
 import { useState } from 'react';
-import { actorText } from '../actor-text';
+import { actorText, changeRequestText } from '../actor-text';
 import { fieldChanges, showValue, type HistoryEntry } from '../history-diff';
-import { shortTime, type Environment } from '../types';
+import { shortTime, type ChangeRequestTrace, type Environment } from '../types';
 
-/** Who changed what, when and why, field by field, newest first; narrowed to one environment on request. */
-export function FlagHistory(props: { entries: HistoryEntry[]; environments: Environment[] }) {
+/**
+ * Who changed what, when and why, field by field, newest first; narrowed to one environment on request.
+ * A change applied from a change request also names the request, its author and its approvers.
+ */
+export function FlagHistory(props: {
+  entries: (HistoryEntry & { changeRequest?: ChangeRequestTrace })[];
+  environments: Environment[];
+}) {
   const [environment, setEnvironment] = useState('');
   const shown = props.entries
     .filter((e) => environment === '' || e.environment === environment || e.environment === null)
@@ -42,7 +48,15 @@ export function FlagHistory(props: { entries: HistoryEntry[]; environments: Envi
               <tr key={entry.seq}>
                 <td>{entry.version}</td>
                 <td>{shortTime(entry.at)}</td>
-                <td>{actorText(entry)}</td>
+                <td>
+                  {actorText(entry)}
+                  {entry.changeRequest !== undefined && (
+                    <>
+                      {' '}
+                      <small>{changeRequestText(entry.changeRequest)}</small>
+                    </>
+                  )}
+                </td>
                 <td>{entry.type}</td>
                 <td>{entry.environment ?? 'all'}</td>
                 <td>
