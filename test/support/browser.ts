@@ -52,6 +52,8 @@ export interface ConsoleSession {
   page: Page;
   /** Signs in through the page as `role` and waits for the flags table. */
   signIn: (role: RoleName) => Promise<void>;
+  /** The same with a token's secret: one issued over HTTP during the test, not in TOKENS. */
+  signInWith: (secret: string) => Promise<void>;
 }
 
 /**
@@ -90,9 +92,10 @@ export function consoleInBrowser(seed: (t: TestApp) => Promise<void>): ConsoleSe
     await session.t?.close();
     expect(refusals).toEqual([]);
   });
-  session.signIn = async (role) => {
+  session.signIn = (role) => session.signInWith(TOKENS[role].secret);
+  session.signInWith = async (secret) => {
     await session.page.goto(session.t.url);
-    await session.page.getByLabel('Token').fill(TOKENS[role].secret);
+    await session.page.getByLabel('Token').fill(secret);
     await session.page.getByRole('button', { name: 'Sign in' }).click();
     // The table, not just the heading (shown while the flags load): what the page offers is decided by then.
     await session.page.getByRole('table').first().waitFor();

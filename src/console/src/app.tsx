@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { currentSession, managesTokens, SESSION_ENDED, signOut, type Session } from './api';
 import { Audit } from './pages/audit';
+import { ChangeRequestPage } from './pages/change-request';
+import { ChangeRequests } from './pages/change-requests';
 import { Environments } from './pages/environments';
 import { FlagPage } from './pages/flag';
 import { Flags } from './pages/flags';
@@ -15,6 +17,7 @@ const NAV: { route: Route; label: string; shown?: (session: Session) => boolean 
   { route: { page: 'environments' }, label: 'Environments' },
   { route: { page: 'audit' }, label: 'Audit' },
   { route: { page: 'stale' }, label: 'Stale flags' },
+  { route: { page: 'change-requests' }, label: 'Change requests' },
   { route: { page: 'tokens' }, label: 'Tokens', shown: managesTokens },
 ];
 
@@ -79,6 +82,10 @@ function page(route: Route, session: Session) {
       return <Stale session={session} />;
     case 'tokens':
       return <Tokens session={session} />;
+    case 'change-requests':
+      return <ChangeRequests />;
+    case 'change-request':
+      return <ChangeRequestPage key={route.id} session={session} id={route.id} />;
     default:
       return <Flags session={session} />;
   }

@@ -10,7 +10,9 @@ export type Route =
   | { page: 'audit' }
   | { page: 'stale' }
   | { page: 'environments' }
-  | { page: 'tokens' };
+  | { page: 'tokens' }
+  | { page: 'change-requests' }
+  | { page: 'change-request'; id: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -25,13 +27,17 @@ export function parseRoute(hash: string): Route {
       return { page: 'environments' };
     case 'tokens':
       return { page: 'tokens' };
+    case 'change-requests':
+      return parts[1] ? { page: 'change-request', id: parts[1] } : { page: 'change-requests' };
     default:
       return { page: 'flags' };
   }
 }
 
 export function hrefOf(route: Route): string {
-  return route.page === 'flag' ? `#/flags/${encodeURIComponent(route.key)}` : `#/${route.page}`;
+  if (route.page === 'flag') return `#/flags/${encodeURIComponent(route.key)}`;
+  if (route.page === 'change-request') return `#/change-requests/${encodeURIComponent(route.id)}`;
+  return `#/${route.page}`;
 }
 
 export function useRoute(): Route {

@@ -14,6 +14,10 @@ export function WriteDialog(props: {
   danger?: boolean;
   /** The write's own inputs (a rotation's grace period), in the form before the reason. */
   fields?: ReactNode;
+  /** What the free text is called when it is not a reason (an approval's comment). */
+  reasonLabel?: string;
+  /** A reason the write cannot go without (a rejection, a break-glass kill switch): the form insists. */
+  reasonRequired?: boolean;
   onConfirm: (reason: string | undefined) => Promise<void>;
   onClose: () => void;
 }) {
@@ -44,8 +48,19 @@ export function WriteDialog(props: {
         {props.children}
         <form onSubmit={(event) => void confirm(event)}>
           {props.fields}
-          <Field label="Reason" error={error} hint="Optional: recorded with the change, for whoever reads the history.">
-            {(attributes) => <input {...attributes} value={reason} onChange={(e) => setReason(e.target.value)} />}
+          <Field
+            label={props.reasonLabel ?? 'Reason'}
+            error={error}
+            hint={`${props.reasonRequired ? 'Required' : 'Optional'}: recorded with the change, for whoever reads the history.`}
+          >
+            {(attributes) => (
+              <input
+                {...attributes}
+                required={props.reasonRequired}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
+            )}
           </Field>
           <footer>
             <button type="button" className="secondary" onClick={() => dialog.current?.close()}>

@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { Field } from '../field';
+import { COMMAND_TITLES, type ProposedCommand } from '../change-requests';
 import { shortTime, statusOf, type Environment } from '../types';
 import { WriteDialog } from '../write-dialog';
 import type { Write } from './flag';
+import { DirectCommands } from './flag-direct-commands';
+import { RequestChange } from './request-change';
 
 export interface EnvironmentState {
   enabled: boolean;
@@ -12,31 +14,26 @@ export interface EnvironmentState {
   lastEvaluatedAt?: string | null;
 }
 
-type Pending =
-  | { kind: 'enable' | 'disable' | 'kill-switch/engage' | 'kill-switch/release' }
+export type Pending =
+  | { kind: Exclude<ProposedCommand, 'rollout' | 'segments'> }
   | { kind: 'rollout'; percentage: number }
   | { kind: 'segments'; segments: string[] };
 
-const TITLES: Record<Pending['kind'], string> = {
-  enable: 'Enable',
-  disable: 'Disable',
-  'kill-switch/engage': 'Engage the kill switch',
-  'kill-switch/release': 'Release the kill switch',
-  rollout: 'Change the rollout',
-  segments: 'Change the segments',
-};
-
-/** One environment's state of the flag, and its commands; a region named by the environment's key. */
+/**
+ * One environment's state of the flag, and its commands; a region named by the environment's key. A
+ * protected environment (requiredApprovals > 0) takes them as a change request instead, except the kill
+ * switch's engage: break glass, never refused, but only with a reason.
+ */
 export function EnvironmentPanel(props: {
   flagKey: string;
   environment: Environment;
   state: EnvironmentState;
+  /** The flag's version on screen: a change request's baseVersion. */
+  version: number;
   editable: boolean;
   write: Write;
 }) {
   const { state, environment } = props;
-  const [rollout, setRollout] = useState(String(state.rolloutPercentage));
-  const [segments, setSegments] = useState(state.targetSegments.join(', '));
   const [pending, setPending] = useState<Pending | undefined>();
   const base = `/v1/environments/${encodeURIComponent(environment.key)}/flags/${encodeURIComponent(props.flagKey)}`;
 
@@ -52,10 +49,16 @@ export function EnvironmentPanel(props: {
     }
   }
 
-  const newSegments = segments
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const guarded = environment.requiredApprovals > 0;
+  const killSwitchButton = (
+    <button
+      type="button"
+      className="danger"
+      onClick={() => setPending({ kind: state.killSwitch ? 'kill-switch/release' : 'kill-switch/engage' })}
+    >
+      {state.killSwitch ? 'Release kill switch' : 'Engage kill switch'}
+    </button>
+  );
 
   return (
     <article
@@ -71,56 +74,27 @@ export function EnvironmentPanel(props: {
         Segments: {state.targetSegments.length === 0 ? 'every user' : state.targetSegments.join(', ')}. Last evaluated{' '}
         {shortTime(state.lastEvaluatedAt)}.
       </p>
+      {guarded && (
+        <p>
+          Protected: {environment.requiredApprovals} approval{environment.requiredApprovals === 1 ? '' : 's'} by another
+          person before a state change applies.
+        </p>
+      )}
       <fieldset disabled={!props.editable}>
-        <div role="group">
-          <button type="button" onClick={() => setPending({ kind: state.enabled ? 'disable' : 'enable' })}>
-            {state.enabled ? 'Disable' : 'Enable'}
-          </button>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => setPending({ kind: state.killSwitch ? 'kill-switch/release' : 'kill-switch/engage' })}
-          >
-            {state.killSwitch ? 'Release kill switch' : 'Engage kill switch'}
-          </button>
-        </div>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            setPending({ kind: 'rollout', percentage: Number(rollout) });
-          }}
-        >
-          <Field label="Rollout">
-            {(a) => (
-              <input
-                {...a}
-                type="number"
-                min={0}
-                max={100}
-                step={1}
-                value={rollout}
-                onChange={(e) => setRollout(e.target.value)}
-              />
-            )}
-          </Field>
-          <button type="submit">Save rollout</button>
-        </form>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            setPending({ kind: 'segments', segments: newSegments });
-          }}
-        >
-          <Field label="Segments" hint="Comma-separated; empty: every user.">
-            {(a) => <input {...a} value={segments} onChange={(e) => setSegments(e.target.value)} />}
-          </Field>
-          <button type="submit">Save segments</button>
-        </form>
+        {guarded ? (
+          <div className="actions">
+            <RequestChange flagKey={props.flagKey} environment={environment} state={state} version={props.version} />
+            {!state.killSwitch && killSwitchButton}
+          </div>
+        ) : (
+          <DirectCommands state={state} killSwitchButton={killSwitchButton} onPending={setPending} />
+        )}
       </fieldset>
       {pending && (
         <WriteDialog
-          title={`${TITLES[pending.kind]} in ${environment.key}`}
+          title={`${COMMAND_TITLES[pending.kind]} in ${environment.key}`}
           danger={pending.kind === 'kill-switch/engage'}
+          reasonRequired={guarded && pending.kind === 'kill-switch/engage'}
           onClose={() => setPending(undefined)}
           onConfirm={(reason) => run(pending, reason)}
         >
@@ -128,6 +102,7 @@ export function EnvironmentPanel(props: {
             <p>
               Every evaluation of {props.flagKey} in {environment.key} answers off from the next one on, whatever the
               rollout; services following the stream get it at once.
+              {guarded && ' Break glass: it applies now, without approval, and another person reviews it afterwards.'}
             </p>
           )}
           {pending.kind === 'rollout' && (

@@ -142,6 +142,7 @@ export function FlagPage(props: { session: Session; flagKey: string }) {
             flagKey={view.flag.key}
             environment={environment}
             state={view.states[environment.key]!}
+            version={view.version}
             editable={editable && !view.flag.archived}
             write={write}
           />
