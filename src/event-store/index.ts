@@ -3,7 +3,7 @@ export { batches } from './batches.js';
 export { CommittedEventFeed } from './committed-event-feed.js';
 export { createEventStore } from './create-event-store.js';
 export { toEventFilter, type EventFilter, type TimelineFilterFields } from './event-filter.js';
-export { eventHash } from './event-hash.js';
+export { eventHash, unhashedEnvelope } from './event-hash.js';
 export { FoldedStreams, type FoldSpec } from './folded-streams.js';
 export type { EventHistory, FoldableEventRow, HistoryPoint, StreamTailStart } from './event-history.js';
 export {

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../event-store/index.js';
+import { unhashedEnvelope, type StoredEvent } from '../event-store/index.js';
 import type { ExportWriter } from './export-format.js';
 import type { ExportManifest } from './export-manifest.js';
 
@@ -38,40 +38,7 @@ export class EnvironmentNdjsonWriter extends NdjsonWriter {
   }
 }
 
-/**
- * The envelope's fields in the contract's order (docs/contract.md §3), and no others: the rows' keys stay in
- * one order whoever built the event. `actorTokenId` sits beside `actor`; JSON.stringify leaves it out when
- * undefined, so a row of an event without one is the v1 row byte for byte.
- */
+/** The stored envelope as a row: its fields in the contract's order, the hash last (unhashedEnvelope). */
 function envelopeOf(event: StoredEvent): StoredEvent {
-  const {
-    seq,
-    streamId,
-    version,
-    type,
-    schemaVersion,
-    data,
-    actor,
-    actorTokenId,
-    reason,
-    at,
-    idempotencyKey,
-    prevHash,
-    hash,
-  } = event;
-  return {
-    seq,
-    streamId,
-    version,
-    type,
-    schemaVersion,
-    data,
-    actor,
-    actorTokenId,
-    reason,
-    at,
-    idempotencyKey,
-    prevHash,
-    hash,
-  };
+  return { ...unhashedEnvelope(event), hash: event.hash };
 }

@@ -72,6 +72,14 @@ describe('decision log (FLAGLEDGER_DECISION_LOG=file:…)', () => {
     expect(lines[0]!.userHash).not.toBe(createHash('sha256').update('bob@example.com').digest('hex').slice(0, 16));
   });
 
+  /** One decision about user u-1, logged by `app`. */
+  const decideForU1 = (app: TestApp) =>
+    app
+      .as('evaluator')
+      .post('/v1/evaluate')
+      .send({ flagKey: 'x', context: { userId: 'u-1' } })
+      .expect(200);
+
   it('keys the user hash with FLAGLEDGER_DECISION_LOG_HASH_KEY when set, and keeps it across restarts', async () => {
     const path = join(dir, 'keyed.ndjson');
     const decisionLog = {
@@ -80,19 +88,11 @@ describe('decision log (FLAGLEDGER_DECISION_LOG=file:…)', () => {
       hashKey: 'a fixed key of 32 characters..!!',
     };
     const first = await startTestApp({ decisionLog });
-    await first
-      .as('evaluator')
-      .post('/v1/evaluate')
-      .send({ flagKey: 'x', context: { userId: 'u-1' } })
-      .expect(200);
+    await decideForU1(first);
     await first.close();
     // Another database, so another signing key: the configured key alone decides the hash.
     const second = await startTestApp({ decisionLog });
-    await second
-      .as('evaluator')
-      .post('/v1/evaluate')
-      .send({ flagKey: 'x', context: { userId: 'u-1' } })
-      .expect(200);
+    await decideForU1(second);
     await second.close();
     expect(userHashes(path)).toEqual(['9fbdd51e9c0cd85f', '9fbdd51e9c0cd85f']); // openssl dgst -sha256 -hmac
   });
@@ -101,19 +101,11 @@ describe('decision log (FLAGLEDGER_DECISION_LOG=file:…)', () => {
     const path = join(dir, 'derived.ndjson');
     const decisionLog = { target: { kind: 'file' as const, path }, sampleRate: 1 };
     const first = await startTestApp({ decisionLog });
-    await first
-      .as('evaluator')
-      .post('/v1/evaluate')
-      .send({ flagKey: 'x', context: { userId: 'u-1' } })
-      .expect(200);
+    await decideForU1(first);
     const key = derivedKey(first);
     await first.close();
     const again = await startTestApp({ decisionLog, dbPath: first.dbPath });
-    await again
-      .as('evaluator')
-      .post('/v1/evaluate')
-      .send({ flagKey: 'x', context: { userId: 'u-1' } })
-      .expect(200);
+    await decideForU1(again);
     await again.close();
     expect(userHashes(path)).toEqual([hmac16(key, 'u-1'), hmac16(key, 'u-1')]);
   });
