@@ -8,7 +8,8 @@ const IN_PRODUCTION = '/v1/environments/production/flags/checkout';
 /**
  * Issue 15 item 6 in Chromium: in protected production a flag's panel offers "Request change" instead of
  * direct writes; another editor approves the request and applies it; an apply whose flag moved meanwhile
- * (here by a break-glass kill switch, which stays direct) is refused naming the flag.
+ * (here by a break-glass kill switch, which stays direct) is refused naming the flag; the break glass's
+ * review shows on the front page until another editor acknowledges it.
  */
 describe('change requests in Chromium', () => {
   let bob = '';
@@ -82,7 +83,7 @@ describe('change requests in Chromium', () => {
   );
 
   sqliteOnly(
-    'engages the kill switch directly with a reason (break glass), and an apply that moved names the flag',
+    'engages the kill switch directly with a reason (break glass), an apply that moved names the flag, and another editor acknowledges the review',
     async () => {
       const flag = (await session.t.as('viewer').get(IN_PRODUCTION).expect(200)).body as { version: number };
       const created = await session.t
@@ -122,6 +123,54 @@ describe('change requests in Chromium', () => {
         `checkout is at version ${flag.version + 1}, not ${flag.version}`,
       ]);
       expect((await session.t.as('viewer').get(IN_PRODUCTION).expect(200)).body.rolloutPercentage).toBe(100);
+
+      // The review the break glass opened: on the front page for everyone, acknowledged by anyone but its engager.
+      const notice = page().getByRole('region', { name: 'Break-glass reviews' });
+      const review = notice.getByRole('link', { name: 'checkout in production' });
+      await page().goto(`${session.t.url}/#/flags`);
+      await review.click();
+      await page().getByRole('heading', { name: 'What was engaged' }).waitFor();
+      expect(await page().getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+
+      await switchToBob('#/flags');
+      expect(await notice.getByRole('listitem').allTextContents()).toEqual([
+        `checkout in production: engaged by ${TOKENS.editor.name}, 2026-11-25 12:00 UTC, because payments failing`,
+      ]);
+      await review.click();
+      await page().getByRole('button', { name: 'Acknowledge' }).waitFor();
+      expect(
+        await page()
+          .getByRole('button', { name: /^(Approve|Reject|Apply|Cancel)$/ })
+          .count(),
+      ).toBe(0);
+      expect(await seriousAxeViolations(page())).toEqual([]);
+      await page().getByRole('button', { name: 'Acknowledge' }).click();
+      const comment = page().getByRole('dialog').getByLabel('Comment');
+      expect(await comment.getAttribute('required')).not.toBeNull();
+      await comment.fill('right call, processor down');
+      await page().getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+      await page().getByText('acknowledged by bob, 2026-11-25 12:00 UTC: right call, processor down').waitFor();
+      expect(await page().getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+
+      // The notice loads after the flags: wait for its answer and a render, so "gone" is not "not yet".
+      const listed = page().waitForResponse((r) => r.url().endsWith('state=needs_review'));
+      await page().goto(`${session.t.url}/#/flags`);
+      await (await listed).finished();
+      await page().evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      expect(await notice.count()).toBe(0);
+      await page().goto(`${session.t.url}/#/change-requests`);
+      await page().getByLabel('State').selectOption('acknowledged');
+      await page()
+        .getByRole('row', { name: /Break glass: kill switch engaged on checkout/ })
+        .getByText('acknowledged')
+        .waitFor();
+      const reviews = (await asBob('get', '/v1/change-requests?state=acknowledged').expect(200)).body;
+      expect(reviews.changeRequests).toMatchObject([
+        { state: 'acknowledged', closedBy: 'bob', closingReason: 'right call, processor down' },
+      ]);
+      expect((await asBob('get', '/v1/change-requests?state=needs_review').expect(200)).body.changeRequests).toEqual(
+        [],
+      );
     },
   );
 });

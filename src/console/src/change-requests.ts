@@ -1,10 +1,26 @@
 /** Change requests as the console reads them (docs/contract.md §10, SPEC §10). */
 
-export const CHANGE_REQUEST_STATES = ['in_review', 'approved', 'rejected', 'cancelled', 'applied', 'failed'] as const;
+/** The API's states, mirrored here because the console imports no server code (it speaks HTTP only). */
+export const CHANGE_REQUEST_STATES = [
+  'in_review',
+  'approved',
+  'rejected',
+  'cancelled',
+  'applied',
+  'failed',
+  'needs_review',
+  'acknowledged',
+] as const;
 export type ChangeRequestState = (typeof CHANGE_REQUEST_STATES)[number];
 
 /** States nothing leaves: no step is offered on them. */
-export const FINAL_STATES: ReadonlySet<string> = new Set(['rejected', 'cancelled', 'applied', 'failed']);
+export const FINAL_STATES: ReadonlySet<string> = new Set([
+  'rejected',
+  'cancelled',
+  'applied',
+  'failed',
+  'acknowledged',
+]);
 
 /** The state commands a request may propose, in the words a dialog or a change's row uses. */
 export const COMMAND_TITLES = {
@@ -58,11 +74,16 @@ export interface ChangeRequest {
   scheduledAt: string | null;
   requiredApprovals: number;
   approvals: Approval[];
-  /** A string beyond the known ones: a server newer than the console (a break-glass review) still shows. */
+  /** A string beyond the known ones: a server newer than the console still shows. */
   state: ChangeRequestState | (string & {});
   closedBy: string | null;
   closedAt: string | null;
   closingReason: string | null;
+  /**
+   * A review a break-glass kill switch opened: the flag event that engaged it, already applied, so the
+   * request takes no four-eyes step, only another person's acknowledgement. Null for a proposed change.
+   */
+  breakGlass: { flagKey: string; seq: number } | null;
   version: number;
 }
 

@@ -3,7 +3,13 @@ import { ApiError, can, request, type Session } from '../api';
 import { changeRequestPath, FINAL_STATES, type ChangeRequest } from '../change-requests';
 import { WriteDialog } from '../write-dialog';
 
-type Step = 'approve' | 'reject' | 'apply' | 'cancel';
+type Step = 'acknowledge' | 'approve' | 'reject' | 'apply' | 'cancel';
+
+/**
+ * Open to the four-eyes steps: not closed, and not a break-glass review, whose kill switch was applied
+ * already and which takes only an acknowledgement.
+ */
+const open = (cr: ChangeRequest) => cr.breakGlass === null && !FINAL_STATES.has(cr.state);
 
 /** Each step's button, dialog and body; `offered` mirrors the server's rules, which enforce them anyway. */
 const STEPS: Record<
@@ -19,6 +25,16 @@ const STEPS: Record<
     danger?: boolean;
   }
 > = {
+  acknowledge: {
+    label: 'Acknowledge',
+    title: 'Acknowledge this break-glass kill switch',
+    says: 'You have looked at why the kill switch was engaged without approval; your comment closes the review.',
+    // Another person's eyes, as for an approval: never whoever engaged it (docs/contract.md §10).
+    offered: (cr, s) => cr.state === 'needs_review' && cr.author !== s.principal.name,
+    body: (text) => ({ comment: text ?? '' }),
+    reasonLabel: 'Comment',
+    reasonRequired: true,
+  },
   approve: {
     label: 'Approve',
     title: 'Approve this change request',
@@ -35,7 +51,7 @@ const STEPS: Record<
     label: 'Reject',
     title: 'Reject this change request',
     says: 'A rejection is final: the author gets your reason and opens a new request if they still want the change.',
-    offered: (cr) => !FINAL_STATES.has(cr.state),
+    offered: open,
     body: (text) => ({ reason: text ?? '' }),
     reasonRequired: true,
     danger: true,
@@ -51,8 +67,7 @@ const STEPS: Record<
     label: 'Cancel',
     title: 'Cancel this change request',
     says: 'A cancelled request is closed for good; nothing of it is applied.',
-    offered: (cr, s) =>
-      !FINAL_STATES.has(cr.state) && (cr.author === s.principal.name || can(s.principal.role, 'admin')),
+    offered: (cr, s) => open(cr) && (cr.author === s.principal.name || can(s.principal.role, 'admin')),
     body: (text) => (text ? { reason: text } : {}),
   },
 };

@@ -4,6 +4,7 @@ import { changeRequestPath, type ChangeRequest } from '../change-requests';
 import { hrefOf } from '../router';
 import { shortTime } from '../types';
 import { useLoad } from '../use-load';
+import { BreakGlassEngaged } from './break-glass-engaged';
 import { ChangeRequestActions } from './change-request-actions';
 import { ChangeRequestChanges } from './change-request-changes';
 import { StateBadge } from './change-request-state';
@@ -59,7 +60,7 @@ function Approvals(props: { changeRequest: ChangeRequest }) {
   );
 }
 
-/** Who closed the request (rejected, cancelled, applied, failed), when and why. */
+/** Who closed the request (rejected, cancelled, applied, failed, acknowledged), when and why. */
 function Closing(props: { changeRequest: ChangeRequest }) {
   const { closedBy, closedAt, closingReason, state } = props.changeRequest;
   if (closedAt === null) return null;
@@ -105,10 +106,16 @@ export function ChangeRequestPage(props: { session: Session; id: string }) {
       </hgroup>
       {refusal && <Refusal refusal={refusal} />}
       <Closing changeRequest={cr} />
-      <Schedule changeRequest={cr} />
-      <h2>Changes</h2>
-      <ChangeRequestChanges changes={cr.changes} />
-      <Approvals changeRequest={cr} />
+      {cr.breakGlass ? (
+        <BreakGlassEngaged changeRequest={cr} breakGlass={cr.breakGlass} />
+      ) : (
+        <>
+          <Schedule changeRequest={cr} />
+          <h2>Changes</h2>
+          <ChangeRequestChanges changes={cr.changes} />
+          <Approvals changeRequest={cr} />
+        </>
+      )}
       <ChangeRequestActions
         changeRequest={cr}
         session={props.session}

@@ -3,6 +3,7 @@ import { can, get, type Session } from '../api';
 import { hrefOf } from '../router';
 import { FLAG_TYPES, shortTime, statusOf, type Environment, type Flag, type StaleFlag } from '../types';
 import { useLoad } from '../use-load';
+import { BreakGlassNotice } from './break-glass-notice';
 import { CreateFlag } from './create-flag';
 
 interface FlagsView {
@@ -87,6 +88,7 @@ export function Flags(props: { session: Session }) {
   return (
     <section>
       <h1>Flags</h1>
+      <BreakGlassNotice />
       <fieldset className="filters" aria-label="Filter flags">
         <input
           type="search"
