@@ -107,6 +107,15 @@ const auditFilters = {
     repeatable: true,
     strict: true,
   }),
+  // docs/contract.md §10: only the flag events one change request's apply wrote; an id it could never be is refused.
+  changeRequest: param({
+    valid: fc.stringMatching(/^cr_[A-Za-z0-9_-]{1,64}$/),
+    wrong: fc.oneof(
+      fc.constantFrom('', 'cr_', 'CR_abc', 'cr-abc', 'cr_a b', 'cr_a/b', 'cr_é', `cr_${'a'.repeat(65)}`),
+      anyText(20).filter((s) => !/^cr_[A-Za-z0-9_-]{1,64}$/.test(s)),
+    ),
+    strict: true,
+  }),
 };
 
 const SCHEMAS = {
