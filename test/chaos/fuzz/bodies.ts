@@ -226,6 +226,12 @@ export function bodySchemas(seeded: Seeded) {
     );
   const liveKeys = seeded.liveFlags.map((f) => f.key);
   const newestVersion = Math.max(...seeded.liveFlags.map((f) => f.version));
+  // Well-formed, so only the server's look at its flags can refuse them.
+  const noLiveFlag = fc.oneof(
+    fc.constantFrom(...seeded.flagKeys).filter((key) => !liveKeys.includes(key)),
+    fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/).filter((key) => !liveKeys.includes(key)),
+  );
+  const pastEveryVersion = fc.integer({ min: newestVersion + 1 });
   const changeRules = PROPOSED_COMMANDS.map((command): ObjectRules => {
     const value = PROPOSED_VALUES[command]!;
     return {
@@ -233,13 +239,9 @@ export function bodySchemas(seeded: Seeded) {
         .tuple(flagAt, value.valid === undefined ? fc.constant(undefined) : value.valid)
         .map(([at, v]) => obj({ ...at, command, ...(v === undefined ? {} : { value: v }) })),
       wrong: {
-        flagKey: fc.oneof(
-          wrongRequiredText(128),
-          fc.constantFrom(...seeded.flagKeys).filter((key) => !liveKeys.includes(key)),
-          fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/).filter((key) => !liveKeys.includes(key)),
-        ),
+        flagKey: fc.oneof(wrongRequiredText(128), noLiveFlag),
         command: wrongEnum(PROPOSED_COMMANDS),
-        baseVersion: fc.oneof(wrongCount, fc.integer({ min: newestVersion + 1 })),
+        baseVersion: fc.oneof(wrongCount, pastEveryVersion),
         value: value.wrong,
       },
       required:
@@ -248,26 +250,46 @@ export function bodySchemas(seeded: Seeded) {
           : ['flagKey', 'command', 'baseVersion', 'value'],
     };
   });
+  const flagKeyOf = (change: Json) => (change as JsonObject).members.find(([k]) => k === 'flagKey')![1];
   const validChanges = fc
     .uniqueArray(fc.oneof(...changeRules.map((r) => r.valid)), {
       minLength: 1,
       maxLength: seeded.liveFlags.length,
-      selector: (change) => change.members.find(([k]) => k === 'flagKey')![1],
+      selector: flagKeyOf,
     })
     .map((list): Json[] => list);
   const wrongChanges = fc.oneof(
-    wrongList(validChanges, fc.oneof(...changeRules.map((r) => invalidObjects(r).map((c) => c.value))), [
-      'changes',
-      [],
-      new Array<Json>(MAX_CHANGES + 1).fill(obj({ flagKey: liveKeys[0]!, command: 'enable', baseVersion: 1 })),
-    ]),
-    // The same flag twice, even with different commands.
-    fc
-      .tuple(validChanges, fc.oneof(...changeRules.map((r) => r.valid)))
-      .map(([list, again]): Json => [
-        ...list,
-        again.with('flagKey', (list[0] as JsonObject).members.find(([k]) => k === 'flagKey')![1]),
+    {
+      weight: 2,
+      arbitrary: wrongList(validChanges, fc.oneof(...changeRules.map((r) => invalidObjects(r).map((c) => c.value))), [
+        'changes',
+        [],
+        new Array<Json>(MAX_CHANGES + 1).fill(obj({ flagKey: liveKeys[0]!, command: 'enable', baseVersion: 1 })),
       ]),
+    },
+    // What only the flags can refuse, weighted so a server that stopped looking is caught in one run: a
+    // change to a flag not there (or archived), at a version the flag never had, or to a flag named twice.
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          validChanges,
+          fc.nat(),
+          fc.oneof(
+            noLiveFlag.map((key): [string, Json] => ['flagKey', key]),
+            pastEveryVersion.map((version): [string, Json] => ['baseVersion', version]),
+          ),
+        )
+        .map(([list, at, [field, value]]): Json =>
+          list.with(at % list.length, (list[at % list.length] as JsonObject).with(field, value)),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(validChanges, fc.oneof(...changeRules.map((r) => r.valid)))
+        .map(([list, again]): Json => [...list, again.with('flagKey', flagKeyOf(list[0]!))]),
+    },
   );
   const changes = { changes: wrongChanges };
   const requiredText = (field: string) =>
