@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { releaseFlag, stateOf } from '../support/flags.js';
 import { eventCount } from '../support/raw-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { Seeded } from './fuzz/parts.js';
 import { sendRaw } from './fuzz/raw-http.js';
 import { describeResponse, refusalViolation } from './fuzz/refusal.js';
 import { malformedRequests, requestsToNowhere, type FuzzRequest } from './fuzz/requests.js';
@@ -47,6 +48,17 @@ const SEEDED_FLAGS = [
   { key: 'fuzz-archived', type: 'operational', owner: 'sre' },
 ];
 const KEYS = SEEDED_FLAGS.map((f) => f.key as string);
+/** A change request in review, so `:id` routes reach one: made by the editor, changing every live flag. */
+const SEEDED_CHANGE_REQUEST = {
+  environment: 'production',
+  title: 'fuzz',
+  changes: [
+    { flagKey: 'fuzz-release', command: 'rollout', value: 50, baseVersion: 2 },
+    { flagKey: 'fuzz-operational', command: 'disable', baseVersion: 1 },
+    { flagKey: 'fuzz-experiment', command: 'segments', value: ['beta'], baseVersion: 1 },
+    { flagKey: 'fuzz-permission', command: 'kill-switch/release', baseVersion: 1 },
+  ],
+};
 
 /** Each route's runs in chunks of CHUNK, interleaved across routes so every batch in flight mixes them. */
 function chunked(groups: ReadonlyArray<{ name: string; requests: fc.Arbitrary<FuzzRequest>; runs: number }>): Chunk[] {
@@ -80,6 +92,7 @@ describe('bad input: malformed requests to every route are refused with problem+
   let agent: Agent;
   let baseline: number;
   let flagsBefore: unknown;
+  let seeded: Seeded;
   const prototypeNames = () =>
     [Object.prototype, Array.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).sort().join(','));
   const prototypesBefore = prototypeNames();
@@ -106,8 +119,21 @@ describe('bad input: malformed requests to every route are refused with problem+
     expect(
       (await t.http().post('/v1/flags/fuzz-archived/archive').set('Authorization', t.auth('editor')).send({})).status,
     ).toBe(200);
+    const created = await t
+      .http()
+      .post('/v1/change-requests')
+      .set('Authorization', t.auth('editor'))
+      .send(SEEDED_CHANGE_REQUEST);
+    expect(created.status).toBe(201);
     baseline = eventCount(t.dbPath);
     flagsBefore = await listFlags();
+    const flags = (await t.http().get('/v1/flags?includeArchived=true').set('Authorization', t.auth('viewer'))).body
+      .flags as Array<{ key: string; version: number; archived: boolean }>;
+    seeded = {
+      flagKeys: KEYS,
+      liveFlags: flags.filter((f) => !f.archived).map(({ key, version }) => ({ key, version })),
+      changeRequestIds: [created.body.changeRequest.id as string],
+    };
   });
 
   afterAll(async () => {
@@ -120,7 +146,7 @@ describe('bad input: malformed requests to every route are refused with problem+
     const chunks = chunked([
       ...FUZZ_ROUTES.map((route) => ({
         name: label(route),
-        requests: malformedRequests(route, KEYS),
+        requests: malformedRequests(route, seeded),
         runs: route.runs,
       })),
       { name: 'no such route', requests: requestsToNowhere(), runs: NOWHERE_RUNS },

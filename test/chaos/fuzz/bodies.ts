@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { JsonObject, obj, RawJson, type Json } from './json-text.js';
-import type { Labelled, Part } from './parts.js';
+import type { Labelled, Part, Seeded } from './parts.js';
 import type { FuzzRoute } from './routes.js';
 import {
   anyText,
@@ -14,6 +14,7 @@ import {
   tooDeep,
   wrongCount,
   wrongDate,
+  wrongEnvironmentKey,
   wrongEnum,
   wrongFlagKey,
   wrongOptionalText,
@@ -126,10 +127,43 @@ const FUTURE = '2027-03-01T00:00:00.000Z';
 const validText = (max: number) => anyText(Math.min(max, 40));
 const validReason = fc.oneof(validText(500), fc.constant(null));
 const segments = fc.uniqueArray(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 10 }), { maxLength: 4 });
+const nonEmptyText = (max: number) => validText(max).filter((s) => s.length > 0);
 
-/** Routes' bodies for a server holding `existingKeys`. */
-export function bodySchemas(existingKeys: readonly string[]) {
-  const flagKey = fc.oneof(fc.constantFrom(...existingKeys), fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/));
+/**
+ * A list with one thing wrong: a broken item among valid ones, a non-object item, or no list at all.
+ * `wholes` are values of the field that are wrong as a whole (too many items, not a list).
+ */
+function wrongList(
+  valid: fc.Arbitrary<Json[]>,
+  badItem: fc.Arbitrary<Json>,
+  wholes: readonly Json[],
+): fc.Arbitrary<Json> {
+  return fc.oneof(
+    fc
+      .tuple(valid, badItem, fc.nat())
+      .map(([items, bad, at]): Json => items.toSpliced(at % (items.length + 1), 0, bad)),
+    fc.tuple(valid, fc.constantFrom<Json>(null, 1, 'item', [], [[]])).map(([items, bad]): Json => [...items, bad]),
+    fc.constantFrom<Json>(1, null, ...wholes),
+    junkObject,
+  );
+}
+
+/** docs/contract.md §10: what a change may propose, and what its `value` must then be (absent: none). */
+const NO_VALUE = { wrong: junkValue };
+const PROPOSED_VALUES: Record<string, { valid?: fc.Arbitrary<Json>; wrong: fc.Arbitrary<Json> }> = {
+  enable: NO_VALUE,
+  disable: NO_VALUE,
+  'kill-switch/engage': NO_VALUE,
+  'kill-switch/release': NO_VALUE,
+  rollout: { valid: fc.integer({ min: 0, max: 100 }), wrong: fc.oneof(wrongPercentage, fc.constant(null)) },
+  segments: { valid: segments, wrong: fc.oneof(wrongSegments, fc.constant(null)) },
+};
+const PROPOSED_COMMANDS = Object.keys(PROPOSED_VALUES);
+const MAX_CHANGES = 50;
+
+/** Routes' bodies for a server holding what was `seeded`. */
+export function bodySchemas(seeded: Seeded) {
+  const flagKey = fc.oneof(fc.constantFrom(...seeded.flagKeys), fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/));
   const command = { reason: wrongOptionalText(500) };
   const schema = (rules: ObjectRules, absentIsValid = false): BodySchema => ({
     valid: absentIsValid ? fc.option(rules.valid, { nil: undefined }) : rules.valid,
@@ -177,14 +211,93 @@ export function bodySchemas(existingKeys: readonly string[]) {
   const tooManyItems = new Array<Json>(10_001).fill(
     obj({ flagKey: 'a', reason: 'DISABLED', count: 1, lastEvaluatedAt: '2026-11-25T11:00:00Z' }),
   );
-  const wrongItems: fc.Arbitrary<Json> = fc.oneof(
-    fc
-      .tuple(validItems, invalidObjects(item), fc.nat())
-      .map(([items, bad, at]): Json => (items as Json[]).toSpliced(at % (items.length + 1), 0, bad.value)),
-    fc.tuple(validItems, fc.constantFrom<Json>(null, 1, 'item', [], [[]])).map(([items, bad]): Json => [...items, bad]),
-    fc.constantFrom<Json>('evaluations', 1, null, tooManyItems),
-    junkObject,
+  const wrongItems = wrongList(
+    validItems.map((items): Json[] => items),
+    invalidObjects(item).map((bad) => bad.value),
+    ['evaluations', tooManyItems],
   );
+
+  // A change names a live flag once, at a version the flag has had, with the value its command takes
+  // (docs/contract.md §10): anything else is refused, a flag that is not there or moved past included.
+  const flagAt = fc
+    .constantFrom(...seeded.liveFlags)
+    .chain((flag) =>
+      fc.record({ flagKey: fc.constant(flag.key), baseVersion: fc.integer({ min: 1, max: flag.version }) }),
+    );
+  const liveKeys = seeded.liveFlags.map((f) => f.key);
+  const newestVersion = Math.max(...seeded.liveFlags.map((f) => f.version));
+  // Well-formed, so only the server's look at its flags can refuse them.
+  const noLiveFlag = fc.oneof(
+    fc.constantFrom(...seeded.flagKeys).filter((key) => !liveKeys.includes(key)),
+    fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/).filter((key) => !liveKeys.includes(key)),
+  );
+  const pastEveryVersion = fc.integer({ min: newestVersion + 1 });
+  const changeRules = PROPOSED_COMMANDS.map((command): ObjectRules => {
+    const value = PROPOSED_VALUES[command]!;
+    return {
+      valid: fc
+        .tuple(flagAt, value.valid === undefined ? fc.constant(undefined) : value.valid)
+        .map(([at, v]) => obj({ ...at, command, ...(v === undefined ? {} : { value: v }) })),
+      wrong: {
+        flagKey: fc.oneof(wrongRequiredText(128), noLiveFlag),
+        command: wrongEnum(PROPOSED_COMMANDS),
+        baseVersion: fc.oneof(wrongCount, pastEveryVersion),
+        value: value.wrong,
+      },
+      required:
+        value.valid === undefined
+          ? ['flagKey', 'command', 'baseVersion']
+          : ['flagKey', 'command', 'baseVersion', 'value'],
+    };
+  });
+  const flagKeyOf = (change: Json) => (change as JsonObject).members.find(([k]) => k === 'flagKey')![1];
+  const validChanges = fc
+    .uniqueArray(fc.oneof(...changeRules.map((r) => r.valid)), {
+      minLength: 1,
+      maxLength: seeded.liveFlags.length,
+      selector: flagKeyOf,
+    })
+    .map((list): Json[] => list);
+  const wrongChanges = fc.oneof(
+    {
+      weight: 2,
+      arbitrary: wrongList(validChanges, fc.oneof(...changeRules.map((r) => invalidObjects(r).map((c) => c.value))), [
+        'changes',
+        [],
+        new Array<Json>(MAX_CHANGES + 1).fill(obj({ flagKey: liveKeys[0]!, command: 'enable', baseVersion: 1 })),
+      ]),
+    },
+    // What only the flags can refuse, weighted so a server that stopped looking is caught in one run: a
+    // change to a flag not there (or archived), at a version the flag never had, or to a flag named twice.
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          validChanges,
+          fc.nat(),
+          fc.oneof(
+            noLiveFlag.map((key): [string, Json] => ['flagKey', key]),
+            pastEveryVersion.map((version): [string, Json] => ['baseVersion', version]),
+          ),
+        )
+        .map(([list, at, [field, value]]): Json =>
+          list.with(at % list.length, (list[at % list.length] as JsonObject).with(field, value)),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(validChanges, fc.oneof(...changeRules.map((r) => r.valid)))
+        .map(([list, again]): Json => [...list, again.with('flagKey', flagKeyOf(list[0]!))]),
+    },
+  );
+  const changes = { changes: wrongChanges };
+  const requiredText = (field: string) =>
+    schema({
+      valid: nonEmptyText(500).map((text) => obj({ [field]: text })),
+      wrong: { [field]: wrongRequiredText(500) },
+      required: [field],
+    });
 
   return {
     create: schema({
@@ -318,6 +431,32 @@ export function bodySchemas(existingKeys: readonly string[]) {
       }),
       wrong: { name: wrongOwner, type: wrongEnum(ENVIRONMENT_TYPES), requiredApprovals: wrongPercentage, ...command },
     }),
+    createChangeRequest: schema({
+      valid: fc
+        .tuple(nonEmptyText(200), validChanges, someOf({ reason: validReason, scheduledAt: fc.constant(FUTURE) }))
+        .map(
+          ([title, list, extra]) =>
+            new JsonObject([['environment', 'production'], ['title', title], ['changes', list], ...extra.members]),
+        ),
+      wrong: {
+        environment: fc.oneof(wrongRequiredText(64), wrongEnvironmentKey(['production'])),
+        title: wrongRequiredText(200),
+        scheduledAt: fc.oneof(wrongDate, pastDate),
+        ...changes,
+        ...command,
+      },
+      required: ['environment', 'title', 'changes'],
+    }),
+    replaceChanges: schema({
+      valid: fc
+        .tuple(validChanges, someOf({ reason: validReason }))
+        .map(([list, extra]) => new JsonObject([['changes', list], ...extra.members])),
+      wrong: { ...changes, ...command },
+      required: ['changes'],
+    }),
+    approve: schema({ valid: someOf({ comment: validReason }), wrong: { comment: wrongOptionalText(500) } }, true),
+    reject: requiredText('reason'),
+    acknowledge: requiredText('comment'),
     telemetry: schema({
       valid: validItems.map((items) => obj({ evaluations: items })),
       wrong: { evaluations: wrongItems },
@@ -332,6 +471,6 @@ export type BodyKind = keyof ReturnType<typeof bodySchemas>;
 export const ignoredBody: fc.Arbitrary<JsonObject | undefined> = fc.option(junkObject, { nil: undefined, freq: 2 });
 
 /** The body part of a route's requests. */
-export function bodyPart(route: FuzzRoute, existingKeys: readonly string[]): Part<Json | undefined> {
-  return route.body === undefined ? { valid: ignoredBody } : bodySchemas(existingKeys)[route.body];
+export function bodyPart(route: FuzzRoute, seeded: Seeded): Part<Json | undefined> {
+  return route.body === undefined ? { valid: ignoredBody } : bodySchemas(seeded)[route.body];
 }

@@ -15,3 +15,13 @@ export interface Part<T> {
 export type Header = [name: string, value: string];
 
 export const constantPart = <T>(value: T): Part<T> => ({ valid: fc.constant(value) });
+
+/** What the fuzzed server holds before the first request, so valid parts can name it. */
+export interface Seeded {
+  /** Every flag's key, archived ones included: what `:key` may be. */
+  flagKeys: readonly string[];
+  /** The flags a change request may change (not archived), each at its version. */
+  liveFlags: ReadonlyArray<{ key: string; version: number }>;
+  /** The change requests: what `:id` may be. */
+  changeRequestIds: readonly string[];
+}

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import type { Part } from './parts.js';
+import type { Part, Seeded } from './parts.js';
 import { percentEncode } from './raw-http.js';
-import { isServed, METHODS, type FuzzRoute } from './routes.js';
+import { isServed, METHODS, withParams, type FuzzRoute } from './routes.js';
 import { anyText } from './wrong-values.js';
 
 /** The route's method, or one no route serves on its path. */
 export function methodPart(route: FuzzRoute): Part<string> {
-  const wrong = METHODS.filter((m) => !isServed(m, route.path.replace(':key', 'k')));
+  const wrong = METHODS.filter((m) => !isServed(m, withParams(route.path, 'k')));
   return {
     valid: fc.constant(route.method),
     invalid: fc.constantFrom(...wrong).map((m) => ({ label: `${m} is not served here`, value: m })),
@@ -66,14 +66,23 @@ function decoded(segment: string): string | null {
   }
 }
 
-/** The `:key` segment: a seeded flag, or one that does not exist (traversal, prototype names, unicode, broken escapes). */
-export function keyPart(route: FuzzRoute, existingKeys: readonly string[]): Part<string> | undefined {
-  if (!route.path.includes(':key')) return undefined;
+/**
+ * The path parameter (`:key` a flag, `:id` a change request): one the server holds, or one it does not
+ * (traversal, prototype names, unicode, broken escapes).
+ */
+export function pathParamPart(route: FuzzRoute, seeded: Seeded): Part<string> | undefined {
+  const param = /:(key|id)\b/.exec(route.path)?.[1];
+  if (param === undefined) return undefined;
+  const existing = param === 'key' ? seeded.flagKeys : seeded.changeRequestIds;
+  // "stale" is GET /v1/flags/stale (routes ignore case), not a flag.
+  const taken = (key: string) => existing.includes(key) || (param === 'key' && key.toLowerCase() === 'stale');
   const encoded = fc
     .oneof(
       fc.constantFrom(...TRAVERSALS, ...PROTOTYPE_NAMES),
       anyText(40),
       fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,127}$/),
+      // Near misses of a change request id: cr_ and base64url, but not one the server issued.
+      fc.stringMatching(/^cr_[A-Za-z0-9_-]{1,12}$/),
       fc.integer({ min: 129, max: 2_000 }).map((n) => 'k'.repeat(n)),
       fc.integer({ min: 1, max: 300 }).map((n) => '\u{1f600}'.repeat(n)),
     )
@@ -88,11 +97,11 @@ export function keyPart(route: FuzzRoute, existingKeys: readonly string[]): Part
     )
     .filter((segment) => {
       const key = decoded(segment);
-      // An empty segment is another route; "stale" is GET /v1/flags/stale (routes ignore case).
-      return segment !== '' && (key === null || (!existingKeys.includes(key) && key.toLowerCase() !== 'stale'));
+      // An empty segment is another route.
+      return segment !== '' && (key === null || !taken(key));
     })
-    .map((segment) => ({ label: `no flag '${segment.slice(0, 40)}'`, value: segment }));
-  return { valid: fc.constantFrom(...existingKeys), invalid: unknown };
+    .map((segment) => ({ label: `no ${param} '${segment.slice(0, 40)}'`, value: segment }));
+  return { valid: fc.constantFrom(...existing), invalid: unknown };
 }
 
 const NOWHERE = [

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Labelled, Part } from './parts.js';
 import { percentEncode } from './raw-http.js';
 import type { FuzzRoute } from './routes.js';
-import { anyText, asciiText, FLAG_TYPES, notOneOf, wrongDateText } from './wrong-values.js';
+import { anyText, asciiText, FLAG_TYPES, notOneOf, wrongDateText, wrongEnvironmentKey } from './wrong-values.js';
 
 /** One query parameter: `raw` values go on the wire as they are (e.g. broken percent-escapes). */
 export interface QueryPair {
@@ -65,7 +65,19 @@ const tooLongForUrl = (max: number) =>
     fc.integer({ min: max + 1, max: max + 2_000 }).map((n) => 'f'.repeat(n)),
     fc.integer({ min: max + 1, max: max + 300 }).map((n) => 'é'.repeat(n)),
   );
+const nonEmpty = (maxLength: number) => anyText(maxLength).filter((s) => s.length > 0);
+const emptyOrTooLong = (max: number) => fc.oneof(fc.constant(''), tooLongForUrl(max));
 const flagTypes = [...FLAG_TYPES];
+const CHANGE_REQUEST_STATES = [
+  'in_review',
+  'approved',
+  'rejected',
+  'cancelled',
+  'applied',
+  'failed',
+  'needs_review',
+  'acknowledged',
+];
 const EVENT_TYPES = [
   'FlagCreated',
   'FlagEnabled',
@@ -81,10 +93,7 @@ const EVENT_TYPES = [
 
 /** The fuzzed server has only its default environment; a well-formed unknown key is a 404, a malformed one a 400. */
 const ENVIRONMENTS = ['production', '*'];
-const wrongEnvironment = fc.oneof(
-  fc.constantFrom('', ' ', 'Production', ' production', 'production ', '**', 'prod:uction', 'staging', 'a'.repeat(33)),
-  notOneOf(ENVIRONMENTS),
-);
+const wrongEnvironment = wrongEnvironmentKey(ENVIRONMENTS);
 
 const auditFilters = {
   flag: param({ valid: anyText(64), wrong: tooLongForUrl(128) }),
@@ -96,6 +105,15 @@ const auditFilters = {
     valid: fc.constantFrom(...ENVIRONMENTS),
     wrong: wrongEnvironment,
     repeatable: true,
+    strict: true,
+  }),
+  // docs/contract.md §10: only the flag events one change request's apply wrote; an id it could never be is refused.
+  changeRequest: param({
+    valid: fc.stringMatching(/^cr_[A-Za-z0-9_-]{1,64}$/),
+    wrong: fc.oneof(
+      fc.constantFrom('', 'cr_', 'CR_abc', 'cr-abc', 'cr_a b', 'cr_a/b', 'cr_é', `cr_${'a'.repeat(65)}`),
+      anyText(20).filter((s) => !/^cr_[A-Za-z0-9_-]{1,64}$/.test(s)),
+    ),
     strict: true,
   }),
 };
@@ -124,6 +142,16 @@ const SCHEMAS = {
     format: param({ valid: fc.constantFrom('ndjson', 'csv'), wrong: notOneOf(['ndjson', 'csv']), strict: true }),
   },
   stream: { lastEventId: param({ valid: anyText(20) }) },
+  listChangeRequests: {
+    state: param({
+      valid: fc.constantFrom(...CHANGE_REQUEST_STATES),
+      wrong: notOneOf(CHANGE_REQUEST_STATES),
+      strict: true,
+    }),
+    // Any environment or flag filters the list (one that is not there to nothing); only blank and too long are wrong.
+    environment: param({ valid: fc.oneof(fc.constant('production'), nonEmpty(32)), wrong: emptyOrTooLong(64) }),
+    flag: param({ valid: nonEmpty(64), wrong: emptyOrTooLong(128) }),
+  },
 } satisfies Record<string, Record<string, ParamRules>>;
 
 /** Parameters that may not be combined (GET /v1/flags/:key: one point in time). */

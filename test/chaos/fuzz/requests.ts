@@ -3,15 +3,15 @@ import { bodyPart, ignoredBody } from './bodies.js';
 import { encode, encodingPart, type Encoding } from './encodings.js';
 import { authPart, commandHeadersPart, headerText, noiseHeaders, SECRETS } from './headers.js';
 import type { Json } from './json-text.js';
-import { constantPart, type Header, type Labelled, type Part } from './parts.js';
-import { keyPart, methodPart, unroutedPath } from './paths.js';
+import { constantPart, type Header, type Labelled, type Part, type Seeded } from './parts.js';
+import { methodPart, pathParamPart, unroutedPath } from './paths.js';
 import { queryPart, queryString, type QueryPair } from './queries.js';
 import type { RawRequest } from './raw-http.js';
-import { isServed, label, METHODS, type FuzzRoute } from './routes.js';
+import { isServed, label, METHODS, withParams, type FuzzRoute } from './routes.js';
 
 /**
  * A malformed request for a route. It is assembled from independent parts (method, flag key, token,
- * query, body, how the body is encoded, command headers); at least one part breaks a rule the server
+ * or change request id, token, query, body, how the body is encoded, command headers); at least one part breaks a rule the server
  * must enforce whatever the other parts are, so the request must be refused. The other parts are valid
  * (or noise the route ignores), so each rule is also exercised on its own.
  */
@@ -24,14 +24,14 @@ export interface FuzzRequest extends RawRequest {
 const choose = <T>(part: Part<T>, wrong: boolean): fc.Arbitrary<Labelled<T> | { label: null; value: T }> =>
   wrong ? part.invalid! : part.valid.map((value) => ({ label: null, value }));
 
-/** Malformed requests for one route, on a server that holds `existingKeys`. */
-export function malformedRequests(route: FuzzRoute, existingKeys: readonly string[]): fc.Arbitrary<FuzzRequest> {
+/** Malformed requests for one route, on a server that holds what was `seeded`. */
+export function malformedRequests(route: FuzzRoute, seeded: Seeded): fc.Arbitrary<FuzzRequest> {
   const parts = {
     method: methodPart(route),
-    key: keyPart(route, existingKeys) ?? constantPart(''),
+    key: pathParamPart(route, seeded) ?? constantPart(''),
     auth: authPart(route),
     query: queryPart(route),
-    body: bodyPart(route, existingKeys),
+    body: bodyPart(route, seeded),
     encoding: encodingPart,
     commandHeaders: commandHeadersPart(route) ?? constantPart<Header[]>([]),
   };
@@ -60,7 +60,7 @@ export function malformedRequests(route: FuzzRoute, existingKeys: readonly strin
         route: label(route),
         faults: names.flatMap((name) => (c[name].label === null ? [] : [`${name}: ${c[name].label}`])),
         method: c.method.value as string,
-        target: route.path.replace(':key', c.key.value as string) + queryString(c.query.value as QueryPair[]),
+        target: withParams(route.path, c.key.value as string) + queryString(c.query.value as QueryPair[]),
         headers: [
           ...(c.auth.value as string[]).map((v): Header => ['Authorization', v]),
           ...payload.headers,

@@ -7,7 +7,7 @@ export type Method = (typeof METHODS)[number];
 
 export interface FuzzRoute {
   method: Method;
-  /** `:key` stands for a flag key. */
+  /** `:key` stands for a flag key, `:id` for a change request id. */
   path: string;
   /** The weakest role docs/contract.md §4 allows, or 'public'. */
   min: RoleName | 'public';
@@ -21,7 +21,7 @@ export interface FuzzRoute {
   runs: number;
 }
 
-const command = (path: string, runs = 250, base = '/v1/flags'): FuzzRoute => ({
+const command = (path: string, runs = 200, base = '/v1/flags'): FuzzRoute => ({
   method: 'POST',
   path: `${base}/:key/${path}`,
   min: 'editor',
@@ -32,43 +32,55 @@ const command = (path: string, runs = 250, base = '/v1/flags'): FuzzRoute => ({
 
 const IN_PRODUCTION = '/v1/environments/production/flags';
 
+const CHANGE_REQUEST = '/v1/change-requests/:id';
+/** A review step on a change request (docs/contract.md §10). */
+const review = (step: string, body: BodyKind): FuzzRoute => ({
+  method: 'POST',
+  path: `${CHANGE_REQUEST}/${step}`,
+  min: 'editor',
+  body,
+  runs: 120,
+});
+
 /** Every route the server exposes (src/**\/*.controller.ts), docs/contract.md §4's and the extra ones. */
 export const FUZZ_ROUTES: readonly FuzzRoute[] = [
-  { method: 'POST', path: '/v1/flags', min: 'editor', body: 'create', command: true, runs: 900 },
+  { method: 'POST', path: '/v1/flags', min: 'editor', body: 'create', command: true, runs: 700 },
   { method: 'GET', path: '/v1/flags', min: 'viewer', query: 'listFlags', runs: 400 },
-  { method: 'GET', path: '/v1/flags/:key', min: 'viewer', query: 'getFlag', runs: 500 },
-  { method: 'PATCH', path: '/v1/flags/:key', min: 'editor', body: 'details', command: true, runs: 500 },
+  { method: 'GET', path: '/v1/flags/:key', min: 'viewer', query: 'getFlag', runs: 400 },
+  { method: 'PATCH', path: '/v1/flags/:key', min: 'editor', body: 'details', command: true, runs: 400 },
   command('enable'),
   command('disable'),
   command('kill-switch/engage'),
   command('kill-switch/release'),
   command('archive'),
   command('restore'),
-  { method: 'PUT', path: '/v1/flags/:key/rollout', min: 'editor', body: 'rollout', command: true, runs: 450 },
-  { method: 'PUT', path: '/v1/flags/:key/segments', min: 'editor', body: 'segments', command: true, runs: 450 },
-  { method: 'GET', path: '/v1/flags/:key/history', min: 'viewer', runs: 300 },
-  { method: 'GET', path: '/v1/flags/stale', min: 'viewer', runs: 250 },
+  { method: 'PUT', path: '/v1/flags/:key/rollout', min: 'editor', body: 'rollout', command: true, runs: 350 },
+  { method: 'PUT', path: '/v1/flags/:key/segments', min: 'editor', body: 'segments', command: true, runs: 350 },
+  { method: 'GET', path: '/v1/flags/:key/history', min: 'viewer', runs: 200 },
+  { method: 'GET', path: '/v1/flags/stale', min: 'viewer', runs: 150 },
   { method: 'GET', path: '/v1/audit', min: 'viewer', query: 'audit', runs: 500 },
-  { method: 'GET', path: '/v1/export', min: 'viewer', query: 'export', runs: 450 },
-  { method: 'GET', path: '/v1/audit/verify', min: 'viewer', runs: 250 },
-  { method: 'GET', path: '/v1/audit/public-key', min: 'viewer', runs: 200 },
+  { method: 'GET', path: '/v1/export', min: 'viewer', query: 'export', runs: 400 },
+  { method: 'GET', path: '/v1/audit/verify', min: 'viewer', runs: 150 },
+  { method: 'GET', path: '/v1/audit/public-key', min: 'viewer', runs: 100 },
   { method: 'GET', path: '/v1/audit/checkpoints/latest', min: 'viewer', runs: 100 },
-  { method: 'POST', path: '/v1/evaluate', min: 'evaluator', body: 'evaluate', runs: 600 },
-  { method: 'POST', path: '/v1/evaluate/all', min: 'evaluator', body: 'evaluateAll', runs: 400 },
-  { method: 'GET', path: '/v1/snapshot', min: 'evaluator', runs: 250 },
-  { method: 'GET', path: '/v1/stream', min: 'evaluator', query: 'stream', runs: 300 },
-  { method: 'POST', path: '/v1/telemetry/evaluations', min: 'evaluator', body: 'telemetry', runs: 500 },
+  { method: 'POST', path: '/v1/evaluate', min: 'evaluator', body: 'evaluate', runs: 500 },
+  { method: 'POST', path: '/v1/evaluate/all', min: 'evaluator', body: 'evaluateAll', runs: 300 },
+  { method: 'GET', path: '/v1/snapshot', min: 'evaluator', runs: 150 },
+  { method: 'GET', path: '/v1/stream', min: 'evaluator', query: 'stream', runs: 200 },
+  { method: 'POST', path: '/v1/telemetry/evaluations', min: 'evaluator', body: 'telemetry', runs: 450 },
   { method: 'GET', path: '/v1/environments', min: 'viewer', runs: 150 },
-  { method: 'POST', path: '/v1/environments', min: 'admin', body: 'createEnvironment', runs: 400 },
+  { method: 'POST', path: '/v1/environments', min: 'admin', body: 'createEnvironment', runs: 300 },
   { method: 'GET', path: '/v1/environments/:key', min: 'viewer', runs: 150 },
-  { method: 'PATCH', path: '/v1/environments/:key', min: 'admin', body: 'changeEnvironment', runs: 300 },
+  { method: 'PATCH', path: '/v1/environments/:key', min: 'admin', body: 'changeEnvironment', runs: 250 },
   // docs/contract.md §7: the same routes in one environment (the default one, so commands reach a flag).
   { method: 'GET', path: `${IN_PRODUCTION}`, min: 'viewer', query: 'listFlags', runs: 150 },
   { method: 'GET', path: `${IN_PRODUCTION}/:key`, min: 'viewer', query: 'getFlag', runs: 200 },
   { method: 'GET', path: '/v1/flags/:key/environments', min: 'viewer', query: 'getFlag', runs: 150 },
   { method: 'GET', path: `${IN_PRODUCTION}/:key/evaluations`, min: 'viewer', runs: 100 },
   command('enable', 100, IN_PRODUCTION),
+  command('disable', 100, IN_PRODUCTION),
   command('kill-switch/engage', 100, IN_PRODUCTION),
+  command('kill-switch/release', 100, IN_PRODUCTION),
   command('copy-from/production', 100, IN_PRODUCTION),
   { method: 'PUT', path: `${IN_PRODUCTION}/:key/rollout`, min: 'editor', body: 'rollout', command: true, runs: 150 },
   { method: 'PUT', path: `${IN_PRODUCTION}/:key/segments`, min: 'editor', body: 'segments', command: true, runs: 150 },
@@ -81,8 +93,19 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
     runs: 150,
   },
   { method: 'GET', path: '/v1/environments/production/snapshot', min: 'evaluator', runs: 100 },
-  { method: 'POST', path: '/v1/admin/checkpoints', min: 'admin', runs: 250 },
-  { method: 'POST', path: '/v1/admin/projections/rebuild', min: 'admin', runs: 250 },
+  { method: 'GET', path: '/v1/environments/production/stream', min: 'evaluator', query: 'stream', runs: 100 },
+  // docs/contract.md §10: four eyes. `:id` is the change request the fuzzer seeds, or one that is not there.
+  { method: 'POST', path: '/v1/change-requests', min: 'editor', body: 'createChangeRequest', runs: 500 },
+  { method: 'GET', path: '/v1/change-requests', min: 'viewer', query: 'listChangeRequests', runs: 250 },
+  { method: 'GET', path: CHANGE_REQUEST, min: 'viewer', runs: 150 },
+  { method: 'PUT', path: `${CHANGE_REQUEST}/changes`, min: 'editor', body: 'replaceChanges', runs: 350 },
+  review('approve', 'approve'),
+  review('reject', 'reject'),
+  review('cancel', 'command'),
+  review('apply', 'command'),
+  review('acknowledge', 'acknowledge'),
+  { method: 'POST', path: '/v1/admin/checkpoints', min: 'admin', runs: 150 },
+  { method: 'POST', path: '/v1/admin/projections/rebuild', min: 'admin', runs: 150 },
   { method: 'POST', path: '/v1/session', min: 'public', body: 'openSession', runs: 250 },
   { method: 'GET', path: '/v1/tokens', min: 'admin', runs: 100 },
   { method: 'GET', path: '/v1/tokens/me', min: 'evaluator', runs: 100 },
@@ -102,8 +125,13 @@ export const NOWHERE_RUNS = 700;
 const MATCHERS = FUZZ_ROUTES.map((route) => ({
   method: route.method,
   // Express routes are case-insensitive and take an optional trailing slash; a parameter is one segment.
-  pattern: new RegExp(`^${route.path.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&').replace(':key', '[^/]+')}/?$`, 'i'),
+  pattern: new RegExp(`^${withParams(route.path.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'), '[^/]+')}/?$`, 'i'),
 }));
+
+/** The path with its parameter (`:key` or `:id`) replaced. */
+export function withParams(path: string, value: string): string {
+  return path.replace(/:(?:key|id)\b/, () => value);
+}
 
 /** Whether some route answers `method` on this raw path (no query string). */
 export function isServed(method: string, rawPath: string): boolean {

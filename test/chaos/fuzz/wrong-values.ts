@@ -145,6 +145,26 @@ export const wrongEnum = (allowed: readonly string[]): fc.Arbitrary<Json> =>
     fc.constant(null),
   );
 
+/** The fuzzed server has only its default environment, 'production': near misses of it and other names. */
+export const wrongEnvironmentKey = (allowed: readonly string[]) =>
+  fc.oneof(
+    fc
+      .constantFrom(
+        '',
+        ' ',
+        'Production',
+        ' production',
+        'production ',
+        '*',
+        '**',
+        'prod:uction',
+        'staging',
+        'a'.repeat(33),
+      )
+      .filter((key) => !allowed.includes(key)),
+    notOneOf(allowed),
+  );
+
 /** Strings that are not RFC 3339 date-times: near misses, impossible dates, other date formats, noise. */
 export const wrongDateText: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
