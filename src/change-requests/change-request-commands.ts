@@ -69,7 +69,9 @@ export class ChangeRequestCommands {
   create(body: CreateChangeRequestRequest, by: Principal): Promise<ChangeRequestOutcome> {
     const environment = this.environments.require(body.environment, 'environment');
     const changes = this.checkedChanges(body.changes);
-    if (body.scheduledAt !== undefined && Date.parse(body.scheduledAt) <= this.clock.now().getTime())
+    // null is "not scheduled", as leaving it out is (new Date(null) would be 1970: due at once).
+    const scheduledAt = body.scheduledAt ?? null;
+    if (scheduledAt !== null && Date.parse(scheduledAt) <= this.clock.now().getTime())
       throw new ValidationFailedError([{ field: 'scheduledAt', message: 'must lie in the future' }]);
     const id = `cr_${randomBytes(6).toString('base64url')}`;
     return this.run(
@@ -80,7 +82,7 @@ export class ChangeRequestCommands {
         environment: environment.key,
         title: body.title,
         changes,
-        scheduledAt: body.scheduledAt === undefined ? null : new Date(body.scheduledAt).toISOString(),
+        scheduledAt: scheduledAt === null ? null : new Date(scheduledAt).toISOString(),
         requiredApprovals: environment.requiredApprovals,
       },
       by,

@@ -56,7 +56,7 @@ export class CreateChangeRequestRequest extends ChangesField {
 
   @IsOptional()
   @IsDateTime()
-  scheduledAt?: string;
+  scheduledAt?: string | null;
 }
 
 /** PUT /v1/change-requests/:id/changes */

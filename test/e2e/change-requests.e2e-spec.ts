@@ -133,6 +133,18 @@ describe('change requests: review', () => {
     await asBob().post(`/v1/change-requests/${id}/approve`).send({}).expect(200);
   });
 
+  it('reads scheduledAt: null as not scheduled, and refuses a time that has passed', async () => {
+    const change = [{ flagKey: 'checkout', command: 'enable', baseVersion: 1 }];
+    const send = (scheduledAt: unknown) =>
+      t
+        .as('editor')
+        .post('/v1/change-requests')
+        .send({ environment: 'production', title: 'x', scheduledAt, changes: change });
+    expect((await send(null).expect(201)).body.changeRequest.scheduledAt).toBeNull();
+    expectProblem(await send(t.clock.now().toISOString()), 400, { field: 'scheduledAt' });
+    expectProblem(await send('tomorrow'), 400, { field: 'scheduledAt' });
+  });
+
   it('marks a change whose flag moved past its base version as a conflict', async () => {
     await createFlag(t, 'moving');
     const { id } = (await open([{ flagKey: 'moving', command: 'enable', baseVersion: 1 }])).body.changeRequest;

@@ -125,6 +125,13 @@ describe('tokens as events', () => {
     await issue({ name: 'payments', role: 'viewer' }).expect(201);
   });
 
+  it('reads expiresAt: null as a token that does not expire', async () => {
+    const { token, secret } = (await issue({ name: 'forever', role: 'viewer', expiresAt: null }).expect(201)).body;
+    expect(token.expiresAt).toBeNull();
+    t.clock.advance(3650 * DAY);
+    await t.http().get('/v1/flags').set('Authorization', bearer(secret)).expect(200);
+  });
+
   it('refuses an expiry that is not in the future, and a token past its expiry', async () => {
     expectProblem(
       await issue({ name: 'old', role: 'viewer', expiresAt: new Date(t.clock.now().getTime() - 1).toISOString() }),

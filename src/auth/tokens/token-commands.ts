@@ -54,7 +54,8 @@ export class TokenCommands {
   async issue(request: IssueTokenRequest, actor: Principal): Promise<TokenCommandOutcome & { secret: string }> {
     const secret = newSecret();
     const id = `${ISSUED_TOKEN_ID_PREFIX}${randomBytes(9).toString('base64url')}`;
-    const expiresAt = request.expiresAt === undefined ? null : new Date(request.expiresAt).toISOString();
+    // null is "does not expire", as leaving it out is (new Date(null) would be 1970: expired at once).
+    const expiresAt = request.expiresAt == null ? null : new Date(request.expiresAt).toISOString();
     const outcome = await this.run(
       {
         kind: 'issue',

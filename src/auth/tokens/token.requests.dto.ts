@@ -39,7 +39,7 @@ export class IssueTokenRequest {
 
   @IsOptional()
   @IsDateTime()
-  expiresAt?: string;
+  expiresAt?: string | null;
 
   @IsOptionalText(500)
   reason?: string | null;
