@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Field } from '../field';
 import { shortTime } from '../types';
 import { WriteDialog } from '../write-dialog';
-import type { FlagView, Write } from './flag';
+import type { FlagView, Write } from './flag-page-types';
 
 /** The definition every environment shares: owner, expiry, description, ticket; archive and restore. */
 export function FlagDefinition(props: { view: FlagView; editable: boolean; write: Write }) {

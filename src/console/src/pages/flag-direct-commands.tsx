@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Field } from '../field';
 import { RolloutField } from '../rollout-field';
 import { segmentList } from '../segment-list';
-import type { EnvironmentState, Pending } from './flag-environment-panel';
+import type { EnvironmentState, Pending } from './flag-page-types';
 
 /**
  * The state commands of an unprotected environment, written at once: Enable/Disable, the kill switch,

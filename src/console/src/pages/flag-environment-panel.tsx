@@ -1,23 +1,10 @@
 import { useState } from 'react';
-import { COMMAND_TITLES, type ProposedCommand } from '../change-requests';
+import { COMMAND_TITLES } from '../change-requests';
 import { shortTime, statusOf, type Environment } from '../types';
 import { WriteDialog } from '../write-dialog';
-import type { Write } from './flag';
 import { DirectCommands } from './flag-direct-commands';
+import type { EnvironmentState, Pending, Write } from './flag-page-types';
 import { RequestChange } from './request-change';
-
-export interface EnvironmentState {
-  enabled: boolean;
-  rolloutPercentage: number;
-  targetSegments: string[];
-  killSwitch: boolean;
-  lastEvaluatedAt?: string | null;
-}
-
-export type Pending =
-  | { kind: Exclude<ProposedCommand, 'rollout' | 'segments'> }
-  | { kind: 'rollout'; percentage: number }
-  | { kind: 'segments'; segments: string[] };
 
 /**
  * One environment's state of the flag, and its commands; a region named by the environment's key. A

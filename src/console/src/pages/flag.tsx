@@ -5,24 +5,12 @@ import { hrefOf } from '../router';
 import type { Environment, Flag } from '../types';
 import { useLoad } from '../use-load';
 import { FlagDefinition } from './flag-definition';
-import { EnvironmentPanel, type EnvironmentState } from './flag-environment-panel';
+import { EnvironmentPanel } from './flag-environment-panel';
 import { FlagHistory } from './flag-history';
+import type { EnvironmentState, FlagView, Write } from './flag-page-types';
 import { FlagTimeTravel } from './flag-time-travel';
 
 const RolloutChart = lazy(() => import('../rollout-chart'));
-
-export interface FlagView {
-  flag: Flag;
-  /** What users got after each event, per environment (from the history). */
-  rollout: { times: number[]; series: Record<string, number[]> };
-  /** Evaluations per hour over the last week, per environment (telemetry, not events). */
-  evaluations: { times: number[]; series: Record<string, number[]> };
-  /** The version on screen: every write sends it as If-Match. */
-  version: number;
-  environments: Environment[];
-  states: Record<string, EnvironmentState>;
-  history: HistoryEntry[];
-}
 
 async function loadFlag(key: string): Promise<FlagView> {
   const path = `/v1/flags/${encodeURIComponent(key)}`;
@@ -63,12 +51,6 @@ export interface Conflict {
   since: number;
   changes: HistoryEntry[];
 }
-
-/**
- * Runs a write against the version on screen. A 412 never overwrites: it becomes a Conflict naming who
- * changed the flag meanwhile, and the page offers a reload.
- */
-export type Write = (method: string, path: string, body: Record<string, unknown>) => Promise<void>;
 
 export function FlagPage(props: { session: Session; flagKey: string }) {
   const [loaded, reload] = useLoad(() => loadFlag(props.flagKey), props.flagKey);

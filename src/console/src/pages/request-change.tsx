@@ -7,7 +7,7 @@ import { hrefOf } from '../router';
 import { segmentList } from '../segment-list';
 import type { Environment } from '../types';
 import { WriteDialog } from '../write-dialog';
-import type { EnvironmentState } from './flag-environment-panel';
+import type { EnvironmentState } from './flag-page-types';
 
 /** The value a command proposes, from the form's text; commands without one send none. */
 function valueOf(command: ProposedCommand, rollout: string, segments: string): { value?: number | string[] } {
