@@ -149,6 +149,46 @@ describe('Unleash client API with the real unleash-client SDK (docs/contract.md 
     expectProblem(await t.http().get('/v1/snapshot').set('Authorization', TOKENS.evaluator.secret), 401);
   });
 
+  it("takes the SDK's own register and metrics, and counts its yes/no under the engine's reasons", async () => {
+    const counts = async () =>
+      Object.fromEntries(
+        (
+          await queryRows<{ reason: string; count: number }>(
+            t.dbPath,
+            "SELECT reason, count FROM flag_evaluation_counts WHERE flag_key = 'seg' AND environment = 'production'",
+          )
+        ).map((row) => [row.reason, Number(row.count)]),
+      ) as Record<string, number>;
+    await t.app.get(EvaluationTelemetry).flush();
+    const before = await counts();
+    const reporting = new Unleash({
+      url: `${t.url}/api/`,
+      appName: 'unleash-e2e-metrics',
+      customHeaders: { Authorization: TOKENS.evaluator.secret },
+      refreshInterval: REFRESH_MS,
+      metricsInterval: 50,
+      storageProvider: new InMemStorageProvider(),
+      skipInstanceCountWarning: true,
+    });
+    clients.push(reporting);
+    const warned: unknown[] = [];
+    reporting.on(UnleashEvents.Warn, (warning: unknown) => warned.push(warning));
+    const registered = once(reporting, UnleashEvents.Registered);
+    await once(reporting, UnleashEvents.Synchronized);
+    await registered;
+    const sent = once(reporting, UnleashEvents.Sent);
+    for (const segment of ['beta', 'beta', 'free'])
+      reporting.isEnabled('seg', { userId: 'u', properties: { segment } });
+    await sent;
+    await t.app.get(EvaluationTelemetry).flush();
+    const after = await counts();
+    expect(warned).toEqual([]);
+    expect({
+      ROLLOUT_FULL: (after.ROLLOUT_FULL ?? 0) - (before.ROLLOUT_FULL ?? 0),
+      SEGMENT_MISMATCH: (after.SEGMENT_MISMATCH ?? 0) - (before.SEGMENT_MISMATCH ?? 0),
+    }).toEqual({ ROLLOUT_FULL: 2, SEGMENT_MISMATCH: 1 });
+  });
+
   it("accepts register and metrics with 202; metrics' counts feed telemetry, unknown names under one key", async () => {
     const raw = (path: string) => t.http().post(path).set('Authorization', TOKENS.evaluator.secret);
     await raw('/api/client/register').send({ appName: 'svc', instanceId: 'i-1', strategies: [] }).expect(202);
