@@ -21,6 +21,7 @@ import { MetricsModule } from './metrics/index.js';
 import { ReplayModule } from './replay/index.js';
 import { LifecycleLogger, systemClock, type Clock } from './shared/index.js';
 import { TELEMETRY_FLUSH_MS, TelemetryModule } from './telemetry/index.js';
+import { UnleashModule } from './unleash/index.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -64,6 +65,7 @@ export class AppModule {
         ChangeRequestsModule,
         DeliveryModule.forRoot({ maxStreamsPerPrincipal: config.maxStreamsPerToken, ...delivery }),
         TelemetryModule,
+        UnleashModule,
         DecisionLogModule,
         MetricsModule,
         HealthModule,

@@ -1,4 +1,5 @@
 /** Authentication and roles: the global token guard, route role decorators, the acting principal. */
+export { AcceptsRawToken } from './accepts-raw-token.decorator.js';
 export { Actor } from './actor.decorator.js';
 export { AuthModule } from './auth.module.js';
 export { assertMayActIn } from './environment-forbidden.js';

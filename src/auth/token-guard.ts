@@ -2,7 +2,8 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../config/index.js';
 import { APP_CONFIG, DomainError } from '../shared/index.js';
-import { bearerCredential } from './bearer-credential.js';
+import { ACCEPTS_RAW_TOKEN } from './accepts-raw-token.decorator.js';
+import { bearerCredential, rawCredential } from './bearer-credential.js';
 import { assertMayActIn, EVERY_ENVIRONMENT, type EnvironmentsNeeded } from './environment-forbidden.js';
 import { ENVIRONMENT_SCOPE, type EnvironmentScope } from './environment-scope.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
@@ -47,6 +48,8 @@ type GuardedRequest = AuthenticatedRequest & {
 interface RouteNeeds {
   role: Role;
   scope: EnvironmentScope | undefined;
+  /** The Authorization header may hold the bare token (AcceptsRawToken). */
+  rawToken: boolean;
 }
 
 /** Methods that change nothing: a cookie may read without the CSRF header (RFC 9110 §9.2.1). */
@@ -90,7 +93,7 @@ export class TokenGuard implements CanActivate {
       });
     let principal: Principal;
     try {
-      principal = this.authenticate(request.headers.authorization);
+      principal = this.authenticate(request.headers.authorization, needs.rawToken);
     } catch (error) {
       throw this.failures.refused(request, error);
     }
@@ -146,16 +149,17 @@ export class TokenGuard implements CanActivate {
         : {
             role: this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin',
             scope: this.reflector.getAllAndOverride<EnvironmentScope | undefined>(ENVIRONMENT_SCOPE, targets),
+            rawToken: this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_RAW_TOKEN, targets) === true,
           };
       byHandler.set(handler, needs);
     }
     return needs;
   }
 
-  private authenticate(header: string | string[] | undefined): Principal {
+  private authenticate(header: string | string[] | undefined, rawToken: boolean): Principal {
     if (typeof header !== 'string' || header === '')
       throw new UnauthenticatedError('missing Authorization: Bearer <token>');
-    const secret = bearerCredential(header);
+    const secret = bearerCredential(header) ?? (rawToken ? rawCredential(header) : undefined);
     if (secret === undefined) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
     const principal = this.tokens.bySecret(secret);
     if (principal === undefined) throw new UnauthenticatedError('unknown token');

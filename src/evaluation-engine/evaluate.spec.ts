@@ -1,17 +1,8 @@
+import { evaluableFlag } from '../../test/support/evaluable-flag.js';
 import { rolloutBucket } from './bucketing.js';
 import { evaluateFlag } from './evaluate.js';
-import type { EvaluableFlag } from './types.js';
 
-const flag = (overrides: Partial<EvaluableFlag> = {}): EvaluableFlag => ({
-  key: 'new_payment_processor',
-  enabled: true,
-  rolloutPercentage: 100,
-  targetSegments: [],
-  killSwitch: false,
-  archived: false,
-  version: 3,
-  ...overrides,
-});
+const flag = evaluableFlag;
 
 describe('evaluateFlag', () => {
   it('answers FLAG_NOT_FOUND with no version for an unknown key', () => {

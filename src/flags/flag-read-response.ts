@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { ifNoneMatchNames } from '../http/index.js';
 import { etagOf } from './etag.js';
 
 /**
@@ -13,7 +14,7 @@ export function sendFlagRead(
 ): Promise<void> {
   const etag = etagOf(version);
   res.setHeader('ETag', etag);
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+  if (ifNoneMatchNames(ifNoneMatch, etag)) {
     res.status(304).end();
     return Promise.resolve();
   }

@@ -1,5 +1,6 @@
 /** The HTTP edge: body parsing, validation, and problem+json for every refusal. */
 export { consoleAssets } from './console-assets.js';
+export { ifNoneMatchNames } from './if-none-match.js';
 export { jsonBodyMiddleware } from './json-body.js';
 export { ProblemDetailsFilter } from './problem-details.filter.js';
 export { CONTENT_SECURITY_POLICY, securityHeaders } from './security-headers.js';

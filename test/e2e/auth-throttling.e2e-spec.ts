@@ -78,4 +78,11 @@ describe('failed-authentication throttling', () => {
     }
     expectThrottled(await guess(), '10');
   });
+  it('counts a wrong raw token on the Unleash client API like any other, and never throttles a right one', async () => {
+    const unleash = (authorization: string) => t.http().get('/api/client/features').set('Authorization', authorization);
+    for (let i = 0; i < 3; i++) expectProblem(await unleash('not-a-token'), 401, { code: 'UNAUTHENTICATED' });
+    expectThrottled(await unleash('not-a-token'), '10');
+    expectThrottled(await guess(), '10');
+    await unleash(TOKENS.evaluator.secret).expect(200);
+  });
 });

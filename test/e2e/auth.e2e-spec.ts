@@ -20,6 +20,8 @@ interface RouteCase {
   min: RoleName | 'public';
   /** A valid body for an allowed caller (per role, so that creates do not collide). */
   body?: (role: RoleName) => object;
+  /** Takes the token raw too (Unleash's client API): a bare valid secret is let in there. */
+  rawToken?: true;
 }
 
 const FLAG = 'auth-flag';
@@ -145,6 +147,9 @@ const ROUTES: readonly RouteCase[] = [
     }),
   },
   { method: 'get', path: '/v1/change-requests', min: 'viewer' },
+  { method: 'get', path: '/api/client/features', min: 'evaluator', rawToken: true },
+  { method: 'post', path: '/api/client/register', min: 'evaluator', rawToken: true, body: () => ({ appName: 'a' }) },
+  { method: 'post', path: '/api/client/metrics', min: 'evaluator', rawToken: true, body: () => ({ appName: 'a' }) },
   { method: 'get', path: '/health', min: 'public' },
   { method: 'get', path: '/v1/health', min: 'public' },
   { method: 'get', path: '/metrics', min: 'public' },
@@ -154,16 +159,21 @@ const PROTECTED = ROUTES.filter((r) => r.min !== 'public');
 const PUBLIC = ROUTES.filter((r) => r.min === 'public');
 const label = (r: RouteCase) => `${r.method.toUpperCase()} ${r.path}`;
 
-/** Authorization headers that must never authenticate (undefined = header absent). */
+const RAW_SECRET = 'a valid secret without a scheme';
+
+/** Authorization headers that must never authenticate (undefined = header absent), but a raw secret where the route takes one. */
 const BAD_CREDENTIALS: Array<[string, string | undefined]> = [
   ['no token', undefined],
   ['a wrong token', 'Bearer not-a-real-secret'],
   ["the 'Basic xyz' scheme", 'Basic xyz'],
   ['a valid secret under the Basic scheme', `Basic ${TOKENS.admin.secret}`],
-  ['a valid secret without a scheme', TOKENS.admin.secret],
+  [RAW_SECRET, TOKENS.admin.secret],
   ['an empty Bearer', 'Bearer'],
   ['a valid secret with trailing garbage', `Bearer ${TOKENS.admin.secret} extra`],
 ];
+
+const badCredentialsFor = (route: RouteCase) =>
+  route.rawToken ? BAD_CREDENTIALS.filter(([what]) => what !== RAW_SECRET) : BAD_CREDENTIALS;
 
 const rolesBelow = (min: RoleName) => ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(min));
 const rolesFrom = (min: RoleName) => ROLE_ORDER.slice(ROLE_ORDER.indexOf(min));
@@ -205,7 +215,7 @@ describe('auth: every route × every credential, nested roles (docs/contract.md 
       '%s → 401 problem+json for every bad credential, nothing written',
       async (_l, route) => {
         const before = eventCount(t.dbPath);
-        for (const [what, authorization] of BAD_CREDENTIALS) {
+        for (const [what, authorization] of badCredentialsFor(route)) {
           const res = await send(route, authorization);
           expect({ credential: what, status: res.status }).toEqual({ credential: what, status: 401 });
           expectProblem(res, 401, { label: label(route) });
@@ -263,6 +273,14 @@ describe('auth: every route × every credential, nested roles (docs/contract.md 
       if (res.status < 200 || res.status >= 300) throw new Error(`expected a 2xx: ${detail}`);
     });
 
+    it.each(PROTECTED.filter((r) => r.rawToken).map((r) => [label(r), r] as const))(
+      '%s also takes the token raw, as Unleash SDKs send it',
+      async (_l, route) => {
+        for (const role of rolesFrom(route.min as RoleName))
+          expect((await send(route, TOKENS[role].secret, role)).status).toBeLessThan(300);
+      },
+    );
+
     it('accepts the Bearer scheme case-insensitively (RFC 9110 §11.1)', async () => {
       const res = await t.http().get('/v1/flags').set('Authorization', `bearer ${TOKENS.viewer.secret}`);
       expect(res.status).toBe(200);
@@ -290,7 +308,8 @@ describe('auth: every route × every credential, nested roles (docs/contract.md 
   it('no 401/403 attempt on any route changed the event count (whole table in one pass)', async () => {
     const before = eventCount(t.dbPath);
     for (const route of PROTECTED) {
-      for (const [, authorization] of BAD_CREDENTIALS) expect((await send(route, authorization)).status).toBe(401);
+      for (const [, authorization] of badCredentialsFor(route))
+        expect((await send(route, authorization)).status).toBe(401);
       for (const role of rolesBelow(route.min as RoleName))
         expect((await send(route, t.auth(role), role)).status).toBe(403);
     }

@@ -1,0 +1,12 @@
+import type { Principal } from '../auth/index.js';
+
+/**
+ * The environment an Unleash SDK is served: the Unleash client API names none (a token stands for one
+ * environment there), so a token scoped to exactly one environment gets that one, and any other the
+ * default. A token scoped to several that exclude the default is then refused (403) by the caller's
+ * assertMayActIn, not silently served one of them.
+ */
+export function servedEnvironment(principal: Principal, defaultEnvironment: string): string {
+  const scoped = principal.environments;
+  return scoped !== null && scoped.length === 1 ? scoped[0]! : defaultEnvironment;
+}

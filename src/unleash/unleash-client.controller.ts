@@ -1,0 +1,89 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { AcceptsRawToken, Actor, ActsIn, assertMayActIn, RequireRole, type Principal } from '../auth/index.js';
+import { takeFlagSnapshot } from '../delivery/index.js';
+import { EnvironmentDirectory } from '../environments/index.js';
+import { countedFlagKey } from '../evaluation/index.js';
+import { FlagStateReader } from '../flags/index.js';
+import { ifNoneMatchNames } from '../http/index.js';
+import { CLOCK, sha256Hex, type Clock } from '../shared/index.js';
+import { EvaluationTelemetry } from '../telemetry/index.js';
+import { requireJsonObject } from './json-object.js';
+import { servedEnvironment } from './served-environment.js';
+import { toggleCountReasons } from './toggle-count-reasons.js';
+import { unleashClientFeatures } from './unleash-feature.js';
+import { parseUnleashMetrics } from './unleash-metrics.js';
+
+/**
+ * The part of Unleash's client API its server SDKs use (docs/contract.md §11), so services in any
+ * language evaluate Flagledger flags locally. Tokens come raw in Authorization, as those SDKs send them.
+ */
+@Controller('api/client')
+@AcceptsRawToken()
+@RequireRole('evaluator')
+// The environment comes from the token, not the request: each handler resolves and checks it.
+@ActsIn.checkedByHandler()
+export class UnleashClientController {
+  constructor(
+    private readonly flags: FlagStateReader,
+    private readonly environments: EnvironmentDirectory,
+    private readonly telemetry: EvaluationTelemetry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The environment's live flags as Unleash features, from the in-memory projection. The ETag is a hash
+   * of the body itself, so it changes exactly when what an SDK would store does; a poll holding it gets
+   * a 304 with no body.
+   */
+  @Get('features')
+  features(
+    @Actor() caller: Principal,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: Response,
+  ): void {
+    const environment = this.environmentOf(caller);
+    const body = JSON.stringify(unleashClientFeatures(takeFlagSnapshot(this.flags, environment).flags));
+    const etag = `"${sha256Hex(body)}"`;
+    res.setHeader('ETag', etag);
+    if (ifNoneMatchNames(ifNoneMatch, etag)) res.status(304).end();
+    else res.type('application/json').send(body);
+  }
+
+  /** An SDK instance announcing itself; accepted as Unleash does. Nothing in it is stored yet. */
+  @Post('register')
+  @HttpCode(202)
+  register(@Actor() caller: Principal, @Body() body: unknown): void {
+    this.environmentOf(caller);
+    requireJsonObject(body, 'body');
+  }
+
+  /**
+   * An SDK's yes/no counts since its last report feed the same telemetry as SDK reports do, in the
+   * token's environment, under the reasons toggleCountReasons picks. Names that are no flag count under
+   * UNKNOWN_FLAG_KEY (countedFlagKey), so a token cannot grow telemetry with names of its own; the
+   * bucket's end, capped at now, is when they were last evaluated.
+   */
+  @Post('metrics')
+  @HttpCode(202)
+  metrics(@Actor() caller: Principal, @Body() body: unknown): void {
+    const environment = this.environmentOf(caller);
+    const bucket = parseUnleashMetrics(body);
+    const now = this.clock.now().getTime();
+    const at = Math.min(bucket.stop ?? now, now);
+    for (const { name, yes, no } of bucket.toggles) {
+      const flag = this.flags.get(name, environment);
+      const key = countedFlagKey(name, flag);
+      const reasons = toggleCountReasons(flag);
+      if (yes > 0) this.telemetry.add(key, reasons.yes, yes, at, environment);
+      if (no > 0) this.telemetry.add(key, reasons.no, no, at, environment);
+    }
+  }
+
+  private environmentOf(caller: Principal): string {
+    const environment = servedEnvironment(caller, this.flags.defaultEnvironment);
+    assertMayActIn(caller, [environment]);
+    this.environments.require(environment);
+    return environment;
+  }
+}
