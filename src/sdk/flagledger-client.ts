@@ -77,6 +77,8 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   private reconnectTimer: NodeJS.Timeout | undefined;
   private wakeReconnect: (() => void) | undefined;
   private bootstrapTimer: NodeJS.Timeout | undefined;
+  /** The bootstrap writes, one after another: close() waits for the one under way. */
+  private bootstrapWrites: Promise<void> = Promise.resolve();
   private isConnected = false;
   private readonly fetchImpl: typeof fetch;
   private readonly backoff: JitteredBackoff;
@@ -170,8 +172,10 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     await this.streaming?.catch(() => undefined);
     if (this.bootstrapTimer !== undefined) {
       clearTimeout(this.bootstrapTimer);
-      await this.saveBootstrap();
+      this.queueBootstrapWrite();
     }
+    // A write the timer started may still be under way: the file must be there once close() resolves.
+    await this.bootstrapWrites;
     if (this.options.reportIntervalMs !== 0) await this.reportEvaluations();
     this.removeAllListeners();
   }
@@ -309,9 +313,13 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     if (this.options.bootstrapFile === undefined || this.bootstrapTimer !== undefined) return;
     this.bootstrapTimer = setTimeout(() => {
       this.bootstrapTimer = undefined;
-      void this.saveBootstrap();
+      this.queueBootstrapWrite();
     }, BOOTSTRAP_WRITE_DELAY_MS);
     this.bootstrapTimer.unref();
+  }
+
+  private queueBootstrapWrite(): void {
+    this.bootstrapWrites = this.bootstrapWrites.then(() => this.saveBootstrap());
   }
 
   private async saveBootstrap(): Promise<void> {
