@@ -19,8 +19,9 @@ const visibleAscii = (minLength: number, maxLength: number) =>
 
 /** Authorization header values (none, one, or two). */
 export function authPart(route: FuzzRoute): Part<string[]> {
-  const bearer = (role: RoleName) =>
-    fc.constantFrom('Bearer ', 'bearer ', 'BEARER\t', 'Bearer   ').map((scheme) => `${scheme}${TOKENS[role].secret}`);
+  // A route taking the bare token (Unleash's client API) takes it with no scheme as well.
+  const schemes = ['Bearer ', 'bearer ', 'BEARER\t', 'Bearer   ', ...(route.rawToken === true ? [''] : [])];
+  const bearer = (role: RoleName) => fc.constantFrom(...schemes).map((scheme) => `${scheme}${TOKENS[role].secret}`);
   const allowed = route.min === 'public' ? ROLES : ROLES.slice(ROLES.indexOf(route.min));
   const junk = headerText(120).filter((value) => !SECRETS.some((secret) => value.includes(secret)));
   const anyBearer = fc.constantFrom(...allowed).chain(bearer);
@@ -42,7 +43,7 @@ export function authPart(route: FuzzRoute): Part<string[]> {
         `Bearer ${s}x`,
         `Bearer ${s.toUpperCase()}`,
         `Bearer ${s.slice(0, -1)}`,
-        s,
+        ...(route.rawToken === true ? [`${s}x`] : [s]),
         `Basic ${s}`,
         `Token ${s}`,
         `Bearer ${s} ${s}`,

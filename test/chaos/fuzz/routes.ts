@@ -17,6 +17,8 @@ export interface FuzzRoute {
   query?: QueryKind;
   /** Flag commands also read If-Match and Idempotency-Key. */
   command?: boolean;
+  /** The route also takes the bare token as the whole Authorization header (Unleash's client API). */
+  rawToken?: boolean;
   /** Requests to send; the table adds up to more than 10,000. */
   runs: number;
 }
@@ -114,6 +116,8 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { method: 'POST', path: '/v1/tokens/:key/rotate', min: 'admin', body: 'command', runs: 150 },
   { method: 'GET', path: '/v1/session', min: 'evaluator', runs: 100 },
   { method: 'DELETE', path: '/v1/session', min: 'public', runs: 100 },
+  // docs/contract.md §11: what Unleash SDKs fetch, with the token raw or as Bearer.
+  { method: 'GET', path: '/api/client/features', min: 'evaluator', rawToken: true, runs: 200 },
   { method: 'GET', path: '/health', min: 'public', runs: 200 },
   { method: 'GET', path: '/v1/health', min: 'public', runs: 150 },
   { method: 'GET', path: '/metrics', min: 'public', runs: 200 },
