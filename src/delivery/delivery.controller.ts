@@ -5,8 +5,6 @@ import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagStateReader } from '../flags/index.js';
 import { takeFlagSnapshot, type FlagSnapshot } from './flag-snapshot.js';
 import { FlagStreams } from './flag-streams.js';
-import { SSE_HEADERS } from './server-sent-events.js';
-import { ShuttingDownError } from './shutting-down.error.js';
 import { StreamQuery } from './stream.query.dto.js';
 
 /** What SDKs read (docs/contract.md §4): the live flags at once, and their committed changes as they happen. */
@@ -45,7 +43,7 @@ export class DeliveryController {
     @Actor() actor: Principal,
     @Res() res: Response,
   ): Promise<void> {
-    return this.follow(res, lastEventIdHeader ?? query.lastEventId, actor, undefined);
+    return this.streams.serve(res, { principal: actor.name, lastEventId: lastEventIdHeader ?? query.lastEventId });
   }
 
   /** The same, for one environment: its changes only, never another environment's (docs/contract.md §7). */
@@ -60,20 +58,10 @@ export class DeliveryController {
     @Res() res: Response,
   ): Promise<void> {
     this.environments.require(environment);
-    return this.follow(res, lastEventIdHeader ?? query.lastEventId, actor, environment);
-  }
-
-  private async follow(
-    res: Response,
-    lastEventId: string | undefined,
-    actor: Principal,
-    environment: string | undefined,
-  ): Promise<void> {
-    if (!this.streams.accepting) throw new ShuttingDownError();
-    this.streams.admit(actor.name);
-    res.writeHead(200, SSE_HEADERS);
-    // The client knows the stream is open before the first event, which may be a while (resume at head).
-    res.flushHeaders();
-    await this.streams.open(res, lastEventId, actor.name, environment);
+    return this.streams.serve(res, {
+      principal: actor.name,
+      environment,
+      lastEventId: lastEventIdHeader ?? query.lastEventId,
+    });
   }
 }

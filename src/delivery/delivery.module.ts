@@ -13,6 +13,9 @@ export class DeliveryModule {
   static forRoot(options: Partial<DeliveryOptions> = {}): DynamicModule {
     return {
       module: DeliveryModule,
+      // Once, in the app module; other protocols' streams (Unleash) share its FlagStreams, and so its
+      // per-token bound and its shutdown, without importing a second, unconfigured instance.
+      global: true,
       imports: [EventStoreModule, FlagsModule, EnvironmentsModule],
       controllers: [DeliveryController],
       providers: [

@@ -2,6 +2,7 @@ import type { FlagState } from '../flags/index.js';
 import { DEFAULT_DELIVERY_OPTIONS } from './delivery-options.js';
 import { flagFrame, type FlagFrame } from './flag-change.js';
 import { FlagStream, type EventSink, type FlagStreamEnd } from './flag-stream.js';
+import { FLAGLEDGER_STREAM_FORMAT } from './stream-format.js';
 
 /** A response that keeps what was written, and a buffer that fills as a slow client would leave it. */
 class FakeSink implements EventSink {
@@ -24,6 +25,8 @@ class FakeSink implements EventSink {
     return this.chunks.filter((c) => c.startsWith('id: ')).map((c) => Number(/^id: (\d+)/.exec(c)![1]));
   }
 }
+
+const snapshotEvent = (headSeq: number): string => FLAGLEDGER_STREAM_FORMAT.snapshotEvent({ headSeq, flags: [] });
 
 const change = (seq: number, description = ''): FlagFrame =>
   flagFrame({
@@ -57,7 +60,7 @@ describe('FlagStream', () => {
     const { stream } = open(sink);
     stream.push(change(5));
     stream.push(change(6));
-    stream.startWithSnapshot({ headSeq: 5, flags: [] });
+    stream.startWithSnapshot(5, snapshotEvent(5));
     expect(sink.chunks[0]).toBe('id: 5\nevent: snapshot\ndata: {"headSeq":5,"flags":[]}\n\n');
     expect(sink.ids).toEqual([5, 6]);
     stream.end('client-gone');
@@ -66,7 +69,7 @@ describe('FlagStream', () => {
   it('disconnects a client whose unsent output grows beyond maxBufferedBytes instead of buffering it', () => {
     const sink = new FakeSink(false);
     const { stream, ends } = open(sink, { ...DEFAULT_DELIVERY_OPTIONS, maxBufferedBytes: 10_000 });
-    stream.startWithSnapshot({ headSeq: 0, flags: [] });
+    stream.startWithSnapshot(0, snapshotEvent(0));
     for (let seq = 1; seq <= 100; seq++) stream.push(change(seq, 'x'.repeat(1000)));
     expect(sink.state).toBe('destroyed');
     expect(ends).toEqual(['too-slow']);
@@ -77,7 +80,7 @@ describe('FlagStream', () => {
   it('ends gracefully on shutdown and writes nothing after it ended', () => {
     const sink = new FakeSink();
     const { stream, ends } = open(sink);
-    stream.startWithSnapshot({ headSeq: 0, flags: [] });
+    stream.startWithSnapshot(0, snapshotEvent(0));
     stream.end('shutdown');
     stream.end('client-gone');
     stream.push(change(1));

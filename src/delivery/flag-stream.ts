@@ -1,7 +1,6 @@
 import type { DeliveryOptions } from './delivery-options.js';
 import type { FlagFrame } from './flag-change.js';
-import type { FlagSnapshot } from './flag-snapshot.js';
-import { SSE_HEARTBEAT, sseEvent } from './server-sent-events.js';
+import { SSE_HEARTBEAT } from './server-sent-events.js';
 
 /** The part of an HTTP response a stream writes to. */
 export interface EventSink {
@@ -46,10 +45,10 @@ export class FlagStream {
     else this.send(frame);
   }
 
-  /** Starts with the whole state; then everything after its headSeq. */
-  startWithSnapshot(snapshot: FlagSnapshot): void {
-    this.write(sseEvent('snapshot', snapshot.headSeq, snapshot));
-    this.goLive(snapshot.headSeq);
+  /** Starts with the whole state at `headSeq`, framed as `event`; then everything after headSeq. */
+  startWithSnapshot(headSeq: number, event: string): void {
+    this.write(event);
+    this.goLive(headSeq);
   }
 
   /** Starts with the changes the client missed after `afterSeq`, read up to `untilSeq`; then everything after. */

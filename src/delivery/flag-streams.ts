@@ -2,17 +2,36 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import type { StoredEvent } from '../event-store/index.js';
 import { eventAppliesTo, FlagStateReader } from '../flags/index.js';
 import { DELIVERY_OPTIONS, type DeliveryOptions } from './delivery-options.js';
-import { flagFrame, toFlagChange, type FlagFrame } from './flag-change.js';
+import { toFlagChange, type FlagFrame } from './flag-change.js';
 import { takeFlagSnapshot } from './flag-snapshot.js';
 import { FlagStream, type EventSink, type FlagStreamEnd } from './flag-stream.js';
 import { MissedFlagChanges } from './missed-flag-changes.js';
 import { resumePoint } from './resume-point.js';
+import { SSE_HEADERS } from './server-sent-events.js';
+import { ShuttingDownError } from './shutting-down.error.js';
+import { FLAGLEDGER_STREAM_FORMAT, type StreamFormat } from './stream-format.js';
 import { TooManyStreamsError } from './too-many-streams.error.js';
 
 /** An HTTP response the stream's headers were already sent on; 'close' fires when the client goes away. */
 export interface StreamResponse extends EventSink {
   readonly closed: boolean;
   once(event: 'close', listener: () => void): unknown;
+}
+
+/** An HTTP response nothing was sent on yet: serve() sends the stream's headers. */
+export interface UnstartedStreamResponse extends StreamResponse {
+  writeHead(status: number, headers: Readonly<Record<string, string>>): unknown;
+  flushHeaders(): void;
+}
+
+/** Who follows which environment's changes, in which format, from where. */
+export interface StreamRequest {
+  principal: string;
+  /** Exists: the route checked. Undefined: the default environment. */
+  environment?: string;
+  lastEventId?: string;
+  /** Flagledger's own events unless given. */
+  format?: StreamFormat;
 }
 
 /** Every open change stream: starts them, and ends them all when the app shuts down. */
@@ -22,7 +41,7 @@ export class FlagStreams implements BeforeApplicationShutdown {
   private readonly streams = new Set<FlagStream>();
   private readonly openPerPrincipal = new Map<string, number>();
   private shuttingDown = false;
-  /** Every stream's listener is called in turn for the same event: frame it once per environment. */
+  /** Every stream's listener is called in turn for the same event: frame it once per format and environment. */
   private lastFrames = new Map<string, FlagFrame>();
   private lastFramedSeq = 0;
 
@@ -50,16 +69,26 @@ export class FlagStreams implements BeforeApplicationShutdown {
   }
 
   /**
-   * Follows the committed changes in `environment` (exists: the route checked) on `res`: first a snapshot,
-   * or the changes after `lastEventId` when the client can resume from it; then each change as it commits.
-   * Another environment's state changes are never sent. Resolves once the start is sent.
+   * Refuses (503 while shutting down, 429 over the principal's bound) before anything is sent; else sends
+   * the event-stream headers at once, so the client knows the stream is open before the first event (which
+   * may be a while when it resumes at head), and follows the changes as open() does.
    */
-  async open(
-    res: StreamResponse,
-    lastEventId: string | undefined,
-    principal: string,
-    environment: string = this.flags.defaultEnvironment,
-  ): Promise<void> {
+  async serve(res: UnstartedStreamResponse, request: StreamRequest): Promise<void> {
+    if (!this.accepting) throw new ShuttingDownError();
+    this.admit(request.principal);
+    res.writeHead(200, SSE_HEADERS);
+    res.flushHeaders();
+    await this.open(res, request);
+  }
+
+  /**
+   * Follows the committed changes in the request's environment on `res`: first a snapshot, or the changes
+   * after `lastEventId` when the format resumes and the client can resume from it; then each change as it
+   * commits. Another environment's state changes are never sent. Resolves once the start is sent.
+   */
+  async open(res: StreamResponse, request: StreamRequest): Promise<void> {
+    const { principal, environment = this.flags.defaultEnvironment, format = FLAGLEDGER_STREAM_FORMAT } = request;
+    const lastEventId = format.resumes ? request.lastEventId : undefined;
     const opened = performance.now();
     let unsubscribe = (): void => {};
     const stream = new FlagStream(res, this.options, (reason: FlagStreamEnd) => {
@@ -79,7 +108,7 @@ export class FlagStreams implements BeforeApplicationShutdown {
     // by the stream, every earlier one is in the snapshot or the replay.
     const defaultEnvironment = this.flags.defaultEnvironment;
     unsubscribe = this.flags.subscribe((event) => {
-      if (eventAppliesTo(event, environment, defaultEnvironment)) stream.push(this.frame(event, environment));
+      if (eventAppliesTo(event, environment, defaultEnvironment)) stream.push(this.frame(event, environment, format));
     });
     res.once('close', () => stream.end('client-gone'));
     if (res.closed) {
@@ -98,12 +127,13 @@ export class FlagStreams implements BeforeApplicationShutdown {
       open: this.streams.size,
     });
     if (start.kind === 'snapshot') {
-      stream.startWithSnapshot(takeFlagSnapshot(this.flags, environment));
+      const snapshot = takeFlagSnapshot(this.flags, environment);
+      stream.startWithSnapshot(snapshot.headSeq, format.snapshotEvent(snapshot));
       return;
     }
     try {
       const changes = await this.missed.read(start.afterSeq, headSeq, environment, defaultEnvironment);
-      stream.startWithReplay(start.afterSeq, headSeq, changes.map(flagFrame));
+      stream.startWithReplay(start.afterSeq, headSeq, changes.map(format.changeFrame));
     } catch (error) {
       this.logger.error({
         msg: 'stream replay failed',
@@ -126,15 +156,17 @@ export class FlagStreams implements BeforeApplicationShutdown {
    * flag is the reader's own view of it (the listener runs once the event is applied), the object the
    * next evaluation in that environment reads too: it is made once, not once here and once there.
    */
-  private frame(event: StoredEvent, environment: string): FlagFrame {
+  private frame(event: StoredEvent, environment: string, format: StreamFormat): FlagFrame {
     if (this.lastFramedSeq !== event.seq) {
       this.lastFrames.clear();
       this.lastFramedSeq = event.seq;
     }
-    let frame = this.lastFrames.get(environment);
+    // NUL cannot occur in a format's name, so no two (format, environment) pairs share a key.
+    const cacheKey = `${format.name}\0${environment}`;
+    let frame = this.lastFrames.get(cacheKey);
     if (frame === undefined) {
-      frame = flagFrame(toFlagChange(event, this.flags.get(event.streamId, environment)!));
-      this.lastFrames.set(environment, frame);
+      frame = format.changeFrame(toFlagChange(event, this.flags.get(event.streamId, environment)!));
+      this.lastFrames.set(cacheKey, frame);
     }
     return frame;
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AcceptsRawToken, Actor, ActsIn, assertMayActIn, RequireRole, type Principal } from '../auth/index.js';
-import { takeFlagSnapshot } from '../delivery/index.js';
+import { FlagStreams, takeFlagSnapshot } from '../delivery/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { countedFlagKey } from '../evaluation/index.js';
 import { FlagStateReader } from '../flags/index.js';
@@ -13,6 +13,7 @@ import { servedEnvironment } from './served-environment.js';
 import { toggleCountReasons } from './toggle-count-reasons.js';
 import { unleashClientFeatures } from './unleash-feature.js';
 import { parseUnleashMetrics } from './unleash-metrics.js';
+import { UNLEASH_STREAM_FORMAT } from './unleash-stream-format.js';
 
 /**
  * The part of Unleash's client API its server SDKs use (docs/contract.md §11), so services in any
@@ -28,6 +29,7 @@ export class UnleashClientController {
     private readonly flags: FlagStateReader,
     private readonly environments: EnvironmentDirectory,
     private readonly telemetry: EvaluationTelemetry,
+    private readonly streams: FlagStreams,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -48,6 +50,16 @@ export class UnleashClientController {
     res.setHeader('ETag', etag);
     if (ifNoneMatchNames(ifNoneMatch, etag)) res.status(304).end();
     else res.type('application/json').send(body);
+  }
+
+  /**
+   * Unleash's streaming mode: the same flags pushed as server-sent events (UNLEASH_STREAM_FORMAT) by the
+   * stream /v1/stream uses, so it counts against the same per-token bound and ends on shutdown the same.
+   */
+  @Get('streaming')
+  streaming(@Actor() caller: Principal, @Res() res: Response): Promise<void> {
+    const environment = this.environmentOf(caller);
+    return this.streams.serve(res, { principal: caller.name, environment, format: UNLEASH_STREAM_FORMAT });
   }
 
   /** An SDK instance announcing itself; accepted as Unleash does. Nothing in it is stored yet. */

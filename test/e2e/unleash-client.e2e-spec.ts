@@ -5,8 +5,9 @@ import { EvaluationTelemetry } from '../../src/telemetry/index.js';
 import { command, createFlag } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { queryRows } from '../support/raw-database.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
 import { TOKENS } from '../support/tokens.js';
+import { stagingEvaluatorSecret, startTestAppWithStaging, synchronizedUnleashSdk } from '../support/unleash-sdk.js';
 
 /**
  * docs/contract.md §11: the real npm `unleash-client` (version in package.json), polling Flagledger's
@@ -31,20 +32,8 @@ const unleashContext = ({ userId, segment }: { userId?: string; segment?: string
   properties: segment === undefined ? {} : { segment },
 });
 
-async function connect(t: TestApp, token: string, appName: string): Promise<Unleash> {
-  const client = new Unleash({
-    url: `${t.url}/api/`,
-    appName,
-    customHeaders: { Authorization: token },
-    refreshInterval: REFRESH_MS,
-    disableMetrics: true,
-    storageProvider: new InMemStorageProvider(),
-    skipInstanceCountWarning: true,
-  });
-  client.on(UnleashEvents.Error, () => undefined);
-  await once(client, UnleashEvents.Synchronized);
-  return client;
-}
+const connect = (t: TestApp, token: string, appName: string): Promise<Unleash> =>
+  synchronizedUnleashSdk(t, token, appName, { refreshInterval: REFRESH_MS });
 
 describe('Unleash client API with the real unleash-client SDK (docs/contract.md §11)', () => {
   let t: TestApp;
@@ -52,8 +41,7 @@ describe('Unleash client API with the real unleash-client SDK (docs/contract.md 
   const clients: Unleash[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.as('admin').post('/v1/environments').send({ key: 'staging', name: 'Staging', type: 'staging' }).expect(201);
+    t = await startTestAppWithStaging();
     await createFlag(t, 'off');
     await createFlag(t, 'killed', { enabled: true, killSwitch: true });
     await createFlag(t, 'seg', { enabled: true, targetSegments: ['beta', 'enterprise'] });
@@ -113,12 +101,7 @@ describe('Unleash client API with the real unleash-client SDK (docs/contract.md 
   });
 
   it('serves a token scoped to staging the flags of staging', async () => {
-    const issued = await t
-      .as('admin')
-      .post('/v1/tokens')
-      .send({ name: 'staging-unleash', role: 'evaluator', environments: ['staging'] })
-      .expect(201);
-    const staging = await connect(t, issued.body.secret as string, 'unleash-e2e-staging');
+    const staging = await connect(t, await stagingEvaluatorSecret(t, 'staging-unleash'), 'unleash-e2e-staging');
     clients.push(staging);
     expect(staging.isEnabled('staging-only', {})).toBe(true);
     expect(production.isEnabled('staging-only', {})).toBe(false);
