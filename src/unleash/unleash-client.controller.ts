@@ -1,6 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { AcceptsRawToken, Actor, ActsIn, assertMayActIn, RequireRole, type Principal } from '../auth/index.js';
+import {
+  AcceptsRawToken,
+  Actor,
+  ActsIn,
+  assertMayActIn,
+  RequireRole,
+  servedEnvironment,
+  type Principal,
+} from '../auth/index.js';
 import { FlagStreams, takeFlagSnapshot } from '../delivery/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { countedFlagKey } from '../evaluation/index.js';
@@ -9,7 +17,6 @@ import { ifNoneMatchNames } from '../http/index.js';
 import { CLOCK, sha256Hex, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from '../telemetry/index.js';
 import { requireJsonObject } from './json-object.js';
-import { servedEnvironment } from './served-environment.js';
 import { toggleCountReasons } from './toggle-count-reasons.js';
 import { unleashClientFeatures } from './unleash-feature.js';
 import { parseUnleashMetrics } from './unleash-metrics.js';
