@@ -9,16 +9,16 @@ import {
   servedEnvironment,
   type Principal,
 } from '../auth/index.js';
-import { FlagStreams, takeFlagSnapshot } from '../delivery/index.js';
+import { FlagStreams } from '../delivery/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { countedFlagKey } from '../evaluation/index.js';
 import { FlagStateReader } from '../flags/index.js';
 import { ifNoneMatchNames } from '../http/index.js';
-import { CLOCK, sha256Hex, type Clock } from '../shared/index.js';
+import { CLOCK, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from '../telemetry/index.js';
 import { requireJsonObject } from './json-object.js';
+import { ServedFeatures } from './served-features.js';
 import { toggleCountReasons } from './toggle-count-reasons.js';
-import { unleashClientFeatures } from './unleash-feature.js';
 import { parseUnleashMetrics } from './unleash-metrics.js';
 import { UNLEASH_STREAM_FORMAT } from './unleash-stream-format.js';
 
@@ -37,13 +37,14 @@ export class UnleashClientController {
     private readonly environments: EnvironmentDirectory,
     private readonly telemetry: EvaluationTelemetry,
     private readonly streams: FlagStreams,
+    private readonly served: ServedFeatures,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
-   * The environment's live flags as Unleash features, from the in-memory projection. The ETag is a hash
-   * of the body itself, so it changes exactly when what an SDK would store does; a poll holding it gets
-   * a 304 with no body.
+   * The environment's live flags as Unleash features, from the in-memory projection (built once per seq:
+   * ServedFeatures). The ETag is a hash of the body itself, so it changes exactly when what an SDK would
+   * store does; a poll holding it gets a 304 with no body.
    */
   @Get('features')
   features(
@@ -51,9 +52,7 @@ export class UnleashClientController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): void {
-    const environment = this.environmentOf(caller);
-    const body = JSON.stringify(unleashClientFeatures(takeFlagSnapshot(this.flags, environment).flags));
-    const etag = `"${sha256Hex(body)}"`;
+    const { body, etag } = this.served.of(this.environmentOf(caller));
     res.setHeader('ETag', etag);
     if (ifNoneMatchNames(ifNoneMatch, etag)) res.status(304).end();
     else res.type('application/json').send(body);
