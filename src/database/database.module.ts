@@ -5,7 +5,10 @@ import type { DatabaseConfig } from '../config/index.js';
 import { DATABASE, POSTGRES_URL, SQLITE_READER_FACTORY, type Database } from './database.js';
 import { rewritableAppendOnlyTables } from './postgres/app-role-grants.js';
 import { openPostgresDatabase } from './postgres/open-postgres-database.js';
+import { postgresStoreProbe } from './postgres/postgres-store-probe.js';
 import { openSqliteDatabase, type SqliteSync } from './sqlite/open-sqlite-database.js';
+import { sqliteStoreProbe } from './sqlite/sqlite-store-probe.js';
+import { DEFAULT_DB_TIMEOUT_MS, STORE_PROBE } from './store-probe.js';
 
 /** Said once at start, so an operator running as the tables' owner learns what the README's setup avoids. */
 async function warnIfHistoryRewritable(db: Kysely<Database>): Promise<Kysely<Database>> {
@@ -43,8 +46,9 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: SQLITE_READER_FACTORY,
           useValue: () => new BetterSqlite3(path, { readonly: true, fileMustExist: true }),
         },
+        { provide: STORE_PROBE, inject: [DATABASE], useFactory: (db: Kysely<Database>) => sqliteStoreProbe(path, db) },
       ],
-      exports: [DATABASE, SQLITE_READER_FACTORY],
+      exports: [DATABASE, SQLITE_READER_FACTORY, STORE_PROBE],
     };
   }
 
@@ -55,8 +59,13 @@ export class DatabaseModule implements OnApplicationShutdown {
       providers: [
         { provide: DATABASE, useFactory: async () => warnIfHistoryRewritable((await openPostgresDatabase(url)).db) },
         { provide: POSTGRES_URL, useValue: url },
+        {
+          provide: STORE_PROBE,
+          inject: [DATABASE],
+          useFactory: (db: Kysely<Database>) => postgresStoreProbe(db, DEFAULT_DB_TIMEOUT_MS),
+        },
       ],
-      exports: [DATABASE, POSTGRES_URL],
+      exports: [DATABASE, POSTGRES_URL, STORE_PROBE],
     };
   }
 

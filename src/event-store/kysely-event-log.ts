@@ -27,6 +27,8 @@ import {
   type StreamAppend,
   type TransactionalProjection,
 } from './event-store.js';
+import { storageFailureOf, storageRefusal } from './storage-failure.js';
+import type { StoreHealth } from './store-health.js';
 import { PROJECTED_EVENT_COLUMNS, toEventRow, toProjectedEvent, toStoredEvent } from './stored-event.mapper.js';
 
 /*
@@ -201,6 +203,7 @@ export async function readProjectedPage(
  */
 export abstract class KyselyEventStore implements EventStore {
   readonly history: EventHistory;
+  private health: StoreHealth | undefined;
 
   constructor(protected readonly db: Kysely<Database>) {
     this.history = new KyselyEventHistory(db);
@@ -222,9 +225,30 @@ export abstract class KyselyEventStore implements EventStore {
     return this.appendAll([{ streamId, expectedVersion, events }], context);
   }
 
+  /** Tells `health` how every append ends, storage-wise (the app's store does; bare stores in tests need not). */
+  reportingTo(health: StoreHealth): this {
+    this.health = health;
+    return this;
+  }
+
+  /**
+   * A storage failure (disk full, I/O, unreachable, timed out) becomes a 503 refusal with Retry-After
+   * (storageRefusal), never a 500: the client may retry, with its Idempotency-Key exactly once. Any
+   * other error stays what it is, so a defect is not passed off as an outage.
+   */
   async appendAll(appends: readonly StreamAppend[], context: AppendContext): Promise<AppendResult> {
     assertAppendable(appends);
-    return this.submit({ appends, context });
+    let result: AppendResult;
+    try {
+      result = await this.submit({ appends, context });
+    } catch (error) {
+      const failure = storageFailureOf(error);
+      if (failure === undefined) throw error;
+      this.health?.appendFailed(failure, error);
+      throw storageRefusal(failure);
+    }
+    this.health?.appended();
+    return result;
   }
 
   readStream(streamId: string): Promise<StoredEvent[]> {

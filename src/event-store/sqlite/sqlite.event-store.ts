@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../../database/index.js';
+import { transact, type Database } from '../../database/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { EventFilter } from '../event-filter.js';
 import type {
@@ -63,7 +63,7 @@ export class SqliteEventStore extends KyselyEventStore {
   }
 
   private readonly groups = new GroupCommit((take) =>
-    this.db.transaction().execute(async (trx) => {
+    transact(this.db, async (trx) => {
       const group = take();
       const statements = groupStatements(await readHead(trx));
       const staged: AppendOutcome[] = [];
