@@ -9,6 +9,9 @@ export const STORE_PROBE = Symbol('STORE_PROBE');
 /** FLAGLEDGER_DB_TIMEOUT_MS's default: the longest a command waits on the database before a 503. */
 export const DEFAULT_DB_TIMEOUT_MS = 5_000;
 
+/** FLAGLEDGER_DB_TIMEOUT_MS of this run, for what bounds its own waits on the database (appends). */
+export const DB_TIMEOUT_MS = Symbol('DB_TIMEOUT_MS');
+
 /** `work`, or a rejection once `ms` have passed: a probe must never hang on a database that does not answer. */
 export function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -9,7 +9,7 @@ import type { StoreHealth } from './store-health.js';
 
 /**
  * The event store for the database `db` talks to: SQLite's (with its read-only connections, opened by
- * `openReader`) or PostgreSQL's, telling `health` how its appends end. The one place the store's
+ * `openReader`) or PostgreSQL's, telling `health` how its appends end and bounding each to `timeoutMs`. The one place the store's
  * dialect is chosen.
  */
 export function createEventStore(
@@ -17,10 +17,11 @@ export function createEventStore(
   registry: ProjectionRegistry,
   clock: Clock,
   health: StoreHealth,
+  timeoutMs: number,
   openReader: SqliteReaderFactory | undefined,
 ): EventStore {
-  if (dialectOf(db) === 'postgres') return new PostgresEventStore(db, registry, clock).reportingTo(health);
+  if (dialectOf(db) === 'postgres') return new PostgresEventStore(db, registry, clock).watchedBy(health, timeoutMs);
   if (openReader === undefined)
     throw new Error('the SQLite event store needs SQLITE_READER_FACTORY (DatabaseModule.forSqlite provides it)');
-  return new SqliteEventStore(db, registry, clock, openReader).reportingTo(health);
+  return new SqliteEventStore(db, registry, clock, openReader).watchedBy(health, timeoutMs);
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DATABASE, SQLITE_READER_FACTORY, STORE_PROBE, type StoreProbe } from '../database/index.js';
+import { DATABASE, DB_TIMEOUT_MS, SQLITE_READER_FACTORY, STORE_PROBE, type StoreProbe } from '../database/index.js';
 import { CLOCK, type Clock } from '../shared/index.js';
 import { CommittedEventFeed } from './committed-event-feed.js';
 import { CommittedLogFollower } from './committed-log-follower.js';
@@ -15,7 +15,14 @@ import { StoreHealth } from './store-health.js';
     ProjectionRegistry,
     {
       provide: EVENT_STORE,
-      inject: [DATABASE, ProjectionRegistry, CLOCK, StoreHealth, { token: SQLITE_READER_FACTORY, optional: true }],
+      inject: [
+        DATABASE,
+        ProjectionRegistry,
+        CLOCK,
+        StoreHealth,
+        DB_TIMEOUT_MS,
+        { token: SQLITE_READER_FACTORY, optional: true },
+      ],
       useFactory: createEventStore,
     },
     {

@@ -15,8 +15,9 @@ const SQLITE_UNAVAILABLE = /^SQLITE_(IOERR|READONLY|BUSY|LOCKED|CANTOPEN|PROTOCO
  */
 const PG_FULL = new Set(['53100']);
 const PG_UNAVAILABLE = /^(53|08|57P0[1-5]$|57014$|55P03$|25006$)/;
-/** Node's socket errors and pg's own messages for a connection that never came or went away. */
+/** Node's socket errors, an append past its deadline, and pg's messages for a connection that never came or went away. */
 const NETWORK_CODES = new Set([
+  'FLAGLEDGER_APPEND_DEADLINE',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -45,8 +46,10 @@ export function storageFailureOf(error: unknown): StorageFailure | undefined {
   return undefined;
 }
 
+export const isStorageFailure = (error: unknown): boolean => storageFailureOf(error) !== undefined;
+
 /** How long a client is asked to wait before retrying a refused write, in seconds. */
-export const STORAGE_RETRY_AFTER_SECONDS = 5;
+export const STORAGE_RETRY_AFTER_SECONDS = 2;
 
 /** A write refused because the storage is full. */
 export class StorageFullError extends RetryLaterError {

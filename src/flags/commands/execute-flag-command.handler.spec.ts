@@ -60,7 +60,14 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
     new FlagStateTableProjection(registry, loadConfig({}));
     const clock = new ManualClock();
     const health = new StoreHealth(clock, async () => undefined);
-    const store = createEventStore(db, registry, clock, health, () => new BetterSqlite3(path, { readonly: true }));
+    const store = createEventStore(
+      db,
+      registry,
+      clock,
+      health,
+      5_000,
+      () => new BetterSqlite3(path, { readonly: true }),
+    );
     reader = new TrailingReader();
     const feed = new CommittedEventFeed(store);
     const config = loadConfig({});
