@@ -5,7 +5,7 @@ import { AppModule, type AppModuleOptions } from './app.module.js';
 import { StoreHealth } from './event-store/index.js';
 import { staleHeader } from './health/index.js';
 import { consoleAssets, jsonBodyMiddleware, securityHeaders } from './http/index.js';
-import { OFREP_PATH, ofrepBodyRefusal, ofrepCors } from './ofrep/index.js';
+import { OFREP_PATH, ofrepCors, ofrepRequestPipeline } from './ofrep/index.js';
 
 /** Builds the app exactly as production runs it; main.ts and the e2e tests both use this. */
 export async function createApp(
@@ -24,7 +24,7 @@ export async function createApp(
   for (const handler of consoleAssets(options.consoleDir)) app.use(handler);
   if (options.config.corsOrigins.length > 0) app.use(OFREP_PATH, ofrepCors(options.config.corsOrigins));
   // OFREP's clients read its own error shape: a body refused on its path is answered in it.
-  app.use(OFREP_PATH, ...jsonBodyMiddleware(ofrepBodyRefusal));
+  app.use(OFREP_PATH, ...ofrepRequestPipeline());
   app.use(...jsonBodyMiddleware());
   app.disable('x-powered-by');
   app.set('etag', false);

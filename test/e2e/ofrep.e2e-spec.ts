@@ -240,6 +240,15 @@ describe('OFREP on the wire (docs/contract.md §11)', () => {
     expect(bulkMalformed.status).toBe(400);
     expect(bulkMalformed.body).toEqual({ errorCode: 'PARSE_ERROR', errorDetails: expect.any(String) });
     expect((await post('/ofrep/v1/evaluate/flags/banner').send([1])).body).toMatchObject({ errorCode: 'PARSE_ERROR' });
+    // Refused before routing, still in OFREP's shape: a key that does not percent-decode (no such flag),
+    // and a bad body on a path in other case (Express routes it all the same).
+    const undecodable = await post('/ofrep/v1/evaluate/flags/%80').send({});
+    expect({ status: undecodable.status, body: undecodable.body }).toMatchObject({
+      status: 404,
+      body: { key: '%80', errorCode: 'FLAG_NOT_FOUND' },
+    });
+    const shouted = await post('/OFREP/v1/Evaluate/Flags/banner').set('Content-Type', 'application/json').send('{');
+    expect(shouted.body).toMatchObject({ key: 'banner', errorCode: 'PARSE_ERROR' });
     for (const context of ['u', [1], { targetingKey: 7 }, { segment: { a: 1 } }, { targetingKey: 'x'.repeat(1025) }]) {
       const res = await post('/ofrep/v1/evaluate/flags/banner').send({ context });
       expect({ context, status: res.status, body: res.body }).toEqual({

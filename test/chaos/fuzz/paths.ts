@@ -101,21 +101,8 @@ export function pathParamPart(route: FuzzRoute, seeded: Seeded): Part<string> | 
       return segment !== '' && (key === null || !taken(key));
     })
     .map((segment) => ({ label: `no ${param} '${segment.slice(0, 40)}'`, value: segment }));
-  if (route.wire === 'ofrep') {
-    // OFREP evaluates live flags only: an archived one is FLAG_NOT_FOUND, as one that never was.
-    const live = seeded.liveFlags.map((f) => f.key);
-    const archived = existing.filter((key) => !live.includes(key));
-    return {
-      valid: fc.constantFrom(...live),
-      invalid: fc.oneof(
-        { arbitrary: unknown, weight: 3 },
-        {
-          arbitrary: fc.constantFrom(...archived).map((key) => ({ label: `flag '${key}' is archived`, value: key })),
-          weight: 1,
-        },
-      ),
-    };
-  }
+  // OFREP answers an archived flag as POST /v1/evaluate does (200, false, ARCHIVED): only keys that
+  // are no flag at all are FLAG_NOT_FOUND there.
   return { valid: fc.constantFrom(...existing), invalid: unknown };
 }
 
