@@ -457,9 +457,28 @@ export function bodySchemas(seeded: Seeded) {
     approve: schema({ valid: someOf({ comment: validReason }), wrong: { comment: wrongOptionalText(500) } }, true),
     reject: requiredText('reason'),
     acknowledge: requiredText('comment'),
+    // Since GET /v1/clients, a report may name its SDK instance and the seq it applied (each optional).
     telemetry: schema({
-      valid: validItems.map((items) => obj({ evaluations: items })),
-      wrong: { evaluations: wrongItems },
+      valid: fc
+        .tuple(
+          validItems,
+          someOf({
+            appName: nonEmptyText(128),
+            instanceId: nonEmptyText(128),
+            appliedSeq: fc.integer({ min: 0, max: 1e9 }),
+          }),
+        )
+        .map(([items, extra]) => new JsonObject([['evaluations', items], ...extra.members])),
+      wrong: {
+        evaluations: wrongItems,
+        appName: wrongRequiredText(128),
+        instanceId: wrongRequiredText(128),
+        appliedSeq: fc.oneof(
+          fc.integer({ max: -1 }),
+          fc.integer({ min: 0, max: 1000 }).map((n) => n + 0.5),
+          fc.constantFrom<Json>('1', null, false, 2 ** 53 + 2),
+        ),
+      },
       required: ['evaluations'],
     }),
   };
