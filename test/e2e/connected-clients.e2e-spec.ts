@@ -148,6 +148,69 @@ describe('GET /v1/clients (docs/contract.md §11)', () => {
     expectProblem(await register({ appName: 7 }), 400, { code: 'VALIDATION_FAILED', field: 'appName' });
   });
 
+  it('keeps the seq and ETag a poll served when the same SDK registers later, once both are written', async () => {
+    const poll = await t
+      .http()
+      .get('/api/client/features')
+      .set('Authorization', TOKENS.evaluator.secret)
+      .set('UNLEASH-APPNAME', 'orders')
+      .set('UNLEASH-INSTANCEID', 'o-1')
+      .expect(200);
+    const served = await eventuallyListed(t, { instanceId: 'o-1' });
+    t.clock.advance(1000);
+    await t
+      .http()
+      .post('/api/client/register')
+      .set('Authorization', TOKENS.evaluator.secret)
+      .send({ appName: 'orders', instanceId: 'o-1' })
+      .expect(202);
+    expect(await eventuallyListed(t, { instanceId: 'o-1' })).toEqual({
+      ...served,
+      lastSeen: t.clock.now().toISOString(),
+      etag: poll.headers.etag,
+    });
+  });
+
+  it('makes the SDK report without its identity to a server that refuses the fields, counting on', async () => {
+    const sent: Record<string, unknown>[] = [];
+    // A server from before GET /v1/clients: the new fields are unknown fields there (400 naming each).
+    const olderServer: typeof fetch = async (input, init) => {
+      if (String(input).endsWith('/v1/telemetry/evaluations')) {
+        const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+        sent.push(body);
+        if ('instanceId' in body)
+          return new Response(
+            JSON.stringify({
+              code: 'VALIDATION_FAILED',
+              errors: [{ field: 'instanceId', message: 'is not a known field' }],
+            }),
+            { status: 400, headers: { 'content-type': 'application/problem+json' } },
+          );
+      }
+      return fetch(input, init);
+    };
+    const client = await FlagledgerClient.start({
+      url: t.url,
+      token: TOKENS.evaluator.secret,
+      appName: 'old-server',
+      reportIntervalMs: 0,
+      fetch: olderServer,
+    });
+    const errors: Error[] = [];
+    client.on('error', (error) => errors.push(error));
+    client.isEnabled('checkout');
+    await client.reportEvaluations();
+    client.isEnabled('checkout');
+    await client.reportEvaluations();
+    await client.close();
+    expect(sent.map((body) => Object.keys(body).sort())).toEqual([
+      ['appName', 'appliedSeq', 'evaluations', 'instanceId'],
+      ['evaluations'],
+      ['evaluations'],
+    ]);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('reporting without them')]);
+  });
+
   it('cuts an Unleash app name beyond 128 characters instead of refusing the SDK its flags', async () => {
     const res = await t
       .http()

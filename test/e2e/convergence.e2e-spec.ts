@@ -86,6 +86,14 @@ describe('GET /v1/flags/:key/convergence (docs/contract.md §11)', () => {
       instanceId: 'staging-1',
     });
     unleash.push(staging);
+    // The SDK's first report (soon after start) is in: what it reports next, it reports for the change.
+    for (;;) {
+      const { clients } = (await t.as('viewer').get('/v1/clients').expect(200)).body as {
+        clients: { instanceId: string }[];
+      };
+      if (clients.some((c) => c.instanceId === sdk.instanceId)) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   });
   afterAll(async () => {
     for (const client of unleash) client.destroy();
