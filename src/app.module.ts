@@ -18,6 +18,7 @@ import { ProblemDetailsFilter, StrictValidationPipe } from './http/index.js';
 import { IntegrityModule } from './integrity/index.js';
 import { LifecycleModule } from './lifecycle/index.js';
 import { MetricsModule } from './metrics/index.js';
+import { OfrepModule } from './ofrep/index.js';
 import { ReplayModule } from './replay/index.js';
 import { LifecycleLogger, systemClock, type Clock } from './shared/index.js';
 import { TELEMETRY_FLUSH_MS, TelemetryModule } from './telemetry/index.js';
@@ -66,6 +67,7 @@ export class AppModule {
         DeliveryModule.forRoot({ maxStreamsPerPrincipal: config.maxStreamsPerToken, ...delivery }),
         TelemetryModule,
         UnleashModule,
+        OfrepModule,
         DecisionLogModule,
         MetricsModule,
         HealthModule,

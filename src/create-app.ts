@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { consoleAssets, jsonBodyMiddleware, securityHeaders } from './http/index.js';
+import { OFREP_PATH, ofrepBodyRefusal, ofrepCors } from './ofrep/index.js';
 
 /** Builds the app exactly as production runs it; main.ts and the e2e tests both use this. */
 export async function createApp(
@@ -18,6 +19,9 @@ export async function createApp(
   });
   app.use(securityHeaders());
   for (const handler of consoleAssets(options.consoleDir)) app.use(handler);
+  if (options.config.corsOrigins.length > 0) app.use(OFREP_PATH, ofrepCors(options.config.corsOrigins));
+  // OFREP's clients read its own error shape: a body refused on its path is answered in it.
+  app.use(OFREP_PATH, ...jsonBodyMiddleware(ofrepBodyRefusal));
   app.use(...jsonBodyMiddleware());
   app.disable('x-powered-by');
   app.set('etag', false);

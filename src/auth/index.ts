@@ -1,4 +1,5 @@
 /** Authentication and roles: the global token guard, route role decorators, the acting principal. */
+export { AcceptsApiKeyHeader } from './accepts-api-key-header.decorator.js';
 export { AcceptsRawToken } from './accepts-raw-token.decorator.js';
 export { Actor } from './actor.decorator.js';
 export { AuthModule } from './auth.module.js';
@@ -8,6 +9,7 @@ export { bearerCredential } from './bearer-credential.js';
 export { FailedAuthentications } from './throttle/failed-authentications.js';
 export { UnauthenticatedError } from './token-guard.js';
 export type { AuthenticatedRequest, Principal } from './principal.js';
+export { servedEnvironment } from './served-environment.js';
 export { recordedActor, type RecordedActor } from './recorded-actor.js';
 export { Public, RequireRole } from './require-role.decorator.js';
 export type { ConsoleSessionTable } from './session/console-session.table.js';

@@ -2,6 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../config/index.js';
 import { APP_CONFIG, DomainError } from '../shared/index.js';
+import { ACCEPTS_API_KEY_HEADER } from './accepts-api-key-header.decorator.js';
 import { ACCEPTS_RAW_TOKEN } from './accepts-raw-token.decorator.js';
 import { bearerCredential, rawCredential } from './bearer-credential.js';
 import { assertMayActIn, EVERY_ENVIRONMENT, type EnvironmentsNeeded } from './environment-forbidden.js';
@@ -50,6 +51,8 @@ interface RouteNeeds {
   scope: EnvironmentScope | undefined;
   /** The Authorization header may hold the bare token (AcceptsRawToken). */
   rawToken: boolean;
+  /** An X-API-Key header may hold the token when Authorization is absent (AcceptsApiKeyHeader). */
+  apiKeyHeader: boolean;
 }
 
 /** Methods that change nothing: a cookie may read without the CSRF header (RFC 9110 §9.2.1). */
@@ -86,14 +89,19 @@ export class TokenGuard implements CanActivate {
     const needs = this.routeNeeds(context);
     if (needs === 'public') return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const cookie = request.headers.authorization === undefined ? sessionCookieOf(request) : undefined;
+    const apiKey = needs.apiKeyHeader ? request.headers['x-api-key'] : undefined;
+    const cookie =
+      request.headers.authorization === undefined && apiKey === undefined ? sessionCookieOf(request) : undefined;
     if (cookie !== undefined)
       return this.authenticateSession(request, cookie, needs).catch((error: unknown) => {
         throw this.failures.refused(request, error);
       });
     let principal: Principal;
     try {
-      principal = this.authenticate(request.headers.authorization, needs.rawToken);
+      principal =
+        request.headers.authorization === undefined && apiKey !== undefined
+          ? this.authenticateApiKey(apiKey)
+          : this.authenticate(request.headers.authorization, needs.rawToken);
     } catch (error) {
       throw this.failures.refused(request, error);
     }
@@ -150,6 +158,8 @@ export class TokenGuard implements CanActivate {
             role: this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin',
             scope: this.reflector.getAllAndOverride<EnvironmentScope | undefined>(ENVIRONMENT_SCOPE, targets),
             rawToken: this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_RAW_TOKEN, targets) === true,
+            apiKeyHeader:
+              this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_API_KEY_HEADER, targets) === true,
           };
       byHandler.set(handler, needs);
     }
@@ -161,6 +171,17 @@ export class TokenGuard implements CanActivate {
       throw new UnauthenticatedError('missing Authorization: Bearer <token>');
     const secret = bearerCredential(header) ?? (rawToken ? rawCredential(header) : undefined);
     if (secret === undefined) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
+    return this.known(secret);
+  }
+
+  /** The token of an X-API-Key header, which holds nothing else. */
+  private authenticateApiKey(header: string | string[]): Principal {
+    const secret = typeof header === 'string' ? rawCredential(header) : undefined;
+    if (secret === undefined) throw new UnauthenticatedError('X-API-Key must hold one token and nothing else');
+    return this.known(secret);
+  }
+
+  private known(secret: string): Principal {
     const principal = this.tokens.bySecret(secret);
     if (principal === undefined) throw new UnauthenticatedError('unknown token');
     return principal;

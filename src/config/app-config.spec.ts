@@ -67,6 +67,19 @@ describe('loadConfig', () => {
     ).toEqual({ burst: 5, refillPerMinute: 120 });
   });
 
+  it('allows no cross-origin OFREP caller unless FLAGLEDGER_CORS_ORIGINS names origins', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ FLAGLEDGER_CORS_ORIGINS: ' https://a.example , http://localhost:5173 ' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({ FLAGLEDGER_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    for (const bad of ['https://a.example/', 'a.example', 'https://a.example/app', 'ftp://a.example'])
+      expect(() => loadConfig({ FLAGLEDGER_CORS_ORIGINS: bad })).toThrow(
+        /FLAGLEDGER_CORS_ORIGINS: .* is not an origin/,
+      );
+  });
+
   it('leaves /metrics open unless FLAGLEDGER_METRICS_TOKEN is set', () => {
     expect(loadConfig({}).metricsToken).toBeNull();
     expect(loadConfig({ FLAGLEDGER_METRICS_TOKEN: '  ' }).metricsToken).toBeNull();

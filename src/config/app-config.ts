@@ -54,6 +54,11 @@ export interface AppConfig {
   authFailures: { burst: number; refillPerMinute: number };
   /** FLAGLEDGER_METRICS_TOKEN: the bearer GET /metrics then requires; null = open, as /health (the default). */
   metricsToken: string | null;
+  /**
+   * FLAGLEDGER_CORS_ORIGINS: the browser origins (`https://app.example.com`, comma-separated, or `*`) that
+   * may call the OFREP routes across origins; empty = no cross-origin access (the default).
+   */
+  corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -138,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     ),
   });
   const metricsToken = parseSecret('FLAGLEDGER_METRICS_TOKEN', env.FLAGLEDGER_METRICS_TOKEN);
+  const corsOrigins = parseCorsOrigins(env.FLAGLEDGER_CORS_ORIGINS);
   const logLevel = parseLogLevel(env.LOG_LEVEL);
   const defaultEnvironment = (env.FLAGLEDGER_DEFAULT_ENVIRONMENT ?? '').trim() || 'production';
   if (!ENVIRONMENT_KEY_PATTERN.test(defaultEnvironment))
@@ -161,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     sessionTtlMinutes,
     authFailures,
     metricsToken,
+    corsOrigins,
   });
 }
 
@@ -253,6 +260,23 @@ export function parseTokens(raw: string): ApiToken[] {
 }
 
 /** An optional shared secret: unset or blank → null; else at least 8 characters, as token secrets. */
+/** An origin as a browser sends it: scheme, host and an optional port, nothing after. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+function parseCorsOrigins(value: string | undefined): readonly string[] {
+  const origins = (value ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins)
+    if (origin !== '*' && !ORIGIN.test(origin))
+      throw new ConfigError(
+        'FLAGLEDGER_CORS_ORIGINS',
+        `'${origin}' is not an origin: give scheme://host[:port] with no path or trailing slash, or *`,
+      );
+  return Object.freeze(origins);
+}
+
 function parseSecret(variable: string, value: string | undefined): string | null {
   const secret = value?.trim();
   if (!secret) return null;

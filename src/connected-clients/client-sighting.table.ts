@@ -11,6 +11,6 @@ export interface ClientSightingTable {
   applied_seq: number | null;
   /** When applied_seq (and etag) were reported; NULL while no sighting said. */
   applied_at: string | null;
-  /** The ETag of the features body an Unleash SDK holds. */
+  /** The ETag of the body the client holds: an Unleash SDK's features, an OFREP provider's bulk answer. */
   etag: string | null;
 }

@@ -25,7 +25,7 @@ export interface ClientSighting {
    * SDK's report); undefined when it does not (register, metrics), which keeps what was known.
    */
   appliedSeq?: number | null;
-  /** The ETag of the body an Unleash SDK now holds; only with appliedSeq. */
+  /** The ETag of the body the client now holds (Unleash features, OFREP bulk); only with appliedSeq. */
   etag?: string;
 }
 

@@ -1,8 +1,7 @@
 /**
  * Connected clients (docs/contract.md §11): GET /v1/clients and GET /v1/flags/:key/convergence. A route
- * serving an SDK imports ConnectedClientsModule and calls `ConnectedClients.seen(...)`, e.g. OFREP:
- * `seen({ kind: 'ofrep', appName: clientName(req.headers['flagledger-app']),
- * instanceId: clientName(req.headers['flagledger-instance']), environment, appliedSeq: flags.appliedSeq })`.
+ * serving an SDK imports ConnectedClientsModule and calls `ConnectedClients.seen(...)` (Unleash's client
+ * API, OFREP, the SDK's evaluation reports), naming names it read from headers through clientName().
  */
 export {
   CLIENT_KINDS,

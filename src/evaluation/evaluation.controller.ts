@@ -1,13 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Optional, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ActsIn, RequireRole } from '../auth/index.js';
-import { DECISION_LOG, type DecisionLog } from '../decision-log/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import { type FlagState, FlagStateReader, FlagTimeTravel } from '../flags/index.js';
 import { StrictValidationPipe } from '../http/index.js';
-import { EvaluationTelemetry } from '../telemetry/index.js';
-import { countedFlagKey } from './counted-flag-key.js';
 import { EvaluateAllRequest, EvaluateRequest, plainEvaluateRequest } from './evaluate.request.dto.js';
+import { liveFlagsInKeyOrder, LiveEvaluations } from './live-evaluations.js';
 
 const validation = new StrictValidationPipe();
 
@@ -21,9 +19,8 @@ export class EvaluationController {
   constructor(
     private readonly flags: FlagStateReader,
     private readonly timeTravel: FlagTimeTravel,
-    private readonly telemetry: EvaluationTelemetry,
+    private readonly live: LiveEvaluations,
     private readonly environments: EnvironmentDirectory,
-    @Optional() @Inject(DECISION_LOG) private readonly decisions: DecisionLog | null,
   ) {}
 
   /**
@@ -65,12 +62,8 @@ export class EvaluationController {
       return this.timeTravel
         .flag(body.flagKey, { asOf: body.asOf }, environment)
         .then((flag) => evaluateFlag(body.flagKey, flag, context));
-    const flag = this.flags.get(body.flagKey, environment);
-    const result = evaluateFlag(body.flagKey, flag, context);
     // Only live answers count as evaluations; a question about the past is an audit, not a use.
-    this.telemetry.record(countedFlagKey(result.flagKey, flag), result.reason, environment);
-    this.decisions?.record(result, context, environment);
-    return result;
+    return this.live.one(body.flagKey, environment, context).result;
   }
 
   @Post('evaluate/all')
@@ -96,13 +89,8 @@ export class EvaluationController {
       return this.timeTravel
         .all(body.asOf, environment)
         .then(({ flags, headSeq }) => evaluateEach(flags, headSeq, context));
-    const answered = evaluateEach(this.flags.all(environment), this.flags.appliedSeq, context);
-    for (const result of answered.results) {
-      // Every result is a live flag's (evaluateEach answers only flags), so it counts under its own key.
-      this.telemetry.record(result.flagKey, result.reason, environment);
-      this.decisions?.record(result, context, environment);
-    }
-    return answered;
+    const { headSeq, answers } = this.live.all(environment, context);
+    return { headSeq, results: answers.map(({ result }) => result) };
   }
 }
 
@@ -111,11 +99,6 @@ interface EvaluatedAll {
   results: EvaluationResult[];
 }
 
-/** Every flag that is not archived, in key order. */
 function evaluateEach(flags: Iterable<FlagState>, headSeq: number, context: EvaluationContext): EvaluatedAll {
-  const results = [...flags]
-    .filter((flag) => !flag.archived)
-    .sort((a, b) => (a.key < b.key ? -1 : 1))
-    .map((flag) => evaluateFlag(flag.key, flag, context));
-  return { headSeq, results };
+  return { headSeq, results: liveFlagsInKeyOrder(flags).map((flag) => evaluateFlag(flag.key, flag, context)) };
 }

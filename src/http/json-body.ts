@@ -12,6 +12,7 @@ import {
   ValidationFailedError,
   problem,
   PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
 } from '../shared/index.js';
 import { httpStatusOf } from './error-status.js';
 
@@ -22,56 +23,66 @@ export const MAX_JSON_DEPTH = 8;
 const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
 /**
- * Answers from middleware, before Nest's filter is in reach. The status comes from the one table, except
- * for a 4xx that body-parser itself reported (e.g. 415 for an unsupported charset): `status` passes it on.
+ * How a refused body is answered, from middleware, before Nest's filters are in reach: problem+json, or
+ * the wire format of a protocol mounted on its own path (OFREP) with the same status.
  */
-function sendProblem(
-  res: Response,
-  code: ErrorCode,
-  detail: string,
-  errors?: FieldError[],
-  status = httpStatusOf(code),
-): void {
-  res
-    .status(status)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(JSON.stringify(problem(status, code, detail, errors)));
+export type BodyRefusal = (req: Request, res: Response, refusal: ProblemDetails) => void;
+
+const answerProblem: BodyRefusal = (_req, res, refusal) => {
+  res.status(refusal.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(refusal));
+};
+
+/**
+ * The refusal of a body as problem details. The status comes from the one table, except for a 4xx that
+ * body-parser itself reported (e.g. 415 for an unsupported charset): `status` passes it on.
+ */
+function refusal(code: ErrorCode, detail: string, errors?: FieldError[], status = httpStatusOf(code)): ProblemDetails {
+  return problem(status, code, detail, errors);
 }
 
 /** Refuses a body that is not JSON instead of silently ignoring it. */
-function requireJsonContentType(req: Request, res: Response, next: NextFunction): void {
-  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is(JSON_MEDIA_TYPES)) {
-    sendProblem(
-      res,
-      'UNSUPPORTED_MEDIA_TYPE',
-      `request bodies must be application/json, got '${req.headers['content-type'] ?? 'none'}'`,
-    );
-    return;
-  }
-  next();
-}
+const requireJsonContentType =
+  (refuse: BodyRefusal) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is(JSON_MEDIA_TYPES)) {
+      refuse(
+        req,
+        res,
+        refusal(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `request bodies must be application/json, got '${req.headers['content-type'] ?? 'none'}'`,
+        ),
+      );
+      return;
+    }
+    next();
+  };
 
 /** The decoder would silently replace bad bytes with U+FFFD; stored text must be what the client meant. */
 function rejectInvalidUtf8(_req: Request, _res: Response, buffer: Buffer): void {
   if (!isUtf8(buffer)) throw new Error('invalid UTF-8');
 }
 
-/** Turns body-parser failures (bad JSON, too large, bad charset) into problem+json 4xx. */
-function bodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
-  if (error === null || typeof error !== 'object') {
-    next(error);
-    return;
-  }
-  const e = error as { status?: number; type?: string; message?: string };
-  if (e.type === 'entity.too.large')
-    return sendProblem(res, 'BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-  if (e.type === 'entity.verify.failed') return sendProblem(res, 'INVALID_UTF8', 'request body is not valid UTF-8');
+/** The refusal of a body-parser failure (bad JSON, too large, bad charset): always a 4xx. */
+function parserRefusal(e: { status?: number; type?: string; message?: string }): ProblemDetails {
+  if (e.type === 'entity.too.large') return refusal('BODY_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (e.type === 'entity.verify.failed') return refusal('INVALID_UTF8', 'request body is not valid UTF-8');
   if (e.type === 'entity.parse.failed')
-    return sendProblem(res, 'MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`);
+    return refusal('MALFORMED_JSON', `request body is not valid JSON: ${e.message ?? ''}`);
   const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
-  sendProblem(res, 'BAD_REQUEST_BODY', e.message ?? 'request body could not be read', undefined, status);
+  return refusal('BAD_REQUEST_BODY', e.message ?? 'request body could not be read', undefined, status);
 }
+
+const bodyParserErrors =
+  (refuse: BodyRefusal) =>
+  (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (error === null || typeof error !== 'object') {
+      next(error);
+      return;
+    }
+    refuse(req, res, parserRefusal(error));
+  };
 
 /** The path of the first container nested deeper than MAX_JSON_DEPTH, found without recursion. */
 function tooDeepField(body: unknown): string | undefined {
@@ -90,19 +101,26 @@ function tooDeepField(body: unknown): string | undefined {
  * Refuses absurdly deep documents as soon as they are parsed: route parameters (the Idempotency-Key
  * fingerprint, a recursive canonical JSON) read the body before the validation pipe sees it.
  */
-function rejectDeepJson(req: Request, res: Response, next: NextFunction): void {
-  const field = tooDeepField(req.body);
-  if (field === undefined) return next();
-  const error = new ValidationFailedError([{ field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
-  sendProblem(res, error.code, error.message, error.errors);
-}
+const rejectDeepJson =
+  (refuse: BodyRefusal) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    const field = tooDeepField(req.body);
+    if (field === undefined) return next();
+    const error = new ValidationFailedError([{ field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+    refuse(req, res, refusal(error.code, error.message, error.errors));
+  };
 
-/** The JSON body pipeline, mounted before the routes in place of Nest's default parser. */
-export function jsonBodyMiddleware(): readonly (RequestHandler | ErrorRequestHandler)[] {
+/**
+ * The JSON body pipeline, mounted before the routes in place of Nest's default parser; `refuse` answers
+ * a body it refuses (problem+json unless a protocol's path mounts its own).
+ */
+export function jsonBodyMiddleware(
+  refuse: BodyRefusal = answerProblem,
+): readonly (RequestHandler | ErrorRequestHandler)[] {
   return [
-    requireJsonContentType,
+    requireJsonContentType(refuse),
     express.json({ type: JSON_MEDIA_TYPES, limit: MAX_BODY_BYTES, strict: true, verify: rejectInvalidUtf8 }),
-    bodyParserErrors,
-    rejectDeepJson,
+    bodyParserErrors(refuse),
+    rejectDeepJson(refuse),
   ] as const;
 }

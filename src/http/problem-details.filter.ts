@@ -10,24 +10,30 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toProblem(error);
+    const body = problemOf(error, this.logger);
     if (response.headersSent) {
       response.end();
       return;
     }
-    if (body.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="flagledger"');
-    if (error instanceof RetryLaterError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
+    setRefusalHeaders(response, error, body);
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
+}
 
-  private toProblem(error: unknown): ProblemDetails {
-    if (error instanceof DomainError) return problem(httpStatusOf(error.code), error.code, error.message, error.errors);
-    if (error instanceof HttpException) {
-      const status = error.getStatus();
-      const code = status === 404 ? 'ROUTE_NOT_FOUND' : `HTTP_${status}`;
-      return problem(status, code, error.message);
-    }
-    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    return problem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; it has been logged');
+/** The problem an error is, whatever wire format then carries it. A genuine bug is logged and is a 500. */
+export function problemOf(error: unknown, logger: Logger): ProblemDetails {
+  if (error instanceof DomainError) return problem(httpStatusOf(error.code), error.code, error.message, error.errors);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = status === 404 ? 'ROUTE_NOT_FOUND' : `HTTP_${status}`;
+    return problem(status, code, error.message);
   }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return problem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; it has been logged');
+}
+
+/** The headers a refusal carries in every wire format: the auth challenge of a 401, and when to retry. */
+export function setRefusalHeaders(response: Response, error: unknown, refusal: ProblemDetails): void {
+  if (refusal.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="flagledger"');
+  if (error instanceof RetryLaterError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
 }

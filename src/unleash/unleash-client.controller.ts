@@ -1,6 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { AcceptsRawToken, Actor, ActsIn, assertMayActIn, RequireRole, type Principal } from '../auth/index.js';
+import {
+  AcceptsRawToken,
+  Actor,
+  ActsIn,
+  assertMayActIn,
+  RequireRole,
+  servedEnvironment,
+  type Principal,
+} from '../auth/index.js';
 import { ConnectedClients } from '../connected-clients/index.js';
 import { FlagStreams, takeFlagSnapshot } from '../delivery/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
@@ -10,7 +18,6 @@ import { ifNoneMatchNames } from '../http/index.js';
 import { CLOCK, sha256Hex, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from '../telemetry/index.js';
 import { requireJsonObject } from './json-object.js';
-import { servedEnvironment } from './served-environment.js';
 import { toggleCountReasons } from './toggle-count-reasons.js';
 import { unleashClientIdentity, type UnleashClientIdentity } from './unleash-client-identity.js';
 import { unleashClientFeatures } from './unleash-feature.js';

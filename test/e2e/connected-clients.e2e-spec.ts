@@ -1,3 +1,5 @@
+import { OFREPProvider } from '@openfeature/ofrep-provider';
+import { OpenFeature } from '@openfeature/server-sdk';
 import type { Unleash } from 'unleash-client';
 import { ConnectedClients, MAX_TRACKED_CLIENTS, type ConnectedClient } from '../../src/connected-clients/index.js';
 import { FlagledgerClient } from '../../src/sdk/index.js';
@@ -115,6 +117,43 @@ describe('GET /v1/clients (docs/contract.md §11)', () => {
     expect(before).toMatchObject({ kind: 'unleash', appName: 'unleash-streamer', etag: null });
     const { event } = await command(t, 'post', '/v1/flags/checkout/kill-switch/engage');
     await eventuallyListed(t, { instanceId: 'streamer-1' }, (c) => c.appliedSeq === event.seq);
+  });
+
+  it('lists an OpenFeature OFREP provider that names itself in Flagledger-App and Flagledger-Instance', async () => {
+    const headers: [string, string][] = [
+      ['Authorization', `Bearer ${TOKENS.evaluator.secret}`],
+      ['Flagledger-App', 'web-shop'],
+      ['Flagledger-Instance', 'ofrep-1'],
+    ];
+    await OpenFeature.setProviderAndWait('clients-e2e', new OFREPProvider({ baseUrl: t.url, headers }));
+    try {
+      await OpenFeature.getClient('clients-e2e').getBooleanValue('checkout', true, { targetingKey: 'u-1' });
+    } finally {
+      await OpenFeature.close();
+    }
+    const head = (await t.as('evaluator').get('/v1/snapshot').expect(200)).body.headSeq as number;
+    expect(await eventuallyListed(t, { instanceId: 'ofrep-1' })).toEqual({
+      kind: 'ofrep',
+      appName: 'web-shop',
+      instanceId: 'ofrep-1',
+      environment: 'production',
+      lastSeen: t.clock.now().toISOString(),
+      appliedSeq: head,
+      etag: null,
+    });
+    // The bulk answer's ETag is what a web provider holds and polls with.
+    const bulk = await t
+      .http()
+      .post('/ofrep/v1/evaluate/flags')
+      .set('Authorization', `Bearer ${TOKENS.evaluator.secret}`)
+      .set('Flagledger-Instance', 'ofrep-bulk')
+      .send({ context: { targetingKey: 'u-1' } })
+      .expect(200);
+    expect(await eventuallyListed(t, { instanceId: 'ofrep-bulk' })).toMatchObject({
+      appName: null,
+      appliedSeq: head,
+      etag: bulk.headers.etag,
+    });
   });
 
   it("lists a client under the environment it is served: a staging token's Unleash SDK in staging", async () => {

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { InMemStorageProvider, Unleash, UnleashEvents, type Context } from 'unleash-client';
 import { evaluateFlag, type EvaluableFlag } from '../../src/evaluation-engine/index.js';
 import { EvaluationTelemetry } from '../../src/telemetry/index.js';
-import { command, createFlag } from '../support/flags.js';
+import { contextOf, createFlagsOfEveryShape, KEYS, LIVE_KEYS } from '../support/flags-of-every-shape.js';
+import { command } from '../support/flags.js';
 import { expectProblem } from '../support/problem.js';
 import { queryRows } from '../support/raw-database.js';
 import type { TestApp } from '../support/test-app.js';
@@ -15,17 +16,6 @@ import { stagingEvaluatorSecret, startTestAppWithStaging, synchronizedUnleashSdk
  */
 const REFRESH_MS = 100;
 const USERS = 10_000;
-const LIVE_KEYS = ['off', 'killed', 'seg', 'seg-partial', 'r0', 'r1', 'r37', 'r99', 'r100', 'staging-only'];
-const KEYS = [...LIVE_KEYS, 'archived', 'unknown-key', 'ключ-флага', 'フラグ'];
-const SEGMENTS = [undefined, 'beta', 'enterprise', 'free', ''];
-
-/** The i-th context: no userId, an empty one, ASCII, non-ASCII and emoji ids, each segment in turn. */
-function contextOf(i: number): { userId?: string; segment?: string } {
-  const ids = [undefined, '', `user-${i}`, `José-${i}`, `ユーザー${i}`, `😀${i}`, `${i}`];
-  const userId = ids[i % ids.length];
-  const segment = SEGMENTS[Math.floor(i / ids.length) % SEGMENTS.length];
-  return { ...(userId === undefined ? {} : { userId }), ...(segment === undefined ? {} : { segment }) };
-}
 
 const unleashContext = ({ userId, segment }: { userId?: string; segment?: string }): Context => ({
   ...(userId === undefined ? {} : { userId }),
@@ -42,15 +32,7 @@ describe('Unleash client API with the real unleash-client SDK (docs/contract.md 
 
   beforeAll(async () => {
     t = await startTestAppWithStaging();
-    await createFlag(t, 'off');
-    await createFlag(t, 'killed', { enabled: true, killSwitch: true });
-    await createFlag(t, 'seg', { enabled: true, targetSegments: ['beta', 'enterprise'] });
-    await createFlag(t, 'seg-partial', { enabled: true, rolloutPercentage: 37, targetSegments: ['beta'] });
-    for (const n of [0, 1, 37, 99, 100]) await createFlag(t, `r${n}`, { enabled: true, rolloutPercentage: n });
-    await createFlag(t, 'archived', { enabled: true });
-    await command(t, 'post', '/v1/flags/archived/archive', { reason: 'gone' });
-    await createFlag(t, 'staging-only');
-    await command(t, 'post', '/v1/environments/staging/flags/staging-only/enable');
+    await createFlagsOfEveryShape(t);
     production = await connect(t, TOKENS.evaluator.secret, 'unleash-e2e');
     clients.push(production);
   });

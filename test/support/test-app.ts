@@ -57,6 +57,8 @@ export async function startTestApp(
     authFailures?: AppConfig['authFailures'];
     /** FLAGLEDGER_METRICS_TOKEN (default: none, /metrics open). */
     metricsToken?: string;
+    /** FLAGLEDGER_CORS_ORIGINS (default: none, no cross-origin access). */
+    corsOrigins?: readonly string[];
     /** How often scheduled change requests are looked at (default: an hour, so tests tick by hand). */
     scheduleTickMs?: number;
     /** Start as with FLAGLEDGER_TOKENS unset: this secret is the admin token the start generates. */
@@ -85,6 +87,7 @@ export async function startTestApp(
     sessionTtlMinutes: 60,
     authFailures: options.authFailures ?? { burst: 1_000_000, refillPerMinute: 1_000_000 },
     metricsToken: options.metricsToken ?? null,
+    corsOrigins: options.corsOrigins ?? [],
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({
