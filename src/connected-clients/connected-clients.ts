@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { DATABASE, dialectSql, type Database } from '../database/index.js';
-import { CLOCK, type Clock } from '../shared/index.js';
+import { chunks, CLOCK, type Clock } from '../shared/index.js';
 import { TELEMETRY_FLUSH_INTERVAL } from '../telemetry/index.js';
 import {
   CLIENT_SEEN_WINDOW_MS,
@@ -11,6 +11,9 @@ import {
   type ConnectedClient,
 } from './client-sighting.js';
 import { PendingSightings, type PendingSighting } from './pending-sightings.js';
+
+/** Rows per upsert statement: 8 parameters each, far below SQLite's 32,766 per statement. */
+const UPSERT_ROWS = 500;
 
 /**
  * The SDK instances seen in the last hour, whatever protocol they speak (docs/contract.md §11). A route
@@ -96,7 +99,8 @@ export class ConnectedClients implements OnModuleInit, BeforeApplicationShutdown
     const batch = this.pending.take();
     try {
       await this.db.transaction().execute(async (trx) => {
-        for (const sighting of batch) await upsert(trx, sighting);
+        // Keys are distinct within a batch (PendingSightings holds one entry per key), as one statement needs.
+        for (const rows of chunks(batch, UPSERT_ROWS)) await upsert(trx, rows);
         await trim(trx, this.cutoff());
       });
     } catch (error) {
@@ -111,26 +115,27 @@ export class ConnectedClients implements OnModuleInit, BeforeApplicationShutdown
 }
 
 /**
- * One sighting into its row: the later last_seen, and the later report of what the client applied (a
+ * Sightings into their rows: the later last_seen, and the later report of what the client applied (a
  * register or metrics call after a features answer says nothing of it, so it keeps the seq and the ETag).
  */
-async function upsert(db: Kysely<Database>, sighting: PendingSighting): Promise<void> {
+async function upsert(db: Kysely<Database>, sightings: readonly PendingSighting[]): Promise<void> {
   // The later of two instants: SQLite's scalar max(a, b) is PostgreSQL's greatest(a, b).
   const greatest = dialectSql(db, { sqlite: 'max', postgres: 'greatest' } as const);
-  const applied = sighting.applied;
   const newer = sql<boolean>`excluded.applied_at IS NOT NULL AND (client_sightings.applied_at IS NULL OR excluded.applied_at >= client_sightings.applied_at)`;
   await db
     .insertInto('client_sightings')
-    .values({
-      kind: sighting.kind,
-      environment: sighting.environment,
-      app_name: sighting.appName,
-      instance_id: sighting.instanceId,
-      last_seen: new Date(sighting.lastSeen).toISOString(),
-      applied_seq: applied?.seq ?? null,
-      applied_at: applied === undefined ? null : new Date(applied.at).toISOString(),
-      etag: applied?.etag ?? null,
-    })
+    .values(
+      sightings.map(({ kind, environment, appName, instanceId, lastSeen, applied }) => ({
+        kind,
+        environment,
+        app_name: appName,
+        instance_id: instanceId,
+        last_seen: new Date(lastSeen).toISOString(),
+        applied_seq: applied?.seq ?? null,
+        applied_at: applied === undefined ? null : new Date(applied.at).toISOString(),
+        etag: applied?.etag ?? null,
+      })),
+    )
     .onConflict((oc) =>
       oc.columns(['kind', 'environment', 'app_name', 'instance_id']).doUpdateSet((eb) => ({
         last_seen: eb.fn(greatest, ['client_sightings.last_seen', eb.ref('excluded.last_seen')]),
