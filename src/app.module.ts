@@ -49,7 +49,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot({ config, clock, telemetryFlushMs, scheduleTickMs }),
-        DatabaseModule.forConfig(config.database),
+        DatabaseModule.forConfig(config.database, config.dbTimeoutMs),
         EventStoreModule,
         AuthModule,
         EnvironmentsModule,

@@ -59,6 +59,11 @@ export interface AppConfig {
    * may call the OFREP routes across origins; empty = no cross-origin access (the default).
    */
   corsOrigins: readonly string[];
+  /**
+   * FLAGLEDGER_DB_TIMEOUT_MS (5000): the longest a command waits on the database (connecting, the append
+   * lock, each statement) before it is refused with 503 STORAGE_UNAVAILABLE; SQLite's busy timeout.
+   */
+  dbTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -144,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
   });
   const metricsToken = parseSecret('FLAGLEDGER_METRICS_TOKEN', env.FLAGLEDGER_METRICS_TOKEN);
   const corsOrigins = parseCorsOrigins(env.FLAGLEDGER_CORS_ORIGINS);
+  const dbTimeoutMs = parseIntegerIn('FLAGLEDGER_DB_TIMEOUT_MS', env.FLAGLEDGER_DB_TIMEOUT_MS, 5_000, 100, 600_000);
   const logLevel = parseLogLevel(env.LOG_LEVEL);
   const defaultEnvironment = (env.FLAGLEDGER_DEFAULT_ENVIRONMENT ?? '').trim() || 'production';
   if (!ENVIRONMENT_KEY_PATTERN.test(defaultEnvironment))
@@ -168,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     authFailures,
     metricsToken,
     corsOrigins,
+    dbTimeoutMs,
   });
 }
 

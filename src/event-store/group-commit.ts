@@ -28,7 +28,15 @@ export class GroupCommit {
   private readonly pending: PendingAppend[] = [];
   private committing = false;
 
-  constructor(private readonly commitGroup: CommitGroup) {}
+  /**
+   * `failsEveryone`: errors that no append caused (the storage is full or gone), for which the
+   * one-at-a-time retry would only make each waiting append wait out its own failure: the group and
+   * every append waiting behind it are refused with it at once.
+   */
+  constructor(
+    private readonly commitGroup: CommitGroup,
+    private readonly failsEveryone: (error: unknown) => boolean = () => false,
+  ) {}
 
   submit(request: AppendRequest): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
@@ -61,6 +69,10 @@ export class GroupCommit {
         () => (group = only !== undefined ? [only] : this.pending.splice(0, MAX_GROUP)),
       );
     } catch (error) {
+      if (this.failsEveryone(error)) {
+        for (const append of [...group, ...this.pending.splice(0)]) append.reject(error);
+        return;
+      }
       if (group.length === 1) return group[0]!.reject(error);
       for (const append of group) await this.commit(append);
       return;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/index.js';
 import { chunks, type Clock } from '../shared/index.js';
+import { AppendDeadlinePassedError, assertBeforeDeadline, type Deadlined } from './append-deadline.js';
 import {
   assertAppendable,
   chainAppends,
@@ -27,6 +28,8 @@ import {
   type StreamAppend,
   type TransactionalProjection,
 } from './event-store.js';
+import { storageFailureOf, storageRefusal } from './storage-failure.js';
+import type { StoreHealth } from './store-health.js';
 import { PROJECTED_EVENT_COLUMNS, toEventRow, toProjectedEvent, toStoredEvent } from './stored-event.mapper.js';
 
 /*
@@ -36,8 +39,8 @@ import { PROJECTED_EVENT_COLUMNS, toEventRow, toProjectedEvent, toStoredEvent } 
  * streamed.
  */
 
-/** One append as a store commits it: one or more distinct streams, one context. */
-export interface AppendRequest {
+/** One append as a store commits it: one or more distinct streams, one context, and when it must have committed. */
+export interface AppendRequest extends Deadlined {
   appends: readonly StreamAppend[];
   context: AppendContext;
 }
@@ -201,6 +204,9 @@ export async function readProjectedPage(
  */
 export abstract class KyselyEventStore implements EventStore {
   readonly history: EventHistory;
+  private health: StoreHealth | undefined;
+  /** FLAGLEDGER_DB_TIMEOUT_MS: how long an append may take from submit to commit; none in bare test stores. */
+  protected appendTimeoutMs: number | undefined;
 
   constructor(protected readonly db: Kysely<Database>) {
     this.history = new KyselyEventHistory(db);
@@ -222,9 +228,61 @@ export abstract class KyselyEventStore implements EventStore {
     return this.appendAll([{ streamId, expectedVersion, events }], context);
   }
 
+  /**
+   * Tells `health` how every append ends, storage-wise, and bounds each append to `timeoutMs` (the app's
+   * store does both; bare stores in tests need neither).
+   */
+  watchedBy(health: StoreHealth, timeoutMs: number): this {
+    this.health = health;
+    this.appendTimeoutMs = timeoutMs;
+    return this;
+  }
+
+  /**
+   * A storage failure (disk full, I/O, unreachable, past FLAGLEDGER_DB_TIMEOUT_MS) becomes a 503 refusal
+   * with Retry-After (storageRefusal), never a 500 and never a hang: the client may retry, with its
+   * Idempotency-Key exactly once. While the store is down (until an append or the health probe finds it
+   * back) appends are refused at once rather than each waiting out the timeout. Any other error stays
+   * what it is, so a defect is not passed off as an outage.
+   */
   async appendAll(appends: readonly StreamAppend[], context: AppendContext): Promise<AppendResult> {
     assertAppendable(appends);
-    return this.submit({ appends, context });
+    const state = this.health?.state;
+    if (state !== undefined && !state.up) throw storageRefusal(state.failure);
+    let result: AppendResult;
+    try {
+      result = await this.withinTimeout(this.submit({ appends, context, ...this.deadline() }));
+    } catch (error) {
+      const failure = storageFailureOf(error);
+      if (failure === undefined) throw error;
+      this.health?.appendFailed(failure, error);
+      throw storageRefusal(failure);
+    }
+    this.health?.appended();
+    return result;
+  }
+
+  private deadline(): Deadlined {
+    return this.appendTimeoutMs === undefined ? {} : { deadline: Date.now() + this.appendTimeoutMs };
+  }
+
+  /**
+   * The append's outcome, or AppendDeadlinePassedError once its time is up. The append may still be
+   * running then; it can no longer commit (assertBeforeDeadline runs before its COMMIT).
+   */
+  private withinTimeout(append: Promise<AppendResult>): Promise<AppendResult> {
+    const timeoutMs = this.appendTimeoutMs;
+    if (timeoutMs === undefined) return append;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppendDeadlinePassedError(timeoutMs)), timeoutMs);
+    });
+    return Promise.race([append, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Before a commit group's COMMIT, in its transaction: see assertBeforeDeadline. */
+  protected assertInTime(group: readonly Deadlined[]): void {
+    if (this.appendTimeoutMs !== undefined) assertBeforeDeadline(group, this.appendTimeoutMs);
   }
 
   readStream(streamId: string): Promise<StoredEvent[]> {

@@ -33,6 +33,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = Object.f
   SHUTTING_DOWN: 503,
   EMPTY_LOG: 409,
   REBUILD_IN_PROGRESS: 409,
+  STORAGE_FULL: 503,
+  STORAGE_UNAVAILABLE: 503,
 });
 
 export function httpStatusOf(code: ErrorCode): number {

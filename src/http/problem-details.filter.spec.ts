@@ -69,6 +69,8 @@ describe('error codes → HTTP statuses', () => {
     SHUTTING_DOWN: 503,
     EMPTY_LOG: 409,
     REBUILD_IN_PROGRESS: 409,
+    STORAGE_FULL: 503,
+    STORAGE_UNAVAILABLE: 503,
   };
 
   it.each(ERROR_CODES.map((code) => [code, expected[code]]))('%s answers %i', (code, status) => {

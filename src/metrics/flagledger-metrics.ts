@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ChangeRequestDirectory } from '../change-requests/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
-import { EVENT_STORE, type EventStore } from '../event-store/index.js';
+import { EVENT_STORE, StoreHealth, type EventStore } from '../event-store/index.js';
 import { FlagCommandOutcomes, FlagStateReader } from '../flags/index.js';
 import { StaleFlags, STALE_RULES } from '../lifecycle/index.js';
+import { CLOCK, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from '../telemetry/index.js';
 
 /** Engine reasons that answer true; every other reason answers false. */
@@ -39,7 +40,37 @@ export class FlagledgerMetrics {
     environments: EnvironmentDirectory,
     @Inject(EVENT_STORE) store: EventStore,
     changeRequests: ChangeRequestDirectory,
+    storeHealth: StoreHealth,
+    @Inject(CLOCK) clock: Clock,
   ) {
+    const started = clock.now().getTime();
+    new Gauge({
+      name: 'flagledger_store_up',
+      help: '1 while the event store takes appends, 0 since an append (or a read) failed for a storage reason until it is back',
+      registers: [this.registry],
+      collect() {
+        this.set(storeHealth.state.up ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'flagledger_store_append_failures_total',
+      help: 'Appends refused for a storage reason (503), by reason: full or unavailable, since start',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [reason, count] of Object.entries(storeHealth.failureCounts)) this.inc({ reason }, count);
+      },
+    });
+    new Gauge({
+      name: 'flagledger_store_seconds_since_last_append',
+      help: 'Seconds since an append last committed on this instance (since start when none has)',
+      registers: [this.registry],
+      collect() {
+        const last = storeHealth.lastAppendedAt?.getTime() ?? started;
+        this.set((clock.now().getTime() - last) / 1000);
+      },
+    });
     new Gauge({
       name: 'flagledger_unreviewed_break_glass',
       help: 'Kill switches engaged as break glass in protected environments that nobody else has acknowledged yet',
@@ -93,7 +124,9 @@ export class FlagledgerMetrics {
       help: 'Head seq of the log minus the seq the in-memory projection has applied',
       registers: [this.registry],
       async collect() {
-        this.set((await store.head()).seq - flags.appliedSeq);
+        // With the store down the last value stays: a scrape must still answer (flagledger_store_up says why).
+        const head = await store.head().catch(() => undefined);
+        if (head !== undefined) this.set(head.seq - flags.appliedSeq);
       },
     });
   }

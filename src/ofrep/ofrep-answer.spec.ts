@@ -21,7 +21,8 @@ describe('ofrepSuccess', () => {
   it.each([
     ['a kill switch', { killSwitch: true }, { userId: 'u' }, false, 'DISABLED', 'KILL_SWITCH'],
     ['a disabled flag', { enabled: false }, { userId: 'u' }, false, 'DISABLED', 'DISABLED'],
-    ['a full rollout', {}, {}, true, 'STATIC', 'ROLLOUT_FULL'],
+    ['a full rollout', {}, {}, true, 'TARGETING_MATCH', 'ROLLOUT_FULL'],
+    ['an archived flag', { archived: true }, { userId: 'u' }, false, 'DISABLED', 'ARCHIVED'],
     [
       'a segment that matches',
       { targetSegments: ['beta'] },

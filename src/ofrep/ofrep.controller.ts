@@ -38,7 +38,10 @@ export class OfrepController {
     private readonly clients: ConnectedClients,
   ) {}
 
-  /** One flag. An unknown or archived flag is FLAG_NOT_FOUND, so the client serves its code default. */
+  /**
+   * One flag. An unknown flag is FLAG_NOT_FOUND, so the client serves its code default; an archived one
+   * answers false (DISABLED, `ARCHIVED` in metadata), as /v1/evaluate does.
+   */
   @Post(':key')
   @HttpCode(200)
   evaluate(
@@ -53,12 +56,12 @@ export class OfrepController {
     this.seen(headers, environment);
     const { result, flag } = this.live.one(key, environment, context);
     if (flag === undefined) throw new FlagNotFoundError(key);
-    if (flag.archived) throw new FlagNotFoundError(key, 'any more: it is archived');
     return ofrepSuccess(result, flag, environment);
   }
 
   /**
-   * Every live flag for one context, what web providers cache and poll. The ETag is a hash of this
+   * Every live flag for one context (archived ones left out, as evaluate/all does), what web providers
+   * cache and poll. The ETag is a hash of this
    * evaluated body, never of the flags alone: the same flags answer differently for another context,
    * and a tag of the configuration would tell that client "not modified".
    */

@@ -39,6 +39,9 @@ export const ERROR_CODES = [
   // delivery
   'TOO_MANY_STREAMS',
   'SHUTTING_DOWN',
+  // storage
+  'STORAGE_FULL',
+  'STORAGE_UNAVAILABLE',
   // integrity and replay
   'EMPTY_LOG',
   'REBUILD_IN_PROGRESS',

@@ -10,17 +10,17 @@ import {
   type Principal,
 } from '../auth/index.js';
 import { ConnectedClients } from '../connected-clients/index.js';
-import { FlagStreams, takeFlagSnapshot } from '../delivery/index.js';
+import { FlagStreams } from '../delivery/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { countedFlagKey } from '../evaluation/index.js';
 import { FlagStateReader } from '../flags/index.js';
 import { ifNoneMatchNames } from '../http/index.js';
-import { CLOCK, sha256Hex, type Clock } from '../shared/index.js';
+import { CLOCK, type Clock } from '../shared/index.js';
 import { EvaluationTelemetry } from '../telemetry/index.js';
 import { requireJsonObject } from './json-object.js';
+import { ServedFeatures } from './served-features.js';
 import { toggleCountReasons } from './toggle-count-reasons.js';
 import { unleashClientIdentity, type UnleashClientIdentity } from './unleash-client-identity.js';
-import { unleashClientFeatures } from './unleash-feature.js';
 import { parseUnleashMetrics } from './unleash-metrics.js';
 import { UNLEASH_STREAM_FORMAT } from './unleash-stream-format.js';
 
@@ -39,15 +39,16 @@ export class UnleashClientController {
     private readonly environments: EnvironmentDirectory,
     private readonly telemetry: EvaluationTelemetry,
     private readonly streams: FlagStreams,
+    private readonly served: ServedFeatures,
     private readonly clients: ConnectedClients,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
-   * The environment's live flags as Unleash features, from the in-memory projection. The ETag is a hash
-   * of the body itself, so it changes exactly when what an SDK would store does; a poll holding it gets
-   * a 304 with no body. Either way the SDK now holds the body of the snapshot's seq: GET /v1/clients lists
-   * it at that seq, with the ETag.
+   * The environment's live flags as Unleash features, from the in-memory projection (built once per seq:
+   * ServedFeatures). The ETag is a hash of the body itself, so it changes exactly when what an SDK would
+   * store does; a poll holding it gets a 304 with no body.
+   * Either way the SDK now holds the body of that seq: GET /v1/clients lists it at the seq, with the ETag.
    */
   @Get('features')
   features(
@@ -57,10 +58,8 @@ export class UnleashClientController {
     @Res() res: Response,
   ): void {
     const environment = this.environmentOf(caller);
-    const snapshot = takeFlagSnapshot(this.flags, environment);
-    const body = JSON.stringify(unleashClientFeatures(snapshot.flags));
-    const etag = `"${sha256Hex(body)}"`;
-    this.seen(unleashClientIdentity(headers), environment, { appliedSeq: snapshot.headSeq, etag });
+    const { body, etag, seq } = this.served.of(environment);
+    this.seen(unleashClientIdentity(headers), environment, { appliedSeq: seq, etag });
     res.setHeader('ETag', etag);
     if (ifNoneMatchNames(ifNoneMatch, etag)) res.status(304).end();
     else res.type('application/json').send(body);

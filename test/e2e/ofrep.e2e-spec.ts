@@ -93,13 +93,18 @@ describe('OFREP with the real OpenFeature providers (docs/contract.md §11)', ()
       value: true,
       reason: 'TARGETING_MATCH',
     });
-    expect(await server.getBooleanDetails('r100', false, {})).toMatchObject({ value: true, reason: 'STATIC' });
-    for (const key of ['unknown-key', 'archived'])
-      expect(await server.getBooleanDetails(key, true, { targetingKey: 'u' })).toMatchObject({
-        value: true,
-        errorCode: 'FLAG_NOT_FOUND',
-        reason: 'ERROR',
-      });
+    // The reasons the in-process OpenFeature provider gives: the same service gets the same either way.
+    expect(await server.getBooleanDetails('r100', false, {})).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+    expect(await server.getBooleanDetails('archived', true, { targetingKey: 'u' })).toMatchObject({
+      value: false,
+      reason: 'DISABLED',
+      flagMetadata: { flagledgerReason: 'ARCHIVED' },
+    });
+    expect(await server.getBooleanDetails('unknown-key', true, { targetingKey: 'u' })).toMatchObject({
+      value: true,
+      errorCode: 'FLAG_NOT_FOUND',
+      reason: 'ERROR',
+    });
   });
 
   it(`web provider: answers as Flagledger for ${USERS} contexts, one bulk evaluation each`, async () => {
@@ -203,7 +208,7 @@ describe('OFREP on the wire (docs/contract.md §11)', () => {
     expect(res.body).toEqual({
       key: 'banner',
       value: true,
-      reason: 'STATIC',
+      reason: 'TARGETING_MATCH',
       variant: 'on',
       metadata: { flagledgerReason: 'ROLLOUT_FULL', flagVersion: 1, environment: 'production' },
     });

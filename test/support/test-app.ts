@@ -59,6 +59,8 @@ export async function startTestApp(
     metricsToken?: string;
     /** FLAGLEDGER_CORS_ORIGINS (default: none, no cross-origin access). */
     corsOrigins?: readonly string[];
+    /** FLAGLEDGER_DB_TIMEOUT_MS (default 5000). */
+    dbTimeoutMs?: number;
     /** How often scheduled change requests are looked at (default: an hour, so tests tick by hand). */
     scheduleTickMs?: number;
     /** Start as with FLAGLEDGER_TOKENS unset: this secret is the admin token the start generates. */
@@ -88,6 +90,7 @@ export async function startTestApp(
     authFailures: options.authFailures ?? { burst: 1_000_000, refillPerMinute: 1_000_000 },
     metricsToken: options.metricsToken ?? null,
     corsOrigins: options.corsOrigins ?? [],
+    dbTimeoutMs: options.dbTimeoutMs ?? 5_000,
   };
   // Telemetry flushes only when a test says so (or at close), unless the test asks for a timer.
   const app = await createApp({

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { redact } from '../../shared/index.js';
 import type { Database } from '../database.js';
 import { migrateToLatest } from '../migrate-to-latest.js';
+import { DEFAULT_DB_TIMEOUT_MS } from '../store-probe.js';
 
 export interface OpenedPostgresDatabase {
   db: Kysely<Database>;
@@ -15,6 +16,12 @@ export interface PostgresDatabaseOptions {
   maxConnections?: number;
   /** Told about a pooled idle connection that broke (server restart, network); the pool drops it. */
   onIdleConnectionError?: (error: Error) => void;
+  /**
+   * FLAGLEDGER_DB_TIMEOUT_MS: how long getting a connection may take (else the request fails, never
+   * queued for later), and after how long a query with no answer at all (a dead peer) is given up.
+   * Statements themselves are bounded server-side where it matters (appends: PostgresEventStore).
+   */
+  timeoutMs?: number;
 }
 
 const INT8_OID = 20;
@@ -51,11 +58,17 @@ export async function openPostgresDatabase(
 ): Promise<OpenedPostgresDatabase> {
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new Error(`a PostgreSQL database URL starts with postgres:// or postgresql://, got '${redact(url)}'`);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
     types: numberTypes,
     application_name: 'flagledger',
+    connectionTimeoutMillis: timeoutMs,
+    // A dead peer (a stopped server, a cut network) is noticed, rather than a query waiting on it for ever.
+    keepAlive: true,
+    // A session left inside a transaction (its client gave up) must not keep the append lock.
+    idle_in_transaction_session_timeout: 2 * timeoutMs,
   });
   // Without a listener, an idle connection's error is an unhandled 'error' event: the process would exit.
   pool.on(

@@ -16,6 +16,7 @@ import {
   type AppendRequest,
 } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
+import { isStorageFailure } from '../storage-failure.js';
 import { toStoredEvent } from '../stored-event.mapper.js';
 
 /**
@@ -68,17 +69,21 @@ export class PostgresEventStore extends KyselyEventStore {
    * (GroupCommit): across instances the lock still takes one holder at a time, but each holder commits a
    * batch with one fsync. The group is taken once the lock is held.
    */
-  private readonly groups = new GroupCommit((take) =>
-    this.serialized(async (trx) => {
-      const staged: AppendOutcome[] = [];
-      for (const append of take()) staged.push(await stageAppend(trx, append, this.clock));
-      const appended = appendedEvents(staged);
-      if (appended.length > 0) {
-        await runProjections(trx, this.projections.all(), appended);
-        await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(appended[appended.length - 1]!.seq)})`.execute(trx);
-      }
-      return staged;
-    }),
+  private readonly groups = new GroupCommit(
+    (take) =>
+      this.serialized(async (trx) => {
+        const group = take();
+        const staged: AppendOutcome[] = [];
+        for (const append of group) staged.push(await stageAppend(trx, append, this.clock));
+        const appended = appendedEvents(staged);
+        if (appended.length > 0) {
+          await runProjections(trx, this.projections.all(), appended);
+          await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(appended[appended.length - 1]!.seq)})`.execute(trx);
+        }
+        this.assertInTime(group);
+        return staged;
+      }, this.appendTimeoutMs),
+    isStorageFailure,
   );
 
   protected submit(request: AppendRequest): Promise<AppendResult> {
@@ -155,11 +160,17 @@ export class PostgresEventStore extends KyselyEventStore {
    * after the lock sees every append committed before it; a REPEATABLE READ snapshot would date from the
    * lock statement's start, before the wait, and miss them.
    */
-  private serialized<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  private serialized<T>(work: (trx: Kysely<Database>) => Promise<T>, statementTimeoutMs?: number): Promise<T> {
     return this.db
       .transaction()
       .setIsolationLevel('read committed')
       .execute(async (trx) => {
+        // An append bounds its lock wait and each statement server-side: the server cancels them, so
+        // nothing keeps running (or holding the lock) after its client was answered 503.
+        if (statementTimeoutMs !== undefined) {
+          await sql`SELECT set_config('statement_timeout', ${String(statementTimeoutMs)}, true)`.execute(trx);
+          await sql`SELECT set_config('lock_timeout', ${String(statementTimeoutMs)}, true)`.execute(trx);
+        }
         await takeAppendLock(trx);
         return work(trx);
       });

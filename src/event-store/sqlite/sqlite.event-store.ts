@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../../database/index.js';
+import { transact, type Database } from '../../database/index.js';
 import type { Clock } from '../../shared/index.js';
 import type { EventFilter } from '../event-filter.js';
 import type {
@@ -26,6 +26,7 @@ import {
   type AppendStatements,
 } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
+import { isStorageFailure } from '../storage-failure.js';
 import { PROJECTED_EVENT_COLUMNS, toEventRow, toStoredEvent } from '../stored-event.mapper.js';
 
 /** Opens a separate read-only connection: a long cursor must not hold the writer's connection. */
@@ -62,15 +63,18 @@ export class SqliteEventStore extends KyselyEventStore {
     super(db);
   }
 
-  private readonly groups = new GroupCommit((take) =>
-    this.db.transaction().execute(async (trx) => {
-      const group = take();
-      const statements = groupStatements(await readHead(trx));
-      const staged: AppendOutcome[] = [];
-      for (const append of group) staged.push(await stageAppend(trx, append, this.clock, statements));
-      await runProjections(trx, this.projections.all(), appendedEvents(staged));
-      return staged;
-    }),
+  private readonly groups = new GroupCommit(
+    (take) =>
+      transact(this.db, async (trx) => {
+        const group = take();
+        const statements = groupStatements(await readHead(trx));
+        const staged: AppendOutcome[] = [];
+        for (const append of group) staged.push(await stageAppend(trx, append, this.clock, statements));
+        await runProjections(trx, this.projections.all(), appendedEvents(staged));
+        this.assertInTime(group);
+        return staged;
+      }),
+    isStorageFailure,
   );
 
   /**

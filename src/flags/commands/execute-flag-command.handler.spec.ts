@@ -6,7 +6,7 @@ import { tempDir } from '../../../test/support/temp-dir.js';
 import { loadConfig } from '../../config/index.js';
 import { type Database, openSqliteDatabase } from '../../database/index.js';
 import { EnvironmentDirectory } from '../../environments/index.js';
-import { CommittedEventFeed, createEventStore, ProjectionRegistry } from '../../event-store/index.js';
+import { CommittedEventFeed, createEventStore, ProjectionRegistry, StoreHealth } from '../../event-store/index.js';
 import { FlagStateReader } from '../flag-state-reader.js';
 import { flagStateIn, type FlagRecord, type FlagState } from '../flag-state.js';
 import type { FlagCommand } from '../flag.commands.js';
@@ -58,7 +58,16 @@ describe('ExecuteFlagCommandHandler with an in-memory projection that trails the
     ({ db } = await openSqliteDatabase(path, 'full'));
     const registry = new ProjectionRegistry();
     new FlagStateTableProjection(registry, loadConfig({}));
-    const store = createEventStore(db, registry, new ManualClock(), () => new BetterSqlite3(path, { readonly: true }));
+    const clock = new ManualClock();
+    const health = new StoreHealth(clock, async () => undefined);
+    const store = createEventStore(
+      db,
+      registry,
+      clock,
+      health,
+      5_000,
+      () => new BetterSqlite3(path, { readonly: true }),
+    );
     reader = new TrailingReader();
     const feed = new CommittedEventFeed(store);
     const config = loadConfig({});

@@ -8,9 +8,8 @@ import {
   type JsonValue,
   type Provider,
   type ResolutionDetails,
-  type ResolutionReason,
 } from '@openfeature/server-sdk';
-import type { EvaluationContext, EvaluationReason, EvaluationResult } from '../../evaluation-engine/index.js';
+import { OPENFEATURE_REASONS, type EvaluationContext, type EvaluationResult } from '../../evaluation-engine/index.js';
 import type { FlagSource, SdkFlag } from '../flag-source.js';
 import type { FlagledgerClientEvents } from '../flagledger-client.js';
 
@@ -35,22 +34,6 @@ export interface FlagledgerProviderOptions {
   /** While stale, how often to look whether the source has reconnected (then PROVIDER_READY). Default 250 ms. */
   reconnectPollMs?: number;
 }
-
-/**
- * Flagledger's reasons in OpenFeature's vocabulary. The Flagledger reason itself is always in
- * `flagMetadata.flagledgerReason`, so nothing is lost by the coarser mapping.
- */
-const OPENFEATURE_REASONS = {
-  ROLLOUT_IN: StandardResolutionReasons.SPLIT,
-  ROLLOUT_OUT: StandardResolutionReasons.SPLIT,
-  SEGMENT_MISMATCH: StandardResolutionReasons.TARGETING_MATCH,
-  ROLLOUT_FULL: StandardResolutionReasons.TARGETING_MATCH,
-  DISABLED: StandardResolutionReasons.DISABLED,
-  KILL_SWITCH: StandardResolutionReasons.DISABLED,
-  ARCHIVED: StandardResolutionReasons.DISABLED,
-  MISSING_USER_ID: StandardResolutionReasons.DEFAULT,
-  FLAG_NOT_FOUND: StandardResolutionReasons.ERROR,
-} as const satisfies Record<EvaluationReason, ResolutionReason>;
 
 /**
  * An OpenFeature server provider (`@openfeature/server-sdk`) over a Flagledger {@link FlagSource}, normally

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { MAX_TOGGLES_PER_BUCKET as MAX_TOGGLES } from '../../../src/unleash/unleash-metrics.js';
 import { JsonObject, obj, RawJson, type Json } from './json-text.js';
 import type { Labelled, Part, Seeded } from './parts.js';
 import type { FuzzRoute } from './routes.js';
@@ -36,6 +37,11 @@ interface ObjectRules {
   /** For each known field, values that break its rule. */
   wrong: Record<string, fc.Arbitrary<Json>>;
   required?: readonly string[];
+  /**
+   * Unknown members are ignored, not refused (OFREP's context carries anything; Unleash SDKs send many
+   * fields): an unknown, reserved or thousandth member breaks no rule there.
+   */
+  ignoresUnknown?: boolean;
 }
 
 const RESERVED = ['__proto__', 'constructor', 'prototype'] as const;
@@ -76,29 +82,44 @@ const manyMembers = fc
   .map((n) => new RawJson(`{${Array.from({ length: n }, (_, i) => `"m${i}":${i}`).join(',')}}`));
 
 /** Every way an object can break the rules: wrong field, missing field, unknown/reserved key, depth, shape. */
-function invalidObjects({ valid, wrong, required = [] }: ObjectRules): fc.Arbitrary<Labelled<Json>> {
+function invalidObjects({
+  valid,
+  wrong,
+  required = [],
+  ignoresUnknown = false,
+}: ObjectRules): fc.Arbitrary<Labelled<Json>> {
   const known = Object.keys(wrong);
-  const wrongMember = fc.oneof(...known.map((field) => wrong[field]!.map((value) => [field, value] as const)));
   const variants: fc.Arbitrary<Labelled<Json>>[] = [
-    fc
-      .tuple(valid, wrongMember)
-      .map(([body, [field, value]]) => ({ label: `${field}: breaks its rule`, value: body.with(field, value) })),
-    // JSON.parse keeps the last of duplicate keys: a valid first value must not hide a bad second one.
-    fc.tuple(valid, wrongMember).map(([body, [field, value]]) => ({
-      label: `${field}: duplicate key, the last one bad`,
-      value: new JsonObject([...body.members, [field, value]]),
-    })),
-    fc.tuple(valid, unknownName(known), junkValue).map(([body, name, value]) => ({
-      label: `unknown field ${JSON.stringify(name)}`,
-      value: body.with(name, value),
-    })),
-    fc
-      .tuple(valid, fc.constantFrom(...RESERVED), fc.oneof(junkObject, junkValue))
-      .map(([body, name, value]) => ({ label: `reserved key ${name}`, value: body.with(name, value) })),
     fc
       .tuple(valid, fc.constantFrom(...known, 'nested'), tooDeep)
       .map(([body, field, value]) => ({ label: `${field}: nested too deep`, value: body.with(field, value) })),
-    manyMembers.map((value) => ({ label: 'thousands of unknown members', value })),
+  ];
+  if (known.length > 0) {
+    const wrongMember = fc.oneof(...known.map((field) => wrong[field]!.map((value) => [field, value] as const)));
+    variants.push(
+      fc
+        .tuple(valid, wrongMember)
+        .map(([body, [field, value]]) => ({ label: `${field}: breaks its rule`, value: body.with(field, value) })),
+      // JSON.parse keeps the last of duplicate keys: a valid first value must not hide a bad second one.
+      fc.tuple(valid, wrongMember).map(([body, [field, value]]) => ({
+        label: `${field}: duplicate key, the last one bad`,
+        value: new JsonObject([...body.members, [field, value]]),
+      })),
+    );
+  }
+  if (!ignoresUnknown) {
+    variants.push(
+      fc.tuple(valid, unknownName(known), junkValue).map(([body, name, value]) => ({
+        label: `unknown field ${JSON.stringify(name)}`,
+        value: body.with(name, value),
+      })),
+      fc
+        .tuple(valid, fc.constantFrom(...RESERVED), fc.oneof(junkObject, junkValue))
+        .map(([body, name, value]) => ({ label: `reserved key ${name}`, value: body.with(name, value) })),
+      manyMembers.map((value) => ({ label: 'thousands of unknown members', value })),
+    );
+  }
+  variants.push(
     fc
       .oneof(
         valid.map((body) => [body] as Json),
@@ -107,7 +128,7 @@ function invalidObjects({ valid, wrong, required = [] }: ObjectRules): fc.Arbitr
         fc.integer(),
       )
       .map((value) => ({ label: 'not a JSON object', value })),
-  ];
+  );
   if (required.length > 0) {
     variants.push(
       fc
@@ -122,6 +143,21 @@ function invalidObjects({ valid, wrong, required = [] }: ObjectRules): fc.Arbitr
 function someOf(members: Record<string, fc.Arbitrary<Json>>): fc.Arbitrary<JsonObject> {
   return fc.record(members, { requiredKeys: [] }).map((record) => obj(record as Record<string, Json>));
 }
+
+/** Members a lenient body ignores: any names but the ones it reads, any (shallow) values. */
+function extraMembers(read: readonly string[]): fc.Arbitrary<Array<readonly [string, Json]>> {
+  const name = fc.oneof(fc.constantFrom(...TEMPTING_NAMES, ...RESERVED), anyText(12)).filter((n) => !read.includes(n));
+  return fc.array(fc.tuple(name, junkValue), { maxLength: 3 });
+}
+
+/** Unleash's yes and no: not an integer from 0 to 1e9. */
+const wrongToggleCount: fc.Arbitrary<Json> = fc.oneof(
+  fc.integer({ max: -1 }),
+  fc.integer({ min: 1_000_000_001 }),
+  fc.integer({ min: 0, max: 1000 }).map((n) => n + 0.5),
+  fc.constantFrom<Json>('1', '', null, true, false, [], [1], 1e21, -0.25),
+  junkObject,
+);
 
 const FUTURE = '2027-03-01T00:00:00.000Z';
 const validText = (max: number) => anyText(Math.min(max, 40));
@@ -178,7 +214,10 @@ export function bodySchemas(seeded: Seeded) {
     wrong: { userId: wrongOptionalText(1024), segment: wrongOptionalText(200) },
   };
   const wrongContext = fc.oneof(
-    invalidObjects(context).map((c) => c.value),
+    // A null context is an absent one (IsOptional), as a null userId is an absent userId.
+    invalidObjects(context)
+      .map((c) => c.value)
+      .filter((value) => value !== null),
     notAString.filter((v) => !(v instanceof JsonObject)),
     fc.constantFrom<Json>('', 'user-1'),
   );
@@ -298,6 +337,105 @@ export function bodySchemas(seeded: Seeded) {
       wrong: { [field]: wrongRequiredText(500) },
       required: [field],
     });
+
+  // docs/contract.md §11, OFREP: `{context?: {targetingKey?, segment?, ...}}`. Every other attribute, and
+  // every other member of the body, is ignored; only the two the rules read have rules.
+  const ofrepContextRules: ObjectRules = {
+    valid: fc
+      .tuple(
+        someOf({
+          targetingKey: fc.oneof(validText(1024), fc.constant(null)),
+          segment: fc.oneof(validText(200), fc.constant(null)),
+        }),
+        extraMembers(['targetingKey', 'segment']),
+      )
+      .map(([read, extra]) => new JsonObject([...extra, ...read.members])),
+    wrong: { targetingKey: wrongOptionalText(1024), segment: wrongOptionalText(200) },
+    ignoresUnknown: true,
+  };
+  const ofrepBody: ObjectRules = {
+    valid: fc
+      .tuple(someOf({ context: fc.oneof(ofrepContextRules.valid, fc.constant(null)) }), extraMembers(['context']))
+      .map(([read, extra]) => new JsonObject([...extra, ...read.members])),
+    wrong: {
+      // A null context is no context: every other way to be no object, or an object breaking a rule.
+      context: invalidObjects(ofrepContextRules)
+        .map((bad) => bad.value)
+        .filter((value) => value !== null),
+    },
+    ignoresUnknown: true,
+  };
+
+  // docs/contract.md §11, Unleash: what parseUnleashMetrics reads (bucket.toggles' counts) and refuses:
+  // an object that is none, a count that is not an integer from 0 to 1e9, more than 10,000 toggles.
+  // appName, instanceId and the rest are an SDK's to send and not (yet) read, so nothing about them is wrong.
+  /** What GET /v1/clients lists an Unleash SDK by: strings, or absent (null too); anything else is a 400. */
+  const SDK_NAMES = ['appName', 'instanceId'];
+  const wrongSdkNames = { appName: notAString, instanceId: notAString };
+  const sdkFields = someOf({
+    appName: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/),
+    instanceId: fc.stringMatching(/^[a-z0-9-]{1,40}$/),
+    environment: fc.constant('default'),
+    sdkVersion: fc.constantFrom('unleash-client-node:6.4.0', 'unleash-client-go:4.1.0'),
+  });
+  const counts: ObjectRules = {
+    valid: fc
+      .tuple(
+        someOf({ yes: fc.integer({ min: 0, max: 1_000_000_000 }), no: fc.integer({ min: 0, max: 1_000_000_000 }) }),
+        fc.option(fc.constant(obj({})), { nil: undefined }),
+      )
+      .map(([c, variants]) => (variants === undefined ? c : c.with('variants', variants))),
+    wrong: { yes: wrongToggleCount, no: wrongToggleCount },
+    ignoresUnknown: true,
+  };
+  const toggleName = fc.oneof(flagKey, anyText(16));
+  const validToggles = fc
+    .uniqueArray(fc.tuple(toggleName, counts.valid), { maxLength: 4, selector: ([name]) => name })
+    .map((members) => new JsonObject(members));
+  const tooManyToggles = fc
+    .integer({ min: MAX_TOGGLES + 1, max: MAX_TOGGLES + 50 })
+    .map((n) => new RawJson(`{${Array.from({ length: n }, (_, i) => `"t${i}":{"yes":1}`).join(',')}}`));
+  const wrongToggles = fc.oneof(
+    fc.constantFrom<Json>(null, [], 3, 'toggles', true, [obj({ yes: 1 })]),
+    fc
+      .tuple(validToggles, toggleName, invalidObjects(counts))
+      .map(([toggles, name, bad]): Json => toggles.with(name, bad.value)),
+    tooManyToggles,
+  );
+  const bucket: ObjectRules = {
+    valid: someOf({
+      start: fc.constant('2026-11-25T11:00:00.000Z'),
+      stop: fc.oneof(fc.constant('2026-11-25T11:01:00.000Z'), anyText(20)),
+      toggles: validToggles,
+    }),
+    wrong: { toggles: wrongToggles },
+    ignoresUnknown: true,
+  };
+  const metrics: ObjectRules = {
+    valid: fc
+      .tuple(sdkFields, someOf({ bucket: bucket.valid }), extraMembers(['bucket', ...SDK_NAMES]))
+      .map(([sdk, read, extra]) => new JsonObject([...extra, ...sdk.members, ...read.members])),
+    // A bucket that is there must be an object (null included), or one breaking its rules; the names
+    // GET /v1/clients lists the SDK by must be strings.
+    wrong: { bucket: invalidObjects(bucket).map((bad) => bad.value), ...wrongSdkNames },
+    ignoresUnknown: true,
+  };
+  const register: ObjectRules = {
+    valid: fc
+      .tuple(
+        sdkFields,
+        someOf({
+          strategies: fc.constant(['default', 'flexibleRollout']),
+          started: fc.constant('2026-11-25T11:00:00.000Z'),
+          interval: fc.integer({ min: 0, max: 60_000 }),
+        }),
+        extraMembers(SDK_NAMES),
+      )
+      .map(([sdk, rest, extra]) => new JsonObject([...extra, ...sdk.members, ...rest.members])),
+    // The body must be an object; of its fields only the names GET /v1/clients lists it by are read.
+    wrong: wrongSdkNames,
+    ignoresUnknown: true,
+  };
 
   return {
     create: schema({
@@ -457,6 +595,9 @@ export function bodySchemas(seeded: Seeded) {
     approve: schema({ valid: someOf({ comment: validReason }), wrong: { comment: wrongOptionalText(500) } }, true),
     reject: requiredText('reason'),
     acknowledge: requiredText('comment'),
+    ofrepEvaluate: schema(ofrepBody, true),
+    unleashRegister: schema(register),
+    unleashMetrics: schema(metrics),
     // Since GET /v1/clients, a report may name its SDK instance and the seq it applied (each optional).
     telemetry: schema({
       valid: fc

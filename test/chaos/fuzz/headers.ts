@@ -17,21 +17,31 @@ export const headerText = (maxLength: number) =>
 const visibleAscii = (minLength: number, maxLength: number) =>
   fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength, maxLength });
 
-/** Authorization header values (none, one, or two). */
-export function authPart(route: FuzzRoute): Part<string[]> {
+const authorization = (value: string): Header => ['Authorization', value];
+/** Header names are case-insensitive: the name as OFREP providers spell it, and as others might. */
+const API_KEY_NAMES = ['X-API-Key', 'x-api-key', 'X-Api-Key'];
+const apiKey = (value: string) => fc.constantFrom(...API_KEY_NAMES).map((name): Header => [name, value]);
+
+/**
+ * The credentials of a request: Authorization headers (none, one, or two) and, where the route reads it
+ * (OFREP), X-API-Key headers, which count only when Authorization is absent.
+ */
+export function authPart(route: FuzzRoute): Part<Header[]> {
   // A route taking the bare token (Unleash's client API) takes it with no scheme as well.
   const schemes = ['Bearer ', 'bearer ', 'BEARER\t', 'Bearer   ', ...(route.rawToken === true ? [''] : [])];
   const bearer = (role: RoleName) => fc.constantFrom(...schemes).map((scheme) => `${scheme}${TOKENS[role].secret}`);
   const allowed = route.min === 'public' ? ROLES : ROLES.slice(ROLES.indexOf(route.min));
   const junk = headerText(120).filter((value) => !SECRETS.some((secret) => value.includes(secret)));
   const anyBearer = fc.constantFrom(...allowed).chain(bearer);
+  const anySecret = fc.constantFrom(...allowed).map((role) => TOKENS[role].secret);
   if (route.min === 'public') {
-    // Public routes ignore the header, so nothing about it is wrong.
+    // Public routes ignore the headers, so nothing about them is wrong.
     return {
       valid: fc.oneof(
-        fc.constant<string[]>([]),
-        anyBearer.map((v) => [v]),
-        junk.map((v) => [v]),
+        fc.constant<Header[]>([]),
+        anyBearer.map((v) => [authorization(v)]),
+        junk.map((v) => [authorization(v)]),
+        junk.chain((v) => apiKey(v)).map((h) => [h]),
       ),
     };
   }
@@ -51,26 +61,78 @@ export function authPart(route: FuzzRoute): Part<string[]> {
         `Bearer:${s}`,
       ),
     );
-  const invalid: fc.Arbitrary<Labelled<string[]>>[] = [
-    fc.constant({ label: 'no Authorization', value: [] }),
-    fc
-      .oneof(
-        junk,
-        fc.constantFrom('', 'Bearer', 'Bearer ', 'Bearer null', 'Basic YWxpY2U6c2VjcmV0', 'Digest username="x"'),
-        nearMisses,
-      )
-      .map((v) => ({ label: 'unknown or malformed token', value: [v] })),
-    fc
-      .tuple(junk, anyBearer)
-      .map(([first, good]) => ({ label: 'two Authorization headers, the first one wrong', value: [first, good] })),
+  const wrongAuthorization = fc.oneof(
+    junk,
+    fc.constantFrom('', 'Bearer', 'Bearer ', 'Bearer null', 'Basic YWxpY2U6c2VjcmV0', 'Digest username="x"'),
+    nearMisses,
+  );
+  const invalid: fc.Arbitrary<Labelled<Header[]>>[] = [
+    fc.constant({ label: route.apiKey === true ? 'no Authorization or X-API-Key' : 'no Authorization', value: [] }),
+    wrongAuthorization.map((v) => ({ label: 'unknown or malformed token', value: [authorization(v)] })),
+    fc.tuple(junk, anyBearer).map(([first, good]) => ({
+      label: 'two Authorization headers, the first one wrong',
+      value: [authorization(first), authorization(good)],
+    })),
   ];
   if (weaker.length > 0)
     invalid.push(
       fc
         .constantFrom(...weaker)
-        .chain((role) => bearer(role).map((v) => ({ label: `role ${role} is too weak`, value: [v] }))),
+        .chain((role) => bearer(role).map((v) => ({ label: `role ${role} is too weak`, value: [authorization(v)] }))),
     );
-  return { valid: anyBearer.map((v) => [v]), invalid: fc.oneof(...invalid) };
+  if (route.apiKey !== true) {
+    // Only OFREP reads X-API-Key: elsewhere a token there is no credential at all.
+    invalid.push(
+      anySecret
+        .chain(apiKey)
+        .map((h) => ({ label: 'the token in X-API-Key, which this route does not read', value: [h] })),
+    );
+    return { valid: anyBearer.map((v) => [authorization(v)]), invalid: fc.oneof(...invalid) };
+  }
+  // X-API-Key holds the token and nothing else: no scheme, one value.
+  const wrongApiKey = fc.oneof(
+    junk,
+    fc.constantFrom('', 'null', 'undefined', 'Bearer'),
+    fc
+      .constantFrom(...SECRETS)
+      .chain((s) =>
+        fc.constantFrom(
+          `${s}x`,
+          s.toUpperCase(),
+          s.slice(0, -1),
+          `Bearer ${s}`,
+          `bearer ${s}`,
+          `"${s}"`,
+          `${s} ${s}`,
+          `${s}, ${s}`,
+          `${s}\t${s}`,
+        ),
+      ),
+  );
+  // Not blank: whether an empty Authorization counts as absent (and X-API-Key is then read) is not settled.
+  const wrongNonBlankAuthorization = wrongAuthorization.filter((v) => v.trim() !== '');
+  invalid.push(
+    wrongApiKey.chain(apiKey).map((h) => ({ label: 'unknown or malformed X-API-Key', value: [h] })),
+    fc
+      .tuple(fc.oneof(anySecret, wrongApiKey), fc.oneof(anySecret, wrongApiKey))
+      .chain(([a, b]) => fc.tuple(apiKey(a), apiKey(b)))
+      .map((headers) => ({ label: 'two X-API-Key headers', value: headers })),
+    fc.tuple(wrongNonBlankAuthorization, anySecret.chain(apiKey), fc.boolean()).map(([wrong, key, first]) => ({
+      label: 'a wrong Authorization beside a right X-API-Key',
+      value: first ? [authorization(wrong), key] : [key, authorization(wrong)],
+    })),
+    fc.tuple(wrongNonBlankAuthorization, wrongApiKey.chain(apiKey)).map(([wrong, key]) => ({
+      label: 'a wrong Authorization and a wrong X-API-Key',
+      value: [authorization(wrong), key],
+    })),
+  );
+  return {
+    valid: fc.oneof(
+      anyBearer.map((v) => [authorization(v)]),
+      anySecret.chain(apiKey).map((h) => [h]),
+    ),
+    invalid: fc.oneof(...invalid),
+  };
 }
 
 function ifMatchIsWellFormed(value: string): boolean {

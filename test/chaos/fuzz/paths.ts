@@ -101,6 +101,21 @@ export function pathParamPart(route: FuzzRoute, seeded: Seeded): Part<string> | 
       return segment !== '' && (key === null || !taken(key));
     })
     .map((segment) => ({ label: `no ${param} '${segment.slice(0, 40)}'`, value: segment }));
+  if (route.wire === 'ofrep') {
+    // OFREP evaluates live flags only: an archived one is FLAG_NOT_FOUND, as one that never was.
+    const live = seeded.liveFlags.map((f) => f.key);
+    const archived = existing.filter((key) => !live.includes(key));
+    return {
+      valid: fc.constantFrom(...live),
+      invalid: fc.oneof(
+        { arbitrary: unknown, weight: 3 },
+        {
+          arbitrary: fc.constantFrom(...archived).map((key) => ({ label: `flag '${key}' is archived`, value: key })),
+          weight: 1,
+        },
+      ),
+    };
+  }
   return { valid: fc.constantFrom(...existing), invalid: unknown };
 }
 
@@ -140,6 +155,20 @@ const NOWHERE = [
   '/v1/audit/verify/x',
   '/v1/export/x',
   '/v1/flags/stale/x',
+  '/api',
+  '/api/client',
+  '/api/client/features/x',
+  '/api/client/register/x',
+  '/api/client/metrics/x',
+  '/api/admin/features',
+  '/ofrep',
+  '/ofrep/v1',
+  '/ofrep/v1/evaluate',
+  '/ofrep/v2/evaluate/flags',
+  '/ofrep/v1/evaluate/flags/k/x',
+  '/ofrep/v1/evaluate/flags//',
+  '/OFREP/v1/evaluate',
+  '/ofrep/v1/configuration',
 ];
 
 /** Paths that look like routes, traversals, or nothing at all (some are served for some methods: filter with isServed). */

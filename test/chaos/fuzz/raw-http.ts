@@ -35,8 +35,14 @@ export function percentEncode(text: string | Uint8Array): string {
  */
 export function sendRaw(url: URL, agent: Agent, req: RawRequest, timeoutMs = 20_000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    // Node sets headers by name case-insensitively: repeats spelt differently are gathered under the first spelling.
     const headers: Record<string, string[]> = {};
-    for (const [name, value] of req.headers) (headers[name] ??= []).push(value);
+    const spelling = new Map<string, string>();
+    for (const [name, value] of req.headers) {
+      const key = spelling.get(name.toLowerCase()) ?? name;
+      spelling.set(name.toLowerCase(), key);
+      (headers[key] ??= []).push(value);
+    }
     // Framing is set explicitly: Node would otherwise send a GET or DELETE body unframed.
     if (req.body !== null)
       headers[req.chunked ? 'Transfer-Encoding' : 'Content-Length'] = [

@@ -4,6 +4,7 @@ import type { QueryKind } from './queries.js';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type Method = (typeof METHODS)[number];
+export type Wire = 'problem' | 'ofrep';
 
 export interface FuzzRoute {
   method: Method;
@@ -19,6 +20,13 @@ export interface FuzzRoute {
   command?: boolean;
   /** The route also takes the bare token as the whole Authorization header (Unleash's client API). */
   rawToken?: boolean;
+  /** The route also takes the token in an X-API-Key header when Authorization is absent (OFREP). */
+  apiKey?: boolean;
+  /**
+   * How the route answers a refusal: problem+json (docs/contract.md §4, the default) or OFREP's own
+   * format (§11: 401/403/429 without a body, other 4xx `{key?, errorCode, errorDetails}`).
+   */
+  wire?: Wire;
   /** Requests to send; the table adds up to more than 10,000. */
   runs: number;
 }
@@ -31,6 +39,14 @@ const command = (path: string, runs = 200, base = '/v1/flags'): FuzzRoute => ({
   command: true,
   runs,
 });
+
+const OFREP = {
+  method: 'POST',
+  min: 'evaluator',
+  body: 'ofrepEvaluate',
+  apiKey: true,
+  wire: 'ofrep',
+} as const satisfies Omit<FuzzRoute, 'path' | 'runs'>;
 
 const IN_PRODUCTION = '/v1/environments/production/flags';
 
@@ -119,8 +135,21 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { method: 'POST', path: '/v1/tokens/:key/rotate', min: 'admin', body: 'command', runs: 150 },
   { method: 'GET', path: '/v1/session', min: 'evaluator', runs: 100 },
   { method: 'DELETE', path: '/v1/session', min: 'public', runs: 100 },
-  // docs/contract.md §11: what Unleash SDKs fetch, with the token raw or as Bearer.
+  // docs/contract.md §11: what Unleash SDKs fetch and report, with the token raw or as Bearer.
   { method: 'GET', path: '/api/client/features', min: 'evaluator', rawToken: true, runs: 200 },
+  { method: 'GET', path: '/api/client/streaming', min: 'evaluator', rawToken: true, runs: 100 },
+  {
+    method: 'POST',
+    path: '/api/client/register',
+    min: 'evaluator',
+    body: 'unleashRegister',
+    rawToken: true,
+    runs: 250,
+  },
+  { method: 'POST', path: '/api/client/metrics', min: 'evaluator', body: 'unleashMetrics', rawToken: true, runs: 400 },
+  // docs/contract.md §11: OFREP 0.3, the token as Bearer or X-API-Key, refusals in OFREP's format.
+  { ...OFREP, path: '/ofrep/v1/evaluate/flags/:key', runs: 400 },
+  { ...OFREP, path: '/ofrep/v1/evaluate/flags', runs: 350 },
   { method: 'GET', path: '/health', min: 'public', runs: 200 },
   { method: 'GET', path: '/v1/health', min: 'public', runs: 150 },
   { method: 'GET', path: '/metrics', min: 'public', runs: 200 },
@@ -146,3 +175,6 @@ export function isServed(method: string, rawPath: string): boolean {
 }
 
 export const label = (route: Pick<FuzzRoute, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+/** OFREP's routes are mounted under this prefix, and so are its body refusals (Express matches it case-insensitively). */
+export const isUnderOfrep = (rawPath: string): boolean => /^\/ofrep(?:\/|$)/i.test(rawPath);
