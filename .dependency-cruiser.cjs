@@ -3,7 +3,7 @@
  * out". A slice is a folder directly under src/; its index.ts is what other slices may use.
  */
 const SERVER_SLICES =
-  '^src/(auth|cli|config|database|decision-log|delivery|environments|evaluation|event-store|export|flags|health|history|http|integrity|lifecycle|metrics|replay|shared|telemetry)/';
+  '^src/(auth|cli|config|connected-clients|database|decision-log|delivery|environments|evaluation|event-store|export|flags|health|history|http|integrity|lifecycle|metrics|replay|shared|telemetry)/';
 
 /** @type {import('dependency-cruiser').IDependencyCruiserConfig} */
 module.exports = {

@@ -1,4 +1,5 @@
 import type { ConsoleSessionTable, TokenLastUsedTable } from '../auth/index.js';
+import type { ClientSightingTable } from '../connected-clients/index.js';
 import type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from '../event-store/index.js';
 import type { FlagSnapshotTable, FlagStateTable } from '../flags/index.js';
 import type { AuditTrailTable } from '../history/index.js';
@@ -18,6 +19,7 @@ export interface Database {
   flag_last_evaluated: FlagLastEvaluatedTable;
   console_sessions: ConsoleSessionTable;
   token_last_used: TokenLastUsedTable;
+  client_sightings: ClientSightingTable;
 }
 
 export const DATABASE = Symbol('DATABASE');

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { FlagState } from '../flags/index.js';
 import { DEFAULT_DELIVERY_OPTIONS } from './delivery-options.js';
 import { flagFrame, type FlagFrame } from './flag-change.js';
@@ -87,5 +88,32 @@ describe('FlagStream', () => {
     expect(sink.state).toBe('ended');
     expect(ends).toEqual(['shutdown']);
     expect(sink.ids).toEqual([0]);
+  });
+
+  it('tells onSent the seq the client holds: after the start, each change sent, and at each heartbeat', () => {
+    jest.useFakeTimers();
+    try {
+      const sink = new FakeSink();
+      const sent: number[] = [];
+      const stream = new FlagStream(
+        sink,
+        { ...DEFAULT_DELIVERY_OPTIONS, heartbeatMs: 1000 },
+        () => {},
+        (seq) => sent.push(seq),
+      );
+      stream.push(change(6));
+      jest.advanceTimersByTime(1000);
+      expect(sent).toEqual([]);
+      stream.startWithSnapshot(5, snapshotEvent(5));
+      stream.push(change(7));
+      stream.push(change(7));
+      jest.advanceTimersByTime(1000);
+      stream.end('client-gone');
+      jest.advanceTimersByTime(1000);
+      stream.push(change(8));
+      expect(sent).toEqual([5, 6, 7, 7]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -28,12 +28,20 @@ export class FlagStream {
   private readonly heartbeat: NodeJS.Timeout;
   private ended: FlagStreamEnd | undefined;
 
+  /**
+   * `onSent` hears the last seq the client was sent, after the start, after each change and at each
+   * heartbeat (so a client of a quiet log is still seen): what a client that reports nothing holds.
+   */
   constructor(
     private readonly sink: EventSink,
     private readonly options: DeliveryOptions,
     private readonly onEnd: (reason: FlagStreamEnd) => void,
+    private readonly onSent: (seq: number) => void = () => {},
   ) {
-    this.heartbeat = setInterval(() => this.write(SSE_HEARTBEAT), options.heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      this.write(SSE_HEARTBEAT);
+      if (this.held === undefined && this.ended === undefined) this.onSent(this.sentSeq);
+    }, options.heartbeatMs);
     // A stream alone must not keep the process alive; shutdown ends every stream anyway.
     this.heartbeat.unref();
   }
@@ -73,6 +81,7 @@ export class FlagStream {
     const held = this.held ?? [];
     this.held = undefined;
     this.sentSeq = Math.max(this.sentSeq, coveredSeq);
+    if (this.ended === undefined) this.onSent(this.sentSeq);
     for (const frame of held) this.send(frame);
   }
 
@@ -80,6 +89,7 @@ export class FlagStream {
     if (frame.seq <= this.sentSeq) return;
     this.sentSeq = frame.seq;
     this.write(frame.text);
+    if (this.ended === undefined) this.onSent(frame.seq);
   }
 
   private write(text: string): void {

@@ -32,6 +32,8 @@ export interface StreamRequest {
   lastEventId?: string;
   /** Flagledger's own events unless given. */
   format?: StreamFormat;
+  /** Told the last seq written to the client (see FlagStream): for clients that report nothing themselves. */
+  onSent?: (seq: number) => void;
 }
 
 /** Every open change stream: starts them, and ends them all when the app shuts down. */
@@ -91,17 +93,22 @@ export class FlagStreams implements BeforeApplicationShutdown {
     const lastEventId = format.resumes ? request.lastEventId : undefined;
     const opened = performance.now();
     let unsubscribe = (): void => {};
-    const stream = new FlagStream(res, this.options, (reason: FlagStreamEnd) => {
-      unsubscribe();
-      this.streams.delete(stream);
-      this.countStream(principal, -1);
-      this.logger.log({
-        msg: 'stream closed',
-        reason,
-        open: this.streams.size,
-        durationMs: Math.round(performance.now() - opened),
-      });
-    });
+    const stream = new FlagStream(
+      res,
+      this.options,
+      (reason: FlagStreamEnd) => {
+        unsubscribe();
+        this.streams.delete(stream);
+        this.countStream(principal, -1);
+        this.logger.log({
+          msg: 'stream closed',
+          reason,
+          open: this.streams.size,
+          durationMs: Math.round(performance.now() - opened),
+        });
+      },
+      request.onSent,
+    );
     this.streams.add(stream);
     this.countStream(principal, +1);
     // Subscribe before reading the start, and read the head in the same tick: every later change is held

@@ -7,12 +7,14 @@ import {
   IsInt,
   IsObject,
   IsString,
+  Length,
   Matches,
   Max,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { MAX_CLIENT_NAME_LENGTH } from '../connected-clients/index.js';
 import { ENVIRONMENT_KEY_PATTERN } from '../environments/index.js';
 import { IsDateTime, IsRequiredText } from '../shared/index.js';
 
@@ -59,13 +61,36 @@ export class EvaluationCountDto {
   environment?: string;
 }
 
+/** Absent, or a non-empty string of at most MAX_CLIENT_NAME_LENGTH; null is refused, as for environment. */
+const IsReportedClientName = () =>
+  applyDecorators(
+    ValidateIf((_, value) => value !== undefined),
+    IsString(),
+    Length(1, MAX_CLIENT_NAME_LENGTH),
+  );
+
 /**
  * What an SDK reports: how often each flag answered with each reason since its last report, in
- * `environment` (default: the default environment, where v1 SDKs evaluate), or per line.
+ * `environment` (default: the default environment, where v1 SDKs evaluate), or per line. Since
+ * GET /v1/clients, also who reports (appName, instanceId) and the last seq it applied; a report without
+ * them is counted as before and lists no client.
  */
 export class EvaluationReportRequest {
   @IsReportedEnvironment()
   environment?: string;
+
+  @IsReportedClientName()
+  appName?: string;
+
+  @IsReportedClientName()
+  instanceId?: string;
+
+  /** The seq of the snapshot or stream event the SDK last applied. */
+  @ValidateIf((_, value) => value !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  appliedSeq?: number;
 
   @IsArray()
   @ArrayMaxSize(10_000)

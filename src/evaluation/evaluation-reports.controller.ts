@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { Actor, ActsIn, assertMayActIn, RequireRole, type Principal } from '../auth/index.js';
+import { ConnectedClients } from '../connected-clients/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { FlagStateReader } from '../flags/index.js';
 import { CLOCK, type Clock } from '../shared/index.js';
@@ -14,12 +15,14 @@ export class EvaluationReportsController {
     private readonly telemetry: EvaluationTelemetry,
     private readonly flags: FlagStateReader,
     private readonly environments: EnvironmentDirectory,
+    private readonly clients: ConnectedClients,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
    * SDKs report their local evaluations in batches; they feed lastEvaluatedAt like server evaluations,
-   * in the environment each line (or else the report) names, the default one if neither does.
+   * in the environment each line (or else the report) names, the default one if neither does. A report
+   * naming its SDK instance lists it in GET /v1/clients, following the report's environment.
    */
   @Post('evaluations')
   @ActsIn.checkedByHandler()
@@ -29,6 +32,10 @@ export class EvaluationReportsController {
     const environments = this.environmentsOf(body);
     // A token scoped to staging reports staging's evaluations only: production's lastEvaluatedAt is not its to move.
     assertMayActIn(reporter, [...new Set(environments)], 'environment');
+    const followed = body.environment ?? this.flags.defaultEnvironment;
+    const identified = body.appName !== undefined || body.instanceId !== undefined;
+    // Only the token's own environments: a scoped token's client is never listed under production.
+    if (identified) assertMayActIn(reporter, [followed], 'environment');
     // A client clock ahead of ours must not make a flag look evaluated in the future.
     const now = this.clock.now().getTime();
     body.evaluations.forEach((e, i) =>
@@ -40,6 +47,14 @@ export class EvaluationReportsController {
         environments[i],
       ),
     );
+    if (identified)
+      this.clients.seen({
+        kind: 'flagledger-sdk',
+        appName: body.appName,
+        instanceId: body.instanceId,
+        environment: followed,
+        appliedSeq: body.appliedSeq ?? null,
+      });
     return { accepted: body.evaluations.length };
   }
 

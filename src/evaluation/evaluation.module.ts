@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConnectedClientsModule } from '../connected-clients/index.js';
 import { DecisionLogModule } from '../decision-log/index.js';
 import { EnvironmentsModule } from '../environments/index.js';
 import { FlagsModule } from '../flags/index.js';
@@ -9,7 +10,7 @@ import { LiveEvaluations } from './live-evaluations.js';
 
 /** The evaluate routes and the SDKs' evaluation reports: every evaluation telemetry counts comes in here. */
 @Module({
-  imports: [FlagsModule, TelemetryModule, DecisionLogModule, EnvironmentsModule],
+  imports: [FlagsModule, TelemetryModule, DecisionLogModule, EnvironmentsModule, ConnectedClientsModule],
   controllers: [EvaluationController, EvaluationReportsController],
   providers: [LiveEvaluations],
   exports: [LiveEvaluations],

@@ -10,3 +10,4 @@ export {
   type EnvironmentView,
 } from './environment-view.js';
 export { HistoryModule } from './history.module.js';
+export { latestFlagChange, type LatestFlagChange } from './latest-flag-change.js';

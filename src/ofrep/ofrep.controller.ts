@@ -9,6 +9,7 @@ import {
   servedEnvironment,
   type Principal,
 } from '../auth/index.js';
+import { clientName, ConnectedClients } from '../connected-clients/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { LiveEvaluations } from '../evaluation/index.js';
 import { FlagNotFoundError, FlagStateReader } from '../flags/index.js';
@@ -34,6 +35,7 @@ export class OfrepController {
     private readonly flags: FlagStateReader,
     private readonly environments: EnvironmentDirectory,
     private readonly live: LiveEvaluations,
+    private readonly clients: ConnectedClients,
   ) {}
 
   /**
@@ -42,9 +44,17 @@ export class OfrepController {
    */
   @Post(':key')
   @HttpCode(200)
-  evaluate(@Actor() caller: Principal, @Param('key') key: string, @Body() body: unknown): OfrepSuccess {
+  evaluate(
+    @Actor() caller: Principal,
+    @Param('key') key: string,
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | string[] | undefined>,
+  ): OfrepSuccess {
     const environment = this.environmentOf(caller);
-    const { result, flag } = this.live.one(key, environment, ofrepContext(body));
+    const context = ofrepContext(body);
+    // Answered from the projection as it is now: the caller holds the state of its applied seq.
+    this.seen(headers, environment);
+    const { result, flag } = this.live.one(key, environment, context);
     if (flag === undefined) throw new FlagNotFoundError(key);
     return ofrepSuccess(result, flag, environment);
   }
@@ -61,6 +71,7 @@ export class OfrepController {
     @Actor() caller: Principal,
     @Body() body: unknown,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Headers() headers: Record<string, string | string[] | undefined>,
     @Res() res: Response,
   ): void {
     const environment = this.environmentOf(caller);
@@ -69,9 +80,26 @@ export class OfrepController {
       flags: answers.map(({ result, flag }) => ofrepSuccess(result, flag, environment)),
     });
     const etag = `"${sha256Hex(evaluated)}"`;
+    this.seen(headers, environment, etag);
     res.setHeader('ETag', etag);
     if (ifNoneMatchNames(ifNoneMatch, etag)) res.status(304).end();
     else res.type('application/json').send(evaluated);
+  }
+
+  /**
+   * GET /v1/clients lists an OFREP caller that names itself in `Flagledger-App` and/or
+   * `Flagledger-Instance` (OFREP has no identity of its own; providers take custom headers), at the seq
+   * its answer was evaluated at, with the bulk ETag it now holds. Names are cut to 128 characters.
+   */
+  private seen(headers: Record<string, string | string[] | undefined>, environment: string, etag?: string): void {
+    this.clients.seen({
+      kind: 'ofrep',
+      appName: clientName(headers['flagledger-app']),
+      instanceId: clientName(headers['flagledger-instance']),
+      environment,
+      appliedSeq: this.flags.appliedSeq,
+      ...(etag === undefined ? {} : { etag }),
+    });
   }
 
   private environmentOf(caller: Principal): string {

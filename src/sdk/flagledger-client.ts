@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { evaluateFlag, type EvaluationContext, type EvaluationResult } from '../evaluation-engine/index.js';
 import { JitteredBackoff } from './backoff.js';
@@ -36,6 +37,11 @@ export interface FlagledgerClientOptions {
    * stale-flag detection). Default 10 s; 0 turns reporting off.
    */
   reportIntervalMs?: number;
+  /**
+   * The service's name (at most 128 characters), sent with the reports beside this client's random
+   * `instanceId`, so `GET /v1/clients` and the console show which services hold the latest change.
+   */
+  appName?: string;
   /** For tests and custom agents; defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -56,6 +62,15 @@ interface StreamedFlagChange {
 }
 
 const BOOTSTRAP_WRITE_DELAY_MS = 200;
+/**
+ * A report follows this soon after the client applied a change (at most one per delay, however many
+ * changes arrive), so a kill switch shows as applied within a second or so rather than the next interval.
+ */
+const CHANGE_REPORT_DELAY_MS = 500;
+/** With nothing to count and no new seq, a report still goes this often: the server lists clients seen in the last hour. */
+const PRESENCE_REPORT_MS = 60_000;
+/** The report fields a server older than GET /v1/clients refuses as unknown (400). */
+const IDENTITY_FIELDS = ['appName', 'instanceId', 'appliedSeq'];
 
 /**
  * The in-process Flagledger SDK. Flags are evaluated locally and synchronously with the same engine the
@@ -86,6 +101,13 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   private reportTimer: NodeJS.Timeout | undefined;
   /** The environment followed: the option, or the one a scoped token allows (found at start). */
   private environment: string | undefined;
+  /** Named in every report, with the app name and the applied seq (GET /v1/clients). */
+  readonly instanceId: string = randomUUID();
+  /** False once a server refused the identity fields (an older server): reports go on without them. */
+  private identifies = true;
+  private reportedSeq: number | undefined;
+  private lastReportAt = 0;
+  private changeReportTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly options: FlagledgerClientOptions) {
     super();
@@ -126,24 +148,54 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     return result;
   }
 
-  /** Sends the evaluation counts gathered since the last report now (also done on a timer and at close). */
+  /**
+   * Sends the evaluation counts gathered since the last report now (also done on a timer, soon after a
+   * change is applied, and at close), with this client's appName, instanceId and applied seq. Skipped
+   * when there is nothing to count, the seq was reported already and the last report is recent.
+   */
   async reportEvaluations(): Promise<void> {
     const evaluations = this.counter.take(new Date());
-    if (evaluations.length === 0) return;
+    const appliedSeq = this.seq;
+    const presenceDue = Date.now() - this.lastReportAt >= PRESENCE_REPORT_MS;
+    if (evaluations.length === 0 && appliedSeq === this.reportedSeq && !presenceDue) return;
     try {
-      const environment = this.environment;
-      const response = await this.fetchImpl(`${this.baseUrl()}/v1/telemetry/evaluations`, {
-        method: 'POST',
-        headers: { ...this.headers(), 'content-type': 'application/json' },
-        body: JSON.stringify(environment === undefined ? { evaluations } : { environment, evaluations }),
-        signal: AbortSignal.timeout(5000),
-      });
+      let response = await this.postReport(evaluations, this.identifies ? appliedSeq : undefined);
+      if (this.identifies && (await refusesIdentity(response))) {
+        this.identifies = false;
+        this.emitError(
+          new Error(
+            'the server refused the report with appName, instanceId and appliedSeq (a server before GET /v1/clients, or an appName over 128 characters): reporting without them',
+          ),
+        );
+        response = await this.postReport(evaluations, undefined);
+      }
       // 4xx will not get better by retrying; anything else is kept for the next report.
       if (response.status >= 500) throw new Error(`POST /v1/telemetry/evaluations answered ${response.status}`);
+      this.reportedSeq = appliedSeq;
+      this.lastReportAt = Date.now();
     } catch (error) {
       this.counter.giveBack(evaluations);
       this.emitError(error);
     }
+  }
+
+  /** One report; `appliedSeq` undefined: without the identity fields. */
+  private postReport(evaluations: unknown[], appliedSeq: number | undefined): Promise<Response> {
+    const environment = this.environment;
+    const identity =
+      appliedSeq === undefined
+        ? {}
+        : {
+            ...(this.options.appName === undefined ? {} : { appName: this.options.appName }),
+            instanceId: this.instanceId,
+            appliedSeq,
+          };
+    return this.fetchImpl(`${this.baseUrl()}/v1/telemetry/evaluations`, {
+      method: 'POST',
+      headers: { ...this.headers(), 'content-type': 'application/json' },
+      body: JSON.stringify({ ...(environment === undefined ? {} : { environment }), ...identity, evaluations }),
+      signal: AbortSignal.timeout(5000),
+    });
   }
 
   /** The last seq of the server's log this client has applied. */
@@ -166,6 +218,7 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.reportTimer);
+    clearTimeout(this.changeReportTimer);
     clearTimeout(this.reconnectTimer);
     this.wakeReconnect?.();
     this.connection?.abort();
@@ -185,6 +238,17 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
     if (interval <= 0) return;
     this.reportTimer = setInterval(() => void this.reportEvaluations(), interval);
     this.reportTimer.unref();
+    this.reportSoon();
+  }
+
+  /** A report shortly, unless one is scheduled already: what applying a change (or starting) calls. */
+  private reportSoon(): void {
+    if (this.closed || this.changeReportTimer !== undefined || (this.options.reportIntervalMs ?? 10_000) <= 0) return;
+    this.changeReportTimer = setTimeout(() => {
+      this.changeReportTimer = undefined;
+      void this.reportEvaluations();
+    }, CHANGE_REPORT_DELAY_MS);
+    this.changeReportTimer.unref();
   }
 
   private async loadInitialFlags(): Promise<'server' | 'bootstrap'> {
@@ -295,6 +359,7 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
       return;
     }
     this.scheduleBootstrapWrite();
+    this.reportSoon();
   }
 
   /** A snapshot replaces everything; flags that changed or vanished are announced. */
@@ -353,6 +418,16 @@ export class FlagledgerClient extends EventEmitter<FlagledgerClientEvents> imple
   private headers(): Record<string, string> {
     return { authorization: `Bearer ${this.options.token}` };
   }
+}
+
+/** Whether an older server refused the report for the identity fields it does not know (400 naming one). */
+async function refusesIdentity(response: Response): Promise<boolean> {
+  if (response.status !== 400) return false;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => ({}))) as { errors?: { field?: unknown }[] };
+  return (body.errors ?? []).some((e) => IDENTITY_FIELDS.includes(String(e.field)));
 }
 
 /** Whether the server refused the default environment to a scoped token (403 ENVIRONMENT_FORBIDDEN). */

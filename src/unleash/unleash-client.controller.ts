@@ -9,6 +9,7 @@ import {
   servedEnvironment,
   type Principal,
 } from '../auth/index.js';
+import { ConnectedClients } from '../connected-clients/index.js';
 import { FlagStreams } from '../delivery/index.js';
 import { EnvironmentDirectory } from '../environments/index.js';
 import { countedFlagKey } from '../evaluation/index.js';
@@ -19,6 +20,7 @@ import { EvaluationTelemetry } from '../telemetry/index.js';
 import { requireJsonObject } from './json-object.js';
 import { ServedFeatures } from './served-features.js';
 import { toggleCountReasons } from './toggle-count-reasons.js';
+import { unleashClientIdentity, type UnleashClientIdentity } from './unleash-client-identity.js';
 import { parseUnleashMetrics } from './unleash-metrics.js';
 import { UNLEASH_STREAM_FORMAT } from './unleash-stream-format.js';
 
@@ -38,6 +40,7 @@ export class UnleashClientController {
     private readonly telemetry: EvaluationTelemetry,
     private readonly streams: FlagStreams,
     private readonly served: ServedFeatures,
+    private readonly clients: ConnectedClients,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -45,14 +48,18 @@ export class UnleashClientController {
    * The environment's live flags as Unleash features, from the in-memory projection (built once per seq:
    * ServedFeatures). The ETag is a hash of the body itself, so it changes exactly when what an SDK would
    * store does; a poll holding it gets a 304 with no body.
+   * Either way the SDK now holds the body of that seq: GET /v1/clients lists it at the seq, with the ETag.
    */
   @Get('features')
   features(
     @Actor() caller: Principal,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Headers() headers: Record<string, string | string[] | undefined>,
     @Res() res: Response,
   ): void {
-    const { body, etag } = this.served.of(this.environmentOf(caller));
+    const environment = this.environmentOf(caller);
+    const { body, etag, seq } = this.served.of(environment);
+    this.seen(unleashClientIdentity(headers), environment, { appliedSeq: seq, etag });
     res.setHeader('ETag', etag);
     if (ifNoneMatchNames(ifNoneMatch, etag)) res.status(304).end();
     else res.type('application/json').send(body);
@@ -61,19 +68,34 @@ export class UnleashClientController {
   /**
    * Unleash's streaming mode: the same flags pushed as server-sent events (UNLEASH_STREAM_FORMAT) by the
    * stream /v1/stream uses, so it counts against the same per-token bound and ends on shutdown the same.
+   * The SDK reports no seq: GET /v1/clients lists it at the last seq written to it.
    */
   @Get('streaming')
-  streaming(@Actor() caller: Principal, @Res() res: Response): Promise<void> {
+  streaming(
+    @Actor() caller: Principal,
+    @Headers() headers: Record<string, string | string[] | undefined>,
+    @Res() res: Response,
+  ): Promise<void> {
     const environment = this.environmentOf(caller);
-    return this.streams.serve(res, { principal: caller.name, environment, format: UNLEASH_STREAM_FORMAT });
+    const identity = unleashClientIdentity(headers);
+    return this.streams.serve(res, {
+      principal: caller.name,
+      environment,
+      format: UNLEASH_STREAM_FORMAT,
+      onSent: (seq) => this.seen(identity, environment, { appliedSeq: seq }),
+    });
   }
 
-  /** An SDK instance announcing itself; accepted as Unleash does. Nothing in it is stored yet. */
+  /** An SDK instance announcing itself; accepted as Unleash does, and listed in GET /v1/clients. */
   @Post('register')
   @HttpCode(202)
-  register(@Actor() caller: Principal, @Body() body: unknown): void {
-    this.environmentOf(caller);
-    requireJsonObject(body, 'body');
+  register(
+    @Actor() caller: Principal,
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | string[] | undefined>,
+  ): void {
+    const environment = this.environmentOf(caller);
+    this.seen(unleashClientIdentity(headers, requireJsonObject(body, 'body')), environment);
   }
 
   /**
@@ -84,9 +106,14 @@ export class UnleashClientController {
    */
   @Post('metrics')
   @HttpCode(202)
-  metrics(@Actor() caller: Principal, @Body() body: unknown): void {
+  metrics(
+    @Actor() caller: Principal,
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | string[] | undefined>,
+  ): void {
     const environment = this.environmentOf(caller);
     const bucket = parseUnleashMetrics(body);
+    this.seen(unleashClientIdentity(headers, body as Record<string, unknown>), environment);
     const now = this.clock.now().getTime();
     const at = Math.min(bucket.stop ?? now, now);
     for (const { name, yes, no } of bucket.toggles) {
@@ -96,6 +123,15 @@ export class UnleashClientController {
       if (yes > 0) this.telemetry.add(key, reasons.yes, yes, at, environment);
       if (no > 0) this.telemetry.add(key, reasons.no, no, at, environment);
     }
+  }
+
+  /** Register and metrics say nothing of what the SDK holds: what a features answer or the stream said stays. */
+  private seen(
+    identity: UnleashClientIdentity,
+    environment: string,
+    applied: { appliedSeq: number; etag?: string } | Record<string, never> = {},
+  ): void {
+    this.clients.seen({ kind: 'unleash', ...identity, environment, ...applied });
   }
 
   private environmentOf(caller: Principal): string {

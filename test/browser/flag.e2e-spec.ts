@@ -187,4 +187,45 @@ describe("a flag's page in the console", () => {
     const history = (await session.t.as('viewer').get('/v1/flags/checkout/history').expect(200)).body.entries;
     expect(history.at(-1)).toMatchObject({ type: 'FlagKillSwitchEngaged', reason: 'keyboard only' });
   });
+
+  sqliteOnly(
+    'shows who has the latest change, live: a kill switch applied by 1 of 2 clients, then by both',
+    async () => {
+      // An Unleash SDK that fetched the features, and a Flagledger SDK that reported seq 2 (staging, checkout).
+      const poll = () =>
+        session.t
+          .http()
+          .get('/api/client/features')
+          .set('Authorization', TOKENS.evaluator.secret)
+          .set('UNLEASH-APPNAME', 'orders')
+          .set('UNLEASH-INSTANCEID', 'orders-1')
+          .expect(200);
+      await session.t
+        .as('evaluator')
+        .post('/v1/telemetry/evaluations')
+        .send({ appName: 'checkout-svc', instanceId: 'pod-7', appliedSeq: 2, evaluations: [] })
+        .expect(202);
+      await command(session.t, 'post', '/v1/flags/checkout/kill-switch/engage', { reason: 'INC-9' });
+      await poll();
+      await open('viewer');
+      const region = page().getByRole('region', { name: 'Who has the latest change' });
+      await region.getByRole('status').getByText('Kill switch (seq 3) applied by 1 of 2 clients.').waitFor();
+      const lagging = region.getByRole('table', { name: 'Clients without the latest change' });
+      expect((await lagging.getByRole('row').nth(1).getByRole('cell').allTextContents()).slice(0, 4)).toEqual([
+        'checkout-svc',
+        'pod-7',
+        'Flagledger SDK',
+        '2',
+      ]);
+      expect(await seriousAxeViolations(page())).toEqual([]);
+      // The SDK catches up; the page reads it again by itself.
+      await session.t
+        .as('evaluator')
+        .post('/v1/telemetry/evaluations')
+        .send({ appName: 'checkout-svc', instanceId: 'pod-7', appliedSeq: 3, evaluations: [] })
+        .expect(202);
+      await region.getByRole('status').getByText('Kill switch (seq 3) applied by 2 of 2 clients.').waitFor();
+      expect(await lagging.count()).toBe(0);
+    },
+  );
 });

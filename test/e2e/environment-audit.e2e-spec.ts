@@ -16,7 +16,7 @@ import { tempDir } from '../support/temp-dir.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { testCliEnv } from '../support/test-databases.js';
 import { TOKENS } from '../support/tokens.js';
-import { dropAuditTrailChangeRequest } from '../support/undo-migrations.js';
+import { dropAuditTrailChangeRequest, dropClientSightings } from '../support/undo-migrations.js';
 
 /*
  * docs/contract.md §7 (issue 12, item 4): GET /v1/audit, /v1/flags/:key/history and /v1/export take
@@ -644,6 +644,7 @@ describe('an audit trail projected before it had an environment column', () => {
       raw.exec('ALTER TABLE audit_trail DROP COLUMN actor_token_id');
       raw.exec('ALTER TABLE audit_trail DROP COLUMN break_glass');
       dropAuditTrailChangeRequest(raw);
+      dropClientSightings(raw);
       raw.exec("DELETE FROM kysely_migration WHERE name >= '0005'");
     } finally {
       raw.close();

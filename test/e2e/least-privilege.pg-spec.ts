@@ -77,6 +77,7 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
       appendOnly: ['events', 'idempotency_records', 'signed_checkpoints'],
       readWrite: [
         'audit_trail',
+        'client_sightings',
         'console_sessions',
         'flag_evaluation_counts',
         'flag_last_evaluated',
@@ -102,6 +103,7 @@ describe('PostgreSQL least privilege: the owner migrates, instances run as an ap
     );
     expect(Object.fromEntries(privileges.rows.map((r) => [r.table, r.privileges]))).toEqual({
       audit_trail: 'DELETE,INSERT,SELECT,UPDATE',
+      client_sightings: 'DELETE,INSERT,SELECT,UPDATE',
       console_sessions: 'DELETE,INSERT,SELECT,UPDATE',
       events: 'INSERT,SELECT',
       flag_evaluation_counts: 'DELETE,INSERT,SELECT,UPDATE',

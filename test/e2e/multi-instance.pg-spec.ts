@@ -1,5 +1,6 @@
 import http from 'node:http';
 import pg from 'pg';
+import { ConnectedClients } from '../../src/connected-clients/index.js';
 import { releaseFlag } from '../support/flags.js';
 import { testPostgresUrl } from '../support/postgres-test-database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -371,6 +372,40 @@ describe('several instances on one PostgreSQL database', () => {
       return body.version === onA.version ? body : undefined;
     });
     expect(onB.rolloutPercentage).toBe(onA.rolloutPercentage);
+  });
+
+  it('lists on A the clients B served (docs/contract.md §11), each with what it holds, the later sighting winning', async () => {
+    const poll = await b
+      .http()
+      .get('/api/client/features')
+      .set('Authorization', TOKENS.evaluator.secret)
+      .set('UNLEASH-APPNAME', 'orders')
+      .set('UNLEASH-INSTANCEID', 'served-by-b')
+      .expect(200);
+    const bHead = (await b.http().get('/v1/snapshot').set('Authorization', b.auth('evaluator'))).body.headSeq;
+    // What B's telemetry timer does every few seconds.
+    await b.app.get(ConnectedClients).flush();
+    const listedOnA = async () =>
+      (
+        (await a.http().get('/v1/clients').set('Authorization', a.auth('viewer')).expect(200)).body.clients as {
+          instanceId: string;
+          appliedSeq: number | null;
+          etag: string | null;
+          lastSeen: string;
+        }[]
+      ).find((c) => c.instanceId === 'served-by-b');
+    expect(await listedOnA()).toMatchObject({ appliedSeq: bHead, etag: poll.headers.etag });
+    // Later, the same SDK registers through A: seen later, and it still holds what B served it.
+    a.clock.advance(1000);
+    await a
+      .http()
+      .post('/api/client/register')
+      .set('Authorization', TOKENS.evaluator.secret)
+      .send({ appName: 'orders', instanceId: 'served-by-b' })
+      .expect(202);
+    expect(await listedOnA()).toEqual(
+      expect.objectContaining({ lastSeen: a.clock.now().toISOString(), appliedSeq: bHead, etag: poll.headers.etag }),
+    );
   });
 
   it('keeps B current by polling while its LISTEN connection is down, and listens again after reconnecting', async () => {

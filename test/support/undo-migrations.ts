@@ -9,3 +9,8 @@ export function dropAuditTrailChangeRequest(raw: RawDatabase): void {
   for (const column of ['change_request_id', 'change_request_author', 'change_request_approvers'])
     raw.exec(`ALTER TABLE audit_trail DROP COLUMN ${column}`);
 }
+
+/** Drops what migration 0012 adds (client_sightings), for upgrade tests from before it. */
+export function dropClientSightings(raw: RawDatabase): void {
+  raw.exec('DROP TABLE client_sightings');
+}

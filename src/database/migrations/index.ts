@@ -9,6 +9,7 @@ import { tokenLastUsed } from './0008-token-last-used.js';
 import { actorTokenId } from './0009-actor-token-id.js';
 import { auditTrailBreakGlass } from './0010-audit-trail-break-glass.js';
 import { auditTrailChangeRequest } from './0011-audit-trail-change-request.js';
+import { clientSightings } from './0012-client-sightings.js';
 
 /**
  * One set of migrations for both dialects (each reads what differs from its SchemaDialect). The names are
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0009-actor-token-id': actorTokenId,
   '0010-audit-trail-break-glass': auditTrailBreakGlass,
   '0011-audit-trail-change-request': auditTrailChangeRequest,
+  '0012-client-sightings': clientSightings,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

@@ -59,10 +59,12 @@ describe('openPostgresDatabase', () => {
       '0009-actor-token-id',
       '0010-audit-trail-break-glass',
       '0011-audit-trail-change-request',
+      '0012-client-sightings',
     ]);
     const tables = await db!.introspection.getTables();
     expect(tables.map((t) => t.name).sort()).toEqual([
       'audit_trail',
+      'client_sightings',
       'console_sessions',
       'events',
       'flag_evaluation_counts',

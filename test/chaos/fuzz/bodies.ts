@@ -369,6 +369,9 @@ export function bodySchemas(seeded: Seeded) {
   // docs/contract.md §11, Unleash: what parseUnleashMetrics reads (bucket.toggles' counts) and refuses:
   // an object that is none, a count that is not an integer from 0 to 1e9, more than 10,000 toggles.
   // appName, instanceId and the rest are an SDK's to send and not (yet) read, so nothing about them is wrong.
+  /** What GET /v1/clients lists an Unleash SDK by: strings, or absent (null too); anything else is a 400. */
+  const SDK_NAMES = ['appName', 'instanceId'];
+  const wrongSdkNames = { appName: notAString, instanceId: notAString };
   const sdkFields = someOf({
     appName: fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/),
     instanceId: fc.stringMatching(/^[a-z0-9-]{1,40}$/),
@@ -410,10 +413,11 @@ export function bodySchemas(seeded: Seeded) {
   };
   const metrics: ObjectRules = {
     valid: fc
-      .tuple(sdkFields, someOf({ bucket: bucket.valid }), extraMembers(['bucket']))
+      .tuple(sdkFields, someOf({ bucket: bucket.valid }), extraMembers(['bucket', ...SDK_NAMES]))
       .map(([sdk, read, extra]) => new JsonObject([...extra, ...sdk.members, ...read.members])),
-    // A bucket that is there must be an object (null included), or one breaking its rules.
-    wrong: { bucket: invalidObjects(bucket).map((bad) => bad.value) },
+    // A bucket that is there must be an object (null included), or one breaking its rules; the names
+    // GET /v1/clients lists the SDK by must be strings.
+    wrong: { bucket: invalidObjects(bucket).map((bad) => bad.value), ...wrongSdkNames },
     ignoresUnknown: true,
   };
   const register: ObjectRules = {
@@ -425,11 +429,11 @@ export function bodySchemas(seeded: Seeded) {
           started: fc.constant('2026-11-25T11:00:00.000Z'),
           interval: fc.integer({ min: 0, max: 60_000 }),
         }),
-        extraMembers([]),
+        extraMembers(SDK_NAMES),
       )
       .map(([sdk, rest, extra]) => new JsonObject([...extra, ...sdk.members, ...rest.members])),
-    // The body must be an object; its fields are not read yet.
-    wrong: {},
+    // The body must be an object; of its fields only the names GET /v1/clients lists it by are read.
+    wrong: wrongSdkNames,
     ignoresUnknown: true,
   };
 
@@ -594,9 +598,28 @@ export function bodySchemas(seeded: Seeded) {
     ofrepEvaluate: schema(ofrepBody, true),
     unleashRegister: schema(register),
     unleashMetrics: schema(metrics),
+    // Since GET /v1/clients, a report may name its SDK instance and the seq it applied (each optional).
     telemetry: schema({
-      valid: validItems.map((items) => obj({ evaluations: items })),
-      wrong: { evaluations: wrongItems },
+      valid: fc
+        .tuple(
+          validItems,
+          someOf({
+            appName: nonEmptyText(128),
+            instanceId: nonEmptyText(128),
+            appliedSeq: fc.integer({ min: 0, max: 1e9 }),
+          }),
+        )
+        .map(([items, extra]) => new JsonObject([['evaluations', items], ...extra.members])),
+      wrong: {
+        evaluations: wrongItems,
+        appName: wrongRequiredText(128),
+        instanceId: wrongRequiredText(128),
+        appliedSeq: fc.oneof(
+          fc.integer({ max: -1 }),
+          fc.integer({ min: 0, max: 1000 }).map((n) => n + 0.5),
+          fc.constantFrom<Json>('1', null, false, 2 ** 53 + 2),
+        ),
+      },
       required: ['evaluations'],
     }),
   };

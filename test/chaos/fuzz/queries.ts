@@ -142,6 +142,10 @@ const SCHEMAS = {
     format: param({ valid: fc.constantFrom('ndjson', 'csv'), wrong: notOneOf(['ndjson', 'csv']), strict: true }),
   },
   stream: { lastEventId: param({ valid: anyText(20) }) },
+  // GET /v1/clients and GET /v1/flags/:key/convergence: one environment, never `*`.
+  clients: {
+    environment: param({ valid: fc.constant('production'), wrong: wrongEnvironmentKey(['production']), strict: true }),
+  },
   listChangeRequests: {
     state: param({
       valid: fc.constantFrom(...CHANGE_REQUEST_STATES),

@@ -75,6 +75,9 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { method: 'PUT', path: '/v1/flags/:key/rollout', min: 'editor', body: 'rollout', command: true, runs: 350 },
   { method: 'PUT', path: '/v1/flags/:key/segments', min: 'editor', body: 'segments', command: true, runs: 350 },
   { method: 'GET', path: '/v1/flags/:key/history', min: 'viewer', runs: 200 },
+  // docs/contract.md §11: connected clients, and who holds a flag's latest change.
+  { method: 'GET', path: '/v1/clients', min: 'viewer', query: 'clients', runs: 150 },
+  { method: 'GET', path: '/v1/flags/:key/convergence', min: 'viewer', query: 'clients', runs: 200 },
   { method: 'GET', path: '/v1/flags/stale', min: 'viewer', runs: 150 },
   { method: 'GET', path: '/v1/audit', min: 'viewer', query: 'audit', runs: 500 },
   { method: 'GET', path: '/v1/export', min: 'viewer', query: 'export', runs: 400 },

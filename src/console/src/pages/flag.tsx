@@ -4,6 +4,7 @@ import { rolloutSeries, type HistoryEntry } from '../history-diff';
 import { hrefOf } from '../router';
 import type { Environment, Flag } from '../types';
 import { useLoad } from '../use-load';
+import { FlagConvergence } from './flag-convergence';
 import { FlagDefinition } from './flag-definition';
 import { EnvironmentPanel } from './flag-environment-panel';
 import { FlagHistory } from './flag-history';
@@ -130,6 +131,7 @@ export function FlagPage(props: { session: Session; flagKey: string }) {
           />
         ))}
       </div>
+      <FlagConvergence flagKey={view.flag.key} environments={view.environments} />
       <h2>Rollout over time</h2>
       <Suspense fallback={<p aria-busy="true">Drawing…</p>}>
         <RolloutChart
