@@ -15,6 +15,7 @@ import { stagingEvaluatorSecret, startTestAppWithStaging } from '../support/unle
  * fetches every flag for its context in bulk, keeps the ETag and polls with it.
  */
 const USERS = 10_000;
+/** Each 10,000-context test takes ~10 s alone; the full suite's load can triple that. */
 const bearer = (secret: string) => [['Authorization', `Bearer ${secret}`]] as [string, string][];
 const ofrepContext = ({ userId, segment }: { userId?: string; segment?: string }) => ({
   ...(userId === undefined ? {} : { targetingKey: userId }),
@@ -66,7 +67,7 @@ describe('OFREP with the real OpenFeature providers (docs/contract.md §11)', ()
       if (actual !== expected(key, context)) mismatches.push(`${key} ${JSON.stringify(context)}: sdk ${actual}`);
     });
     expect(mismatches.slice(0, 10)).toEqual([]);
-  });
+  }, 120_000);
 
   it('server provider: Flagledger reason in metadata; a partial rollout without a user is false, not an error', async () => {
     const missing = await server.getBooleanDetails('r37', true, {});
@@ -126,7 +127,7 @@ describe('OFREP with the real OpenFeature providers (docs/contract.md §11)', ()
       }
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
-  });
+  }, 120_000);
 
   it('web provider: sees a kill switch on its next poll, holding the ETag in between', async () => {
     const provider = new OFREPWebProvider({
