@@ -14,8 +14,8 @@ import { stagingEvaluatorSecret, startTestAppWithStaging } from '../support/unle
  * package.json): the server SDK's OFREP provider, one request per evaluation, and the web SDK's, which
  * fetches every flag for its context in bulk, keeps the ETag and polls with it.
  */
+/** Each 10,000-context test takes ~10 s alone, and the full suite's load can triple that: they get 2 minutes. */
 const USERS = 10_000;
-/** Each 10,000-context test takes ~10 s alone; the full suite's load can triple that. */
 const bearer = (secret: string) => [['Authorization', `Bearer ${secret}`]] as [string, string][];
 const ofrepContext = ({ userId, segment }: { userId?: string; segment?: string }) => ({
   ...(userId === undefined ? {} : { targetingKey: userId }),
