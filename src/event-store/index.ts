@@ -27,5 +27,4 @@ export { EventStoreModule } from './event-store.module.js';
 export type { EventTable, IdempotencyRecordTable, ProjectionCheckpointTable } from './event.table.js';
 export { ProjectionRegistry } from './projection-registry.js';
 export { STORE_PROBE_INTERVAL_MS, StoreHealth, type StoreState } from './store-health.js';
-export { storageFailureOf, StorageFullError, StorageUnavailableError, type StorageFailure } from './storage-failure.js';
 export { toStoredEvent } from './stored-event.mapper.js';

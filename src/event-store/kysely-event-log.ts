@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database/index.js';
-import { chunks, type Clock } from '../shared/index.js';
+import { chunks, storageFailureOf, storageRefusal, type Clock } from '../shared/index.js';
 import { AppendDeadlinePassedError, assertBeforeDeadline, type Deadlined } from './append-deadline.js';
 import {
   assertAppendable,
@@ -28,7 +28,6 @@ import {
   type StreamAppend,
   type TransactionalProjection,
 } from './event-store.js';
-import { storageFailureOf, storageRefusal } from './storage-failure.js';
 import type { StoreHealth } from './store-health.js';
 import { PROJECTED_EVENT_COLUMNS, toEventRow, toProjectedEvent, toStoredEvent } from './stored-event.mapper.js';
 

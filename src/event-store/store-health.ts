@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { StoreProbe } from '../database/index.js';
-import type { Clock } from '../shared/index.js';
-import type { StorageFailure } from './storage-failure.js';
+import type { Clock, StorageFailure } from '../shared/index.js';
 
 /** How often a store marked down is probed, so it comes back without waiting for the next command. */
 export const STORE_PROBE_INTERVAL_MS = 1_000;

@@ -2,14 +2,9 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../auth/index.js';
 import { within } from '../database/index.js';
-import {
-  EVENT_STORE,
-  storageFailureOf,
-  StoreHealth,
-  type EventStore,
-  type StorageFailure,
-} from '../event-store/index.js';
+import { EVENT_STORE, StoreHealth, type EventStore } from '../event-store/index.js';
 import { FlagStateReader } from '../flags/index.js';
+import { storageFailureOf, type StorageFailure } from '../shared/index.js';
 import { readiness } from './readiness.js';
 
 /** How long /health and /ready wait for the log's head before calling the store unreachable. */

@@ -103,6 +103,14 @@ describe('error codes → HTTP statuses', () => {
     expect(answerTo(new DomainError('TOO_MANY_STREAMS', 'no')).headers).toEqual({});
   });
 
+  it('answers a database error of a full or unreachable store, from any read, with a 503 and Retry-After', () => {
+    const full = answerTo(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+    expect(full).toMatchObject({ status: 503, body: { code: 'STORAGE_FULL' }, headers: { 'Retry-After': '2' } });
+    const gone = answerTo(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    expect(gone).toMatchObject({ status: 503, body: { code: 'STORAGE_UNAVAILABLE' } });
+    expect(JSON.stringify(gone.body)).not.toContain('5432');
+  });
+
   it("maps Nest's own route-not-found to ROUTE_NOT_FOUND", () => {
     expect(answerTo(new NotFoundException('Cannot GET /nowhere')).body).toMatchObject({
       status: 404,

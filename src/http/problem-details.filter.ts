@@ -1,6 +1,14 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, problem, PROBLEM_CONTENT_TYPE, RetryLaterError, type ProblemDetails } from '../shared/index.js';
+import {
+  DomainError,
+  problem,
+  PROBLEM_CONTENT_TYPE,
+  RetryLaterError,
+  storageFailureOf,
+  storageRefusal,
+  type ProblemDetails,
+} from '../shared/index.js';
 import { httpStatusOf } from './error-status.js';
 
 /** Maps every error to RFC 9457 problem+json; only a genuine bug becomes a 500, and it is logged. */
@@ -8,8 +16,9 @@ import { httpStatusOf } from './error-status.js';
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const error = asRefusal(thrown);
     const body = problemOf(error, this.logger);
     if (response.headersSent) {
       response.end();
@@ -18,6 +27,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     setRefusalHeaders(response, error, body);
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
+}
+
+/**
+ * A database error that means the storage is full or unreachable, from whatever read or write of any
+ * route, as the 503 refusal it is (with Retry-After), not a bug: only appends mark the store down, but
+ * no route answers a 500 for an outage. Anything else as thrown.
+ */
+export function asRefusal(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  const failure = storageFailureOf(error);
+  return failure === undefined ? error : storageRefusal(failure);
 }
 
 /** The problem an error is, whatever wire format then carries it. A genuine bug is logged and is a 500. */

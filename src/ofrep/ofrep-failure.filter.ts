@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { jsonBodyMiddleware, problemOf, setRefusalHeaders, type BodyRefusal } from '../http/index.js';
+import { asRefusal, jsonBodyMiddleware, problemOf, setRefusalHeaders, type BodyRefusal } from '../http/index.js';
 import { problem } from '../shared/index.js';
 import { sendOfrepFailure } from './ofrep-failure.js';
 
@@ -12,7 +12,8 @@ import { sendOfrepFailure } from './ofrep-failure.js';
 export class OfrepFailureFilter implements ExceptionFilter {
   private readonly logger = new Logger('Ofrep');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    const error = asRefusal(thrown);
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
     if (res.headersSent) {

@@ -13,4 +13,12 @@ export { createAppLogger, createUnredactedLogger, LOG_LEVELS, type LogLevelName 
 export { problem, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails } from './problem-details.js';
 export { redact } from './redact.js';
 export { sha256Hex } from './sha256.js';
+export {
+  isStorageFailure,
+  storageFailureOf,
+  storageRefusal,
+  StorageFullError,
+  StorageUnavailableError,
+  type StorageFailure,
+} from './storage-failure.js';
 export { IsDateTime, IsIntegerString, IsOptionalText, IsRequiredText } from './validators.js';

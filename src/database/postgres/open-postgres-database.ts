@@ -79,6 +79,10 @@ export async function openPostgresDatabase(
           `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'postgres idle connection lost', error: error.message })}\n`,
         )),
   );
+  // pg-pool listens for errors only on idle connections: one checked out (a transaction between two
+  // statements) whose server goes away emits 'error' with no listener, and the process exits. The query
+  // it serves fails on its own, and the store reports that once; this listener only keeps the process up.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db);
   return { db, pool };

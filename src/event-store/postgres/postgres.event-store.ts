@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../database/index.js';
-import type { Clock } from '../../shared/index.js';
+import { isStorageFailure, type Clock } from '../../shared/index.js';
 import type { EventFilter } from '../event-filter.js';
 import type { AppendResult, AppendsExcluded, ProjectedEvent, ProjectionWork, StoredEvent } from '../event-store.js';
 import { GroupCommit } from '../group-commit.js';
@@ -16,7 +16,6 @@ import {
   type AppendRequest,
 } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
-import { isStorageFailure } from '../storage-failure.js';
 import { toStoredEvent } from '../stored-event.mapper.js';
 
 /**

@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { transact, type Database } from '../../database/index.js';
-import type { Clock } from '../../shared/index.js';
+import { isStorageFailure, type Clock } from '../../shared/index.js';
 import type { EventFilter } from '../event-filter.js';
 import type {
   AppendResult,
@@ -26,7 +26,6 @@ import {
   type AppendStatements,
 } from '../kysely-event-log.js';
 import type { ProjectionRegistry } from '../projection-registry.js';
-import { isStorageFailure } from '../storage-failure.js';
 import { PROJECTED_EVENT_COLUMNS, toEventRow, toStoredEvent } from '../stored-event.mapper.js';
 
 /** Opens a separate read-only connection: a long cursor must not hold the writer's connection. */

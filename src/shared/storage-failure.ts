@@ -1,4 +1,4 @@
-import { RetryLaterError } from '../shared/index.js';
+import { RetryLaterError } from './domain-error.js';
 
 /** Why the store could not take an append, as /ready and /metrics name it. */
 export type StorageFailure = 'full' | 'unavailable';
