@@ -3,6 +3,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import pg from 'pg';
 import { callServer, freePort, spawnServer, stopServer, type ServerChild } from '../support/server-process.js';
+import { SseClient } from '../support/sse-client.js';
 
 /**
  * Issue 17, "the database gone": the real server (dist/main.js) on a PostgreSQL cluster of its own, 20
@@ -74,6 +75,10 @@ describe('PostgreSQL crashed under 20 writers, then back', () => {
     expect(
       (await call('POST', '/v1/flags', { key: 'pg', type: 'operational', owner: 'sre', enabled: true })).status,
     ).toBe(201);
+    // A change stream held throughout: it must stay open while the database is gone, and carry the
+    // changes once it is back (what an SDK follows; it keeps answering from its last state meanwhile).
+    const stream = await SseClient.connect(`http://127.0.0.1:${port}`, { token: TOKEN });
+    expect(stream.status).toBe(200);
     const sent: Sent[] = [];
     const failures: string[] = [];
     let running = true;
@@ -125,6 +130,8 @@ describe('PostgreSQL crashed under 20 writers, then back', () => {
     expect(evaluation.status).toBe(200);
     expect(evaluation.headers['flagledger-stale']).toBe('store-unavailable');
 
+    expect(stream.ended).toBe(false);
+    const lastSeqBeforeRestart = Math.max(...sent.filter((s) => s.seq !== undefined).map((s) => s.seq!));
     cluster('restart', dir);
     const restartedAt = Date.now();
     const firstAckAfterRestart = async () => sent.find((s) => s.outcome === 'acknowledged' && s.at > restartedAt)?.at;
@@ -132,6 +139,12 @@ describe('PostgreSQL crashed under 20 writers, then back', () => {
     const backAt = await firstAckAfterRestart();
     expect(backAt).toBeDefined();
     expect((await call('GET', '/ready')).status).toBe(200);
+    await stream.until(
+      () => stream.flagChanges.some((change) => change.seq > lastSeqBeforeRestart),
+      'the stream to carry a change committed after the restart',
+    );
+    expect(stream.ended).toBe(false);
+    stream.close();
     await sleep(500);
     running = false;
     await Promise.all(clients);
