@@ -115,7 +115,10 @@ export class FlagledgerMetrics {
       labelNames: ['rule'],
       registers: [this.registry],
       async collect() {
-        const report = await stale.report();
+        // The report reads the database: with the store down the last values stay, and the scrape still
+        // answers, flagledger_store_up 0 among it (the one series an outage alert needs).
+        const report = await stale.report().catch(() => undefined);
+        if (report === undefined) return;
         for (const rule of STALE_RULES) this.set({ rule }, report.flags.filter((f) => f.rules.includes(rule)).length);
       },
     });

@@ -129,6 +129,10 @@ describe('PostgreSQL crashed under 20 writers, then back', () => {
     const evaluation = await call('POST', '/v1/evaluate', { flagKey: 'pg', context: { userId: 'u' } });
     expect(evaluation.status).toBe(200);
     expect(evaluation.headers['flagledger-stale']).toBe('store-unavailable');
+    // The outage is scrapeable: /metrics answers, saying the store is down.
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^flagledger_store_up 0$/m);
 
     expect(stream.ended).toBe(false);
     const lastSeqBeforeRestart = Math.max(...sent.filter((s) => s.seq !== undefined).map((s) => s.seq!));
