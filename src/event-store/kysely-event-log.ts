@@ -249,8 +249,9 @@ export abstract class KyselyEventStore implements EventStore {
     const state = this.health?.state;
     if (state !== undefined && !state.up) throw storageRefusal(state.failure);
     let result: AppendResult;
+    const committing = { sent: false };
     try {
-      result = await this.withinTimeout(this.submit({ appends, context, ...this.deadline() }));
+      result = await this.withinTimeout(this.submit({ appends, context, committing, ...this.deadline() }), committing);
     } catch (error) {
       const failure = storageFailureOf(error);
       if (failure === undefined) throw error;
@@ -266,15 +267,18 @@ export abstract class KyselyEventStore implements EventStore {
   }
 
   /**
-   * The append's outcome, or AppendDeadlinePassedError once its time is up. The append may still be
-   * running then; it can no longer commit (assertBeforeDeadline runs before its COMMIT).
+   * The append's outcome, or AppendDeadlinePassedError once its time is up, unless its COMMIT is already
+   * under way (then its outcome, whichever it is). An append still running at the deadline can no longer
+   * commit: assertBeforeDeadline runs before its COMMIT.
    */
-  private withinTimeout(append: Promise<AppendResult>): Promise<AppendResult> {
+  private withinTimeout(append: Promise<AppendResult>, committing: { sent: boolean }): Promise<AppendResult> {
     const timeoutMs = this.appendTimeoutMs;
     if (timeoutMs === undefined) return append;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AppendDeadlinePassedError(timeoutMs)), timeoutMs);
+      timer = setTimeout(() => {
+        if (!committing.sent) reject(new AppendDeadlinePassedError(timeoutMs));
+      }, timeoutMs);
     });
     return Promise.race([append, timeout]).finally(() => clearTimeout(timer));
   }
