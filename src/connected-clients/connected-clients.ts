@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { DATABASE, dialectSql, type Database } from '../database/index.js';
-import { chunks, CLOCK, type Clock } from '../shared/index.js';
+import { chunks, CLOCK, PeriodicFlush, type Clock } from '../shared/index.js';
 import { TELEMETRY_FLUSH_INTERVAL } from '../telemetry/index.js';
 import {
   CLIENT_SEEN_WINDOW_MS,
@@ -26,26 +26,16 @@ const UPSERT_ROWS = 500;
  * dropped), and the table trimmed to as many, and to the last hour, at every write.
  */
 @Injectable()
-export class ConnectedClients implements OnModuleInit, BeforeApplicationShutdown {
+export class ConnectedClients extends PeriodicFlush {
   private readonly logger = new Logger(ConnectedClients.name);
   private readonly pending = new PendingSightings();
-  private flushing: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(TELEMETRY_FLUSH_INTERVAL) private readonly flushIntervalMs: number,
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
-    this.timer.unref();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
+    @Inject(TELEMETRY_FLUSH_INTERVAL) flushIntervalMs: number,
+  ) {
+    super(flushIntervalMs);
   }
 
   /**
@@ -84,17 +74,11 @@ export class ConnectedClients implements OnModuleInit, BeforeApplicationShutdown
     }));
   }
 
-  /** Writes what accumulated since the last flush, in one transaction; flushes never overlap. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
-  }
-
   private cutoff(): string {
     return new Date(this.clock.now().getTime() - CLIENT_SEEN_WINDOW_MS).toISOString();
   }
 
-  private async write(): Promise<void> {
+  protected async write(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = this.pending.take();
     try {

@@ -11,6 +11,7 @@ export { LifecycleLogger } from './lifecycle-logger.js';
 export { NestPinoLogger } from './nest-pino-logger.js';
 export { createAppLogger, createUnredactedLogger, LOG_LEVELS, type LogLevelName } from './pino-logger.js';
 export { problem, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails } from './problem-details.js';
+export { PeriodicFlush } from './periodic-flush.js';
 export { redact } from './redact.js';
 export { sha256Hex } from './sha256.js';
 export {

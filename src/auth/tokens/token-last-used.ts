@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { DATABASE, dialectSql, type Database } from '../../database/index.js';
-import { CLOCK, type Clock } from '../../shared/index.js';
+import { CLOCK, PeriodicFlush, type Clock } from '../../shared/index.js';
 import { TELEMETRY_FLUSH_INTERVAL } from '../../telemetry/index.js';
 
 /**
@@ -12,27 +12,17 @@ import { TELEMETRY_FLUSH_INTERVAL } from '../../telemetry/index.js';
  * authenticated, so it grows with the tokens admins issue, never with what a caller sends.
  */
 @Injectable()
-export class TokenLastUsed implements OnModuleInit, BeforeApplicationShutdown {
+export class TokenLastUsed extends PeriodicFlush {
   private readonly logger = new Logger(TokenLastUsed.name);
   /** token id → ms of its last use not yet written */
   private pending = new Map<string, number>();
-  private flushing: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(TELEMETRY_FLUSH_INTERVAL) private readonly flushIntervalMs: number,
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
-    this.timer.unref();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
+    @Inject(TELEMETRY_FLUSH_INTERVAL) flushIntervalMs: number,
+  ) {
+    super(flushIntervalMs);
   }
 
   /** The token authenticated a request now. */
@@ -51,13 +41,7 @@ export class TokenLastUsed implements OnModuleInit, BeforeApplicationShutdown {
     return lastUsed;
   }
 
-  /** Writes what accumulated since the last flush, in one transaction; flushes never overlap. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
-  }
-
-  private async write(): Promise<void> {
+  protected async write(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
