@@ -12,11 +12,18 @@ export const DEFAULT_DB_TIMEOUT_MS = 5_000;
 /** FLAGLEDGER_DB_TIMEOUT_MS of this run, for what bounds its own waits on the database (appends). */
 export const DB_TIMEOUT_MS = Symbol('DB_TIMEOUT_MS');
 
-/** `work`, or a rejection once `ms` have passed: a probe must never hang on a database that does not answer. */
-export function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+/**
+ * `work`, or a rejection once `ms` have passed: a probe must never hang on a database that does not
+ * answer. `timedOut` names what did not answer, or gives the error to reject with, or undefined to keep
+ * waiting for `work` after all (an append whose COMMIT is under way).
+ */
+export function within<T>(ms: number, work: Promise<T>, timedOut: string | (() => Error | undefined)): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      const error = typeof timedOut === 'string' ? new Error(`${timedOut} did not answer within ${ms} ms`) : timedOut();
+      if (error !== undefined) reject(error);
+    }, ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

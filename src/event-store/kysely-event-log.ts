@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../database/index.js';
+import { within, type Database } from '../database/index.js';
 import { chunks, storageFailureOf, storageRefusal, type Clock } from '../shared/index.js';
 import { AppendDeadlinePassedError, assertBeforeDeadline, type Deadlined } from './append-deadline.js';
 import {
@@ -274,13 +274,7 @@ export abstract class KyselyEventStore implements EventStore {
   private withinTimeout(append: Promise<AppendResult>, committing: { sent: boolean }): Promise<AppendResult> {
     const timeoutMs = this.appendTimeoutMs;
     if (timeoutMs === undefined) return append;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        if (!committing.sent) reject(new AppendDeadlinePassedError(timeoutMs));
-      }, timeoutMs);
-    });
-    return Promise.race([append, timeout]).finally(() => clearTimeout(timer));
+    return within(timeoutMs, append, () => (committing.sent ? undefined : new AppendDeadlinePassedError(timeoutMs)));
   }
 
   /** Before a commit group's COMMIT, in its transaction: see assertBeforeDeadline. */
